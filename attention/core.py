@@ -1,0 +1,98 @@
+"""Scaled dot-product attention ("Attention Is All You Need", section 3.2), keeping every step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .trace import MultiHeadTrace, Trace
+from .validation import as_matrix, check_mask, check_rows, check_tokens
+
+
+def softmax(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax: the row maximum is subtracted before exp; -inf gives exactly 0."""
+    values = np.asarray(values, dtype=np.float64)
+    shifted = values - np.max(values, axis=axis, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / np.sum(exps, axis=axis, keepdims=True)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens) -> Trace:
+    X_q = as_matrix("X", X_q)
+    X_kv = X_q if X_kv is None else as_matrix("X_kv", X_kv)
+    W_q, W_k, W_v = (as_matrix(n, w) for n, w in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v)))
+    d_q, d_kv = X_q.shape[1], X_kv.shape[1]
+    check_rows("W_q", W_q, d_q, "the width d of X")
+    check_rows("W_k", W_k, d_kv, "the width d of the key/value input")
+    check_rows("W_v", W_v, d_kv, "the width d of the key/value input")
+    if W_q.shape[1] != W_k.shape[1]:
+        raise ValueError(f"W_q gives d_k = {W_q.shape[1]} but W_k gives {W_k.shape[1]}; q and k must have one size")
+    T_q, T_kv = X_q.shape[0], X_kv.shape[0]
+    tokens = check_tokens(tokens, T_q)
+    kv_tokens = tokens if X_kv is X_q and kv_tokens is None else check_tokens(kv_tokens, T_kv, "kv_tokens")
+    mask = check_mask(mask, T_q, T_kv)
+
+    Q, K, V = X_q @ W_q, X_kv @ W_k, X_kv @ W_v
+    scores = Q @ K.T
+    scale = 1.0 / np.sqrt(W_q.shape[1])
+    scaled = scores * scale
+    masked = scaled.copy() if mask is None else np.where(mask, scaled, -np.inf)
+    weights = softmax(masked, axis=1)
+    output = weights @ V
+    return Trace(
+        tokens=tokens, X=X_q, W_q=W_q, W_k=W_k, W_v=W_v,
+        Q=_frozen(Q), K=_frozen(K), V=_frozen(V), scores=_frozen(scores), scale=float(scale),
+        scaled=_frozen(scaled), mask=mask, masked=_frozen(masked), weights=_frozen(weights),
+        output=_frozen(output), kv_tokens=kv_tokens, X_kv=X_kv,
+    )
+
+
+def self_attention(X, W_q, W_k, W_v, mask=None, tokens=None) -> Trace:
+    """Attention of a sequence X (T x d) to itself: softmax(X W_q (X W_k)^T / sqrt(d_k)) X W_v."""
+    return _attend(X, None, W_q, W_k, W_v, mask, tokens, None)
+
+
+def cross_attention(X_q, X_kv, W_q, W_k, W_v, mask=None, tokens=None, kv_tokens=None) -> Trace:
+    """Queries from X_q (T_q x d), keys and values from X_kv (T_kv x d); scores are T_q x T_kv."""
+    return _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens)
+
+
+def multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=None, tokens=None) -> MultiHeadTrace:
+    """h heads, each on its own column block of W_q, W_k, W_v; outputs concatenated, then times W_o.
+
+    With W's of shape d x d, each head has d_k = d_v = d / h, as in the paper.
+    """
+    if isinstance(heads, bool) or not isinstance(heads, (int, np.integer)):
+        raise TypeError(f"heads must be an integer, got {type(heads).__name__}")
+    if heads < 1:
+        raise ValueError(f"heads must be at least 1, got {heads}")
+    X = as_matrix("X", X)
+    mats = {n: as_matrix(n, w) for n, w in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v), ("W_o", W_o))}
+    for name in ("W_q", "W_k", "W_v"):
+        width = mats[name].shape[1]
+        if width % heads:
+            raise ValueError(f"{name} has {width} columns, which is not divisible by heads = {heads}")
+    d_k, d_v = mats["W_q"].shape[1] // heads, mats["W_v"].shape[1] // heads
+    per_head = tuple(
+        self_attention(
+            X,
+            mats["W_q"][:, i * d_k:(i + 1) * d_k],
+            mats["W_k"][:, i * d_k:(i + 1) * d_k],
+            mats["W_v"][:, i * d_v:(i + 1) * d_v],
+            mask=mask,
+            tokens=tokens,
+        )
+        for i in range(heads)
+    )
+    concat = np.concatenate([head.output for head in per_head], axis=1)
+    W_o = mats["W_o"]
+    if W_o.shape[0] != concat.shape[1]:
+        raise ValueError(f"W_o has {W_o.shape[0]} rows but the concatenated heads have {concat.shape[1]} columns")
+    return MultiHeadTrace(
+        tokens=per_head[0].tokens, X=X, W_q=mats["W_q"], W_k=mats["W_k"], W_v=mats["W_v"],
+        heads=per_head, concat=_frozen(concat), W_o=W_o, output=_frozen(concat @ W_o),
+    )

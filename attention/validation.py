@@ -1,0 +1,65 @@
+"""Checks on the core's inputs, each raising an error that names the problem."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def as_matrix(name: str, value) -> np.ndarray:
+    """A finite, non-empty 2-D float64 copy of ``value``."""
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got shape {array.shape}")
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); a sequence needs at least one token")
+    if not np.all(np.isfinite(array)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(f"{name} has a non-finite value {array[bad]} at {bad}")
+    array.setflags(write=False)
+    return array
+
+
+def check_rows(name: str, matrix: np.ndarray, rows: int, what: str) -> None:
+    if matrix.shape[0] != rows:
+        raise ValueError(f"{name} has {matrix.shape[0]} rows but {what} is {rows}")
+
+
+def check_tokens(tokens, T: int, name: str = "tokens") -> tuple[str, ...]:
+    """Token labels as a tuple of strings, one per row; default t1..tT."""
+    if tokens is None:
+        return tuple(f"t{i + 1}" for i in range(T))
+    if isinstance(tokens, str) or not isinstance(tokens, Sequence):
+        raise TypeError(f"{name} must be a sequence of strings, got {type(tokens).__name__}")
+    for i, token in enumerate(tokens):
+        if not isinstance(token, str):
+            raise TypeError(f"{name}[{i}] must be a string, got {type(token).__name__} {token!r}")
+    if len(tokens) != T:
+        raise ValueError(f"{len(tokens)} {name} for {T} rows")
+    return tuple(tokens)
+
+
+def check_mask(mask, T_q: int, T_kv: int) -> np.ndarray | None:
+    """None, "causal" or a boolean T_q x T_kv array, as a read-only boolean array."""
+    if mask is None:
+        return None
+    if isinstance(mask, str):
+        if mask != "causal":
+            raise ValueError(f'mask must be None, "causal" or a boolean array, got {mask!r}')
+        result = np.tril(np.ones((T_q, T_kv), dtype=bool))
+    else:
+        result = np.asarray(mask)
+        if result.dtype != np.bool_:
+            raise TypeError(f"a mask array must be boolean (True = may attend), got dtype {result.dtype}")
+        if result.shape != (T_q, T_kv):
+            raise ValueError(f"mask has shape {result.shape}, expected {(T_q, T_kv)}")
+        result = result.copy()
+    empty = np.flatnonzero(~result.any(axis=1))
+    if empty.size:
+        raise ValueError(f"mask row {int(empty[0])} forbids every position; softmax of that row is undefined")
+    result.setflags(write=False)
+    return result

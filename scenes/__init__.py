@@ -1,0 +1,1 @@
+"""Manim scenes and mobjects of scaled dot-product attention; they read traces, never compute them."""

@@ -1,0 +1,22 @@
+"""Every scene, in the order of the video."""
+
+from __future__ import annotations
+
+from .full_video import FullVideo
+from .intro import IntroScene
+from .shapes import ShapeTracking
+from .step_matmul import Step1MatMul
+from .step_output import Step4Output
+from .step_scale import Step2Scale
+from .step_softmax import Step3Softmax
+from .tokens import TokensToQKV
+
+SCENES = (IntroScene, TokensToQKV, Step1MatMul, Step2Scale, Step3Softmax, Step4Output, ShapeTracking, FullVideo)
+
+
+def by_name(name: str):
+    for scene in SCENES:
+        if scene.__name__ == name:
+            return scene
+    known = ", ".join(s.__name__ for s in SCENES)
+    raise KeyError(f"unknown scene {name!r}; known scenes: {known}")

@@ -1,0 +1,241 @@
+"""A matrix drawn from a trace array: shaded cells, digits where legible, a shape label."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    LEFT, UP, AnimationGroup, ManimColor, Rectangle, Square, Transform, VGroup,
+    config, interpolate_color,
+)
+
+import attention
+
+from .numerals import Numeral, width_per_height
+from .theme import Theme
+
+MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
+DIGIT_HEIGHT = 0.3  # of the cell, at most
+DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
+SHADE_FLOOR = 0.18
+SHADE_GAMMA = 0.7
+
+
+def peak_of(values) -> float:
+    """The largest |value| among the finite entries (0 when there is none)."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 0.0
+
+
+def shades(values: np.ndarray, peak: float | None = None) -> np.ndarray:
+    """Each value's shade in [-1, 1]: value / peak (default max |value|); monotonic in value.
+
+    0 is the background, +1 the matrix colour, -1 the theme's negative colour; -inf stays -inf.
+    A grid keeps its peak when it takes new values, so scaled-down values look lighter.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    peak = peak_of(values) if peak is None else peak
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = values / peak if peak > 0 else np.zeros_like(values)
+    return np.where(np.isneginf(values), -np.inf, result)
+
+
+def pixels_per_unit() -> float:
+    return config.pixel_width / config.frame_width
+
+
+class MatrixGrid(VGroup):
+    """A T x d (or any) grid of cells coloured by ``values``.
+
+    numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS tall at the
+    output resolution, "on" always, "off" never.
+    """
+
+    def __init__(
+        self,
+        values,
+        color_key: str,
+        theme: Theme,
+        cell_size: float = 0.33,
+        label: str | None = None,
+        decimals: int = 2,
+        numbers: str = "auto",
+        row_labels=None,
+        col_labels=None,
+        label_size: float = 40,
+        stroke_color: str | None = None,
+        peak: float | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if numbers not in ("auto", "on", "off"):
+            raise ValueError(f"numbers must be auto, on or off, got {numbers!r}")
+        self.theme = theme
+        self.color_key = color_key
+        self.cell_size = cell_size
+        self.decimals = decimals
+        self.numbers_mode = numbers
+        self.stroke_color = stroke_color or theme.grid_line
+        self.values = np.array(values, dtype=np.float64)
+        if self.values.ndim != 2:
+            raise ValueError(f"a grid needs a 2-D array, got shape {self.values.shape}")
+        self.n_rows, self.n_cols = self.values.shape
+        self.peak = peak_of(self.values) if peak is None else peak
+        self.cells = self._build_cells(self.values)
+        self.numbers = self._build_numbers(self.values)
+        self.add(self.cells, self.numbers)
+        self.label = None
+        if label is not None:
+            self.label = theme.math(label, font_size=label_size)
+            self.label.next_to(self.cells, UP, buff=0.2)
+            self.add(self.label)
+        self.row_labels = self._token_labels(row_labels, rows=True)
+        self.col_labels = self._token_labels(col_labels, rows=False)
+
+    # ----- construction -------------------------------------------------------------------
+    @property
+    def shown(self) -> np.ndarray:
+        """The values as displayed: rounded by the core's display()."""
+        return attention.display(self.values, self.decimals)
+
+    def fill_of(self, shade: float) -> ManimColor:
+        theme = self.theme
+        if np.isneginf(shade):
+            return ManimColor(theme.masked)
+        target = theme.matrix_color(self.color_key) if shade >= 0 else theme.negative
+        # a floor keeps every cell in the matrix's hue; the gamma lifts mid values (still monotonic in |shade|)
+        strength = SHADE_FLOOR + (1 - SHADE_FLOOR) * min(abs(shade), 1.0) ** SHADE_GAMMA
+        return interpolate_color(ManimColor(theme.background), ManimColor(target), strength)
+
+    def _build_cells(self, values) -> VGroup:
+        s = self.cell_size
+        grid_shades = shades(values, self.peak)
+        cells = VGroup()
+        for i in range(self.n_rows):
+            for j in range(self.n_cols):
+                cell = Square(side_length=s, stroke_color=self.stroke_color, stroke_width=max(1.0, 12 * s),
+                              fill_color=self.fill_of(grid_shades[i, j]), fill_opacity=1.0)
+                cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * s, ((self.n_rows - 1) / 2 - i) * s, 0]))
+                cell.shade = float(grid_shades[i, j])
+                cells.add(cell)
+        if hasattr(self, "cells"):
+            cells.move_to(self.cells)
+        return cells
+
+    def digit_height(self, values) -> float:
+        """The digit height that fits the widest number of ``values`` in a cell."""
+        texts = [attention.display_text(v, self.decimals) for v in np.ravel(values)]
+        widest = max(width_per_height(t, self.theme.serif) for t in texts)
+        return min(DIGIT_HEIGHT * self.cell_size, DIGIT_WIDTH * self.cell_size / widest)
+
+    def numbers_visible(self, values=None) -> bool:
+        if self.numbers_mode != "auto":
+            return self.numbers_mode == "on"
+        height = self.digit_height(self.values if values is None else values)
+        return height * pixels_per_unit() >= MIN_DIGIT_PIXELS
+
+    def _build_numbers(self, values, cells=None) -> VGroup:
+        cells = cells or self.cells
+        group = VGroup()
+        if not self.numbers_visible(values):
+            return group
+        height = self.digit_height(values)
+        for cell, value in zip(cells, np.ravel(values), strict=True):
+            text = attention.display_text(value, self.decimals)
+            numeral = Numeral(text, self.theme.serif, height, self._ink_on(cell.get_fill_color()))
+            numeral.shift(cell.get_center())
+            numeral.value_text = text
+            group.add(numeral)
+        return group
+
+    def _ink_on(self, fill: ManimColor) -> ManimColor:
+        """Dark digits on light cells, light digits on dark ones."""
+        r, g, b = fill.to_rgb()
+        light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
+        dark_ink, light_ink = sorted((self.theme.text, self.theme.background),
+                                     key=lambda c: sum(ManimColor(c).to_rgb()))
+        return ManimColor(dark_ink if light else light_ink)
+
+    def _token_labels(self, tokens, rows: bool):
+        if tokens is None:
+            return None
+        size = min(22, 70 * self.cell_size)
+        group = VGroup(*[self.theme.words(t, font_size=size) for t in tokens])
+        if len(group) != (self.n_rows if rows else self.n_cols):
+            raise ValueError("one token label per row (or column) is needed")
+        for n, word in enumerate(group):
+            if rows:
+                cell = self.cells[n * self.n_cols]
+                word.next_to(cell, LEFT, buff=0.12)
+            else:
+                word.rotate(np.pi / 2)
+                word.next_to(self.cells[n], UP, buff=0.12)
+        self.add(group)
+        if not rows and self.label is not None:
+            self.label.next_to(group, UP, buff=0.15)
+        return group
+
+    # ----- access -------------------------------------------------------------------------
+    def cell(self, i: int, j: int) -> Square:
+        return self.cells[i * self.n_cols + j]
+
+    def row(self, i: int) -> VGroup:
+        return VGroup(*self.cells[i * self.n_cols:(i + 1) * self.n_cols])
+
+    def column(self, j: int) -> VGroup:
+        return VGroup(*self.cells[j::self.n_cols])
+
+    def row_with_numbers(self, i: int) -> VGroup:
+        """Row i's cells and, when drawn, their digits."""
+        numbers = self.numbers[i * self.n_cols:(i + 1) * self.n_cols] if len(self.numbers) else []
+        return VGroup(*self.row(i), *numbers)
+
+    def blank(self) -> VGroup:
+        """An empty copy of the cells, to stand in for the grid before it is computed."""
+        return self.cells.copy().set_fill(self.theme.background, 1.0)
+
+    def number(self, i: int, j: int):
+        return self.numbers[i * self.n_cols + j] if len(self.numbers) else None
+
+    def displayed_texts(self) -> np.ndarray:
+        """The strings drawn in the cells (empty when numbers are hidden)."""
+        if not len(self.numbers):
+            return np.array([])
+        return np.array([n.value_text for n in self.numbers]).reshape(self.n_rows, self.n_cols)
+
+    def cell_shades(self) -> np.ndarray:
+        return np.array([c.shade for c in self.cells]).reshape(self.n_rows, self.n_cols)
+
+    # ----- emphasis -----------------------------------------------------------------------
+    def _frame(self, group: VGroup) -> Rectangle:
+        frame = Rectangle(width=group.width + 0.06, height=group.height + 0.06,
+                          stroke_color=self.theme.step_arrow, stroke_width=5)
+        return frame.move_to(group)
+
+    def highlight_row(self, i: int) -> Rectangle:
+        return self._frame(self.row(i))
+
+    def highlight_column(self, j: int) -> Rectangle:
+        return self._frame(self.column(j))
+
+    def highlight_all(self) -> Rectangle:
+        return self._frame(self.cells)
+
+    def highlight_cell(self, i: int, j: int) -> Rectangle:
+        return self._frame(VGroup(self.cell(i, j)))
+
+    # ----- new values ---------------------------------------------------------------------
+    def become_values(self, values) -> AnimationGroup:
+        """An animation of the cells and digits taking ``values``; only the grid's cells and digits move."""
+        values = np.array(values, dtype=np.float64)
+        if values.shape != self.values.shape:
+            raise ValueError(f"new values have shape {values.shape}, the grid {self.values.shape}")
+        new_cells = self._build_cells(values)
+        new_numbers = self._build_numbers(values, new_cells)
+        self.values = values
+        animations = [Transform(self.cells, new_cells)]
+        for old, new in zip(self.cells, new_cells, strict=True):
+            old.shade = new.shade
+        if len(self.numbers) or len(new_numbers):
+            animations.append(Transform(self.numbers, new_numbers))
+        return AnimationGroup(*animations)

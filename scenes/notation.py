@@ -1,0 +1,39 @@
+"""The video's notation as LaTeX: T italic, d upright sans, transpose as \\top; numbers for MathTex."""
+
+from __future__ import annotations
+
+import attention
+
+D = r"\mathsf{d}"
+
+
+def dim(trace, which: str) -> str:
+    """'T' -> T, 'd' -> d, 'k' -> d (or d_k when it differs from d), 'v' likewise, 'kv' -> T_kv."""
+    if which == "T":
+        return "T"
+    if which == "kv":
+        return "T_{kv}" if trace.is_cross else "T"
+    if which == "d":
+        return D
+    size = trace.d_k if which == "k" else trace.d_v
+    return D if size == trace.d else rf"{D}_{which}"
+
+
+def shape(trace, rows: str, cols: str) -> str:
+    return rf"{dim(trace, rows)}\times {dim(trace, cols)}"
+
+
+def labelled(symbol: str, trace, rows: str, cols: str) -> str:
+    return rf"{symbol}_{{{shape(trace, rows, cols)}}}"
+
+
+def tex_number(value: float, decimals: int) -> str:
+    """A displayed value for MathTex: ASCII minus, \\infty for a masked score."""
+    text = attention.display_text(value, decimals)
+    return text.replace("\u2212", "-").replace("\u221e", r"\infty")
+
+
+def tex_factor(value: float, decimals: int) -> str:
+    """A number as a factor in a product, parenthesised when negative."""
+    text = tex_number(value, decimals)
+    return f"({text})" if text.startswith("-") else text

@@ -1,0 +1,93 @@
+"""Step 1, MatMul: Q times K^T gives the scores QK^T, one entry worked out in real numbers."""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, Line,
+    TransformFromCopy, VGroup, Write,
+)
+
+import attention
+
+from .base import AttentionScene
+from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from .matrix_grid import MatrixGrid
+from .notation import labelled, shape, tex_factor, tex_number
+
+CALLOUT_ROOM = 1.5  # units kept free under the grids for the worked entry
+
+
+def play_matmul(scene: AttentionScene) -> None:
+    trace, theme = scene.trace, scene.theme
+    options = scene.grid_options()
+    scene.enter_step(1, "Step 1: multiply the queries Q by the transposed keys K transposed.")
+    size = cell_size(trace.d_k + 2 * trace.T_kv, max(trace.T, trace.d_k), fixed_width=2.4,
+                     fixed_height=1.4 + CALLOUT_ROOM)
+    q = MatrixGrid(trace.Q, "Q", cell_size=size, label=labelled("Q", trace, "T", "k"), **options)
+    kt = MatrixGrid(trace.K.T, "K", cell_size=size, label=rf"K^\top_{{{shape(trace, 'k', 'kv')}}}", **options)
+    scores = MatrixGrid(trace.scores, "S", cell_size=size,
+                        label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}", **options)
+    times = theme.math(r"\times", font_size=48)
+    arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=4)
+    row_of([q, times, kt, arrow, scores], buff=0.3, y=RIGHT_PANEL.center[1] + CALLOUT_ROOM / 2)
+    blank = scores.blank()
+    assert_inside(VGroup(q, kt, scores), RIGHT_PANEL, "Step 1's matrices")
+    scene.play(FadeIn(q), FadeIn(times), FadeIn(kt), FadeIn(arrow), FadeIn(blank), FadeIn(scores.label),
+               run_time=1.2, subcaption="Q is T by d, K transposed is d by T.", subcaption_duration=2)
+
+    # the shapes: the inner d cancels
+    parts = theme.math(r"(T\times", r"\mathsf{d}", r")\,(", r"\mathsf{d}", r"\times T)", r"\;\to\;",
+                       r"T\times T", font_size=40)
+    parts.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
+    scene.play(Write(VGroup(*parts[:5])), run_time=1)
+    strikes = VGroup(*[Line(p.get_corner(DOWN + LEFT), p.get_corner(UP + RIGHT), color=theme.step_arrow,
+                            stroke_width=4) for p in (parts[1], parts[3])])
+    scene.play(Create(strikes), run_time=0.6, subcaption="The inner d cancels: the result is T by T.",
+               subcaption_duration=2)
+    scene.play(FadeIn(parts[5]), FadeIn(parts[6], shift=RIGHT * 0.2), run_time=0.8)
+    scene.wait(1)
+    scene.play(FadeOut(parts), FadeOut(strikes), run_time=0.5)
+
+    # one entry in real numbers
+    i, j = attention.focus(trace)
+    work = attention.dot_product(trace, i, j)
+    dec = scene.inputs.decimals
+    frames = VGroup(q.highlight_row(i), kt.highlight_column(j), scores.highlight_cell(i, j))
+    scene.play(Create(frames[0]), Create(frames[1]), run_time=0.8,
+               subcaption=f"Entry ({i + 1}, {j + 1}): row {i + 1} of Q times column {j + 1} of K transposed.",
+               subcaption_duration=3)
+    pairs = zip(work.q, work.k, strict=True)
+    factors = " + ".join(f"{tex_factor(a, dec)}\\cdot {tex_factor(b, dec)}" for a, b in pairs)
+    products = " + ".join(tex_factor(p, dec) for p in work.products)
+    total = tex_number(work.total, dec)
+    callout = VGroup(
+        theme.math(rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = {factors}", font_size=34),
+        theme.math(rf"= {products} =", r"{" + total + "}", font_size=34),
+    ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+    callout.scale_to_fit_width(min(callout.width, RIGHT_PANEL.width - 0.2))
+    callout.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
+    scene.shown["dot_product"] = {"i": i, "j": j, "factors": [(tex_number(a, dec), tex_number(b, dec))
+                                  for a, b in zip(work.q, work.k, strict=True)],
+                                  "products": [tex_number(p, dec) for p in work.products], "total": total}
+    scene.play(Write(callout[0]), run_time=1.5)
+    scene.play(Write(callout[1]), run_time=1.5, subcaption=f"Their products add up to {total}.",
+               subcaption_duration=2)
+    landing = VGroup(scores.cell(i, j))
+    number = scores.number(i, j)
+    if number is not None:
+        landing.add(number)
+    scene.play(Create(frames[2]), TransformFromCopy(callout[1][1], landing), run_time=1.2,
+               subcaption="The sum lands in cell (i, j) of QK transposed.", subcaption_duration=2)
+    scene.wait(1)
+
+    # every entry
+    scene.play(FadeOut(callout), FadeOut(frames), run_time=0.5)
+    scene.fill_rows(scores, blank, "Every query against every key: the T by T score matrix.")
+    scene.grids = {"Q": q, "K^T": kt, "QK^T": scores}
+
+
+class Step1MatMul(AttentionScene):
+    description = "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling"
+
+    def construct(self):
+        play_matmul(self)

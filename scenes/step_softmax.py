@@ -1,0 +1,83 @@
+"""Step 3, Softmax: one row in real numbers, then every row."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup, Write
+
+import attention
+
+from .base import AttentionScene
+from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from .matrix_grid import MatrixGrid
+from .notation import D, tex_number
+
+
+def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
+    """Row i through the softmax: scaled scores, exp, the sum, the weights, each a 1 x T grid with digits."""
+    theme, dec = scene.theme, scene.inputs.decimals
+    width = min(0.62, (RIGHT_PANEL.width - 2.6) / len(row.scaled))
+    options = {"theme": theme, "decimals": dec, "numbers": "on", "cell_size": width}
+    lines = VGroup(
+        MatrixGrid([row.scaled], "S", **options),
+        MatrixGrid([row.exps], "S", **options),
+        MatrixGrid([row.weights], "S", **options),
+    ).arrange(DOWN, buff=0.55)
+    names = (rf"\tfrac{{1}}{{\sqrt{{{D}}}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top",
+             r"e^{\,x_j - \max x}",
+             rf"\div {tex_number(row.total, dec)}")
+    for grid, name in zip(lines, names, strict=True):
+        grid.add(theme.math(name, font_size=30).next_to(grid.cells, LEFT, buff=0.3))
+    shown_sum = tex_number(float(attention.display(row.weights, dec).sum()), dec)
+    total = theme.math(rf"\textstyle\sum_j = {shown_sum}", font_size=30).next_to(lines[2].cells, RIGHT, buff=0.3)
+    lines.add(total)
+    lines.move_to(RIGHT_PANEL.center)
+    scene.shown["softmax_row"] = {"i": row.i, "weights": [tex_number(w, dec) for w in row.weights],
+                                  "sum": shown_sum, "exp_sum": tex_number(row.total, dec)}
+    return lines
+
+
+def play_softmax(scene: AttentionScene) -> None:
+    trace, theme = scene.trace, scene.theme
+    scene.enter_step(3, "Step 3: a softmax on each row turns scores into weights.")
+    size = cell_size(2 * trace.T_kv, trace.T, fixed_width=3.9, fixed_height=1.8)
+    options = scene.grid_options()
+    scaled = MatrixGrid(trace.masked, "S", cell_size=size, label=rf"\frac{{1}}{{\sqrt{{{D}}}}}QK^\top", **options)
+    weights = MatrixGrid(trace.weights, "S", cell_size=size,
+                         label=rf"\mathrm{{Softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{D}}}}}\right)", **options)
+    arrow = Arrow(LEFT * 1.4, RIGHT * 1.4, buff=0, color=theme.arrow, stroke_width=6)
+    caption = VGroup(theme.words("Apply Softmax(.)", font_size=28), theme.words("on each row", font_size=28))
+    caption.arrange(DOWN, buff=0.15).next_to(arrow, UP, buff=0.25)
+    middle = VGroup(arrow, caption)
+    row_of([scaled, middle, weights], buff=0.35)
+    middle.shift(UP * (scaled.cells.get_center()[1] - arrow.get_center()[1]))
+    assert_inside(VGroup(scaled, weights), RIGHT_PANEL, "Step 3's matrices")
+    blank = weights.blank()
+    scene.play(FadeIn(scaled), FadeIn(middle), FadeIn(blank), FadeIn(weights.label), run_time=1.2)
+
+    i, _ = attention.focus(trace)
+    frame = scaled.highlight_row(i)
+    scene.play(Create(frame), run_time=0.6, subcaption=f"Take row {i + 1}, the scores of query {i + 1}.",
+               subcaption_duration=2)
+    on_screen = VGroup(scaled, middle, blank, weights.label)
+    scene.play(FadeOut(on_screen), FadeOut(frame), run_time=0.6)
+    lines = worked_rows(scene, attention.softmax_row(trace, i))
+    scene.play(FadeIn(lines[0]), run_time=0.8)
+    scene.play(FadeIn(lines[1], shift=DOWN * 0.3), run_time=1,
+               subcaption="Exponentiate each score (the row maximum subtracted first, for stability).",
+               subcaption_duration=2.5)
+    scene.play(FadeIn(lines[2], shift=DOWN * 0.3), run_time=1,
+               subcaption="Divide by their sum.", subcaption_duration=1.5)
+    scene.play(Write(lines[3]), run_time=0.8, subcaption="The weights of the row add up to one.",
+               subcaption_duration=2)
+    scene.wait(2)
+    scene.play(FadeOut(lines), run_time=0.6)
+    scene.play(FadeIn(on_screen), run_time=0.8)
+    scene.fill_rows(weights, blank, "Every row the same way: the attention weights A.")
+    scene.grids = {"scaled": scaled, "A": weights}
+
+
+class Step3Softmax(AttentionScene):
+    description = "Step 3: softmax on each row, one row worked out to weights summing to 1"
+
+    def construct(self):
+        play_softmax(self)
