@@ -12,7 +12,7 @@ from .block_diagram import BlockDiagram, StepPointer
 from .layout import DIVIDER_X, check_drawable
 from .theme import Theme, load_theme
 
-DIAGRAM_WIDTH = 1.55  # the small diagram left of the divider, in units
+DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class AttentionScene(Scene):
         # as in the stills: a narrow column right of "Step N", the same size and place for every step
         diagram.scale_to_fit_width(DIAGRAM_WIDTH)
         diagram.move_to([0, 0, 0]).align_to([DIVIDER_X - 0.35, 0, 0], RIGHT)
-        pointer = StepPointer(self.theme, step, diagram, font_size=26)
+        pointer = StepPointer(self.theme, step, diagram, font_size=22)
         divider = Line([DIVIDER_X, -3.7, 0], [DIVIDER_X, 3.7, 0], color=self.theme.divider, stroke_width=7)
         panel = VGroup(diagram, pointer, divider)
         panel.diagram, panel.pointer = diagram, pointer

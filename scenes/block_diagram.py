@@ -77,7 +77,7 @@ class StepPointer(VGroup):
         super().__init__(**kwargs)
         target = diagram.block(STEP_BLOCKS[step])
         tip = target.get_left() + LEFT * 0.05
-        self.arrow = Arrow(tip + LEFT * 0.5, tip, buff=0, color=theme.step_arrow, stroke_width=5,
+        self.arrow = Arrow(tip + LEFT * 0.45, tip, buff=0, color=theme.step_arrow, stroke_width=5,
                            max_tip_length_to_length_ratio=0.3, tip_length=0.14)
         self.label = theme.words(f"Step {step}", font_size=font_size).next_to(self.arrow, LEFT, buff=0.1)
         self.add(self.arrow, self.label)

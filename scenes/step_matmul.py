@@ -10,11 +10,13 @@ from manim import (
 import attention
 
 from .base import AttentionScene
+from .callouts import wrapped_sum
 from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
 from .notation import labelled, shape, tex_factor, tex_number
 
 CALLOUT_ROOM = 1.5  # units kept free under the grids for the worked entry
+TERMS_PER_LINE = 4
 
 
 def play_matmul(scene: AttentionScene) -> None:
@@ -56,27 +58,28 @@ def play_matmul(scene: AttentionScene) -> None:
     scene.play(Create(frames[0]), Create(frames[1]), run_time=0.8,
                subcaption=f"Entry ({i + 1}, {j + 1}): row {i + 1} of Q times column {j + 1} of K transposed.",
                subcaption_duration=3)
-    pairs = zip(work.q, work.k, strict=True)
-    factors = " + ".join(f"{tex_factor(a, dec)}\\cdot {tex_factor(b, dec)}" for a, b in pairs)
-    products = " + ".join(tex_factor(p, dec) for p in work.products)
+    factors = [f"{tex_factor(a, dec)}\\cdot {tex_factor(b, dec)}" for a, b in zip(work.q, work.k, strict=True)]
     total = tex_number(work.total, dec)
     callout = VGroup(
-        theme.math(rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = {factors}", font_size=34),
-        theme.math(rf"= {products} =", r"{" + total + "}", font_size=34),
-    ).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        wrapped_sum(theme, rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = ", factors, "", TERMS_PER_LINE),
+        wrapped_sum(theme, "= ", [tex_factor(p, dec) for p in work.products], " =", TERMS_PER_LINE),
+        theme.math(total, font_size=32),
+    )
+    callout[:2].arrange(RIGHT, buff=0.3, aligned_edge=UP)
+    callout[2].next_to(callout[1][-1], RIGHT, buff=0.15)
     callout.scale_to_fit_width(min(callout.width, RIGHT_PANEL.width - 0.2))
     callout.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
     scene.shown["dot_product"] = {"i": i, "j": j, "factors": [(tex_number(a, dec), tex_number(b, dec))
                                   for a, b in zip(work.q, work.k, strict=True)],
                                   "products": [tex_number(p, dec) for p in work.products], "total": total}
     scene.play(Write(callout[0]), run_time=1.5)
-    scene.play(Write(callout[1]), run_time=1.5, subcaption=f"Their products add up to {total}.",
+    scene.play(Write(callout[1]), Write(callout[2]), run_time=1.5, subcaption=f"Their products add up to {total}.",
                subcaption_duration=2)
     landing = VGroup(scores.cell(i, j))
     number = scores.number(i, j)
     if number is not None:
         landing.add(number)
-    scene.play(Create(frames[2]), TransformFromCopy(callout[1][1], landing), run_time=1.2,
+    scene.play(Create(frames[2]), TransformFromCopy(callout[2], landing), run_time=1.2,
                subcaption="The sum lands in cell (i, j) of QK transposed.", subcaption_duration=2)
     scene.wait(1)
 

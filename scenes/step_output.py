@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, RIGHT, Arrow, Create, FadeIn, FadeOut, TransformFr
 import attention
 
 from .base import AttentionScene
+from .callouts import wrapped_sum
 from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
 from .notation import labelled, tex_number
@@ -18,10 +19,7 @@ TERMS_PER_LINE = 6
 def weighted_sum_callout(scene: AttentionScene, work: attention.WeightedSum, size: float) -> VGroup:
     theme, dec = scene.theme, scene.inputs.decimals
     terms = [rf"{tex_number(w, dec)}\,\mathbf{{v}}_{{{j + 1}}}" for j, w in enumerate(work.weights)]
-    lines = [" + ".join(terms[k:k + TERMS_PER_LINE]) + " +" for k in range(0, len(terms), TERMS_PER_LINE)]
-    lines[0] = rf"\mathbf{{r}}_{{{work.i + 1}}} = " + lines[0]
-    lines[-1] = lines[-1][:-1] + "="
-    text = VGroup(*[theme.math(line, font_size=30) for line in lines]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+    text = wrapped_sum(theme, rf"\mathbf{{r}}_{{{work.i + 1}}} = ", terms, " =", TERMS_PER_LINE, font_size=30)
     result = MatrixGrid([work.output], "R", theme=theme, decimals=dec, numbers="on",
                         cell_size=0.5, stroke_color=theme.matrix_color("R"))
     text.scale_to_fit_width(min(text.width, RIGHT_PANEL.width - 0.2))
