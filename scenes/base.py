@@ -23,6 +23,8 @@ class Inputs:
     theme: Theme = field(default_factory=load_theme)
     decimals: int = 2
     numbers: str = "auto"
+    heads: int = 2  # for the multi-head scene; d must be divisible by it
+    seed: int = 0  # the seed the trace was made with, for scenes that draw further samples
 
 
 class AttentionScene(Scene):
