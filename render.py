@@ -1,166 +1,215 @@
 #!/usr/bin/env python3
-"""Render the attention video, or some of its scenes, from the command line.
+"""The command line for the three uses: the video (or some scenes), lecture clips, article figures.
 
-    python render.py                      the whole video at preview quality (480p15) into renders/
-    python render.py -q h                 the same at 1080p60
-    python render.py Step1MatMul -q m     one scene
-    python render.py --list               every scene, with what it shows
+    python render.py                          the whole video, 480p15, into renders/
+    python render.py Step1MatMul -q h         one scene at 1080p60
+    python render.py --sections               one clip per step as well as the whole
+    python render.py Step3Softmax -t --format webm    a clip with alpha, for slides
+    python render.py figures                  PNG (3840 px), SVG and PDF of every step
+    python render.py --list                   every scene, what it shows, its length
 
-Inputs: --sentence/--tokens, --seed, --d, --dk, --mask; look: --theme, --decimals, --numbers.
+Run `python render.py --help` or `python render.py figures --help` for every option.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
+import multiprocessing
 import shutil
 import sys
-import tempfile
 import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from rendering.options import Picture, UserError, input_options, out_dir, parse
+
 ROOT = Path(__file__).resolve().parent
-QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "p": "production_quality",
-             "k": "fourk_quality"}
-QUALITIES_PIXELS = {"l": 480, "m": 720, "h": 1080, "p": 1440, "k": 2160}
-FORMATS = ("mp4", "gif", "webm", "mov")
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "self-attention-animated"
+PROJECT_VERSION = "0.1.0"
 
 
-class UserError(Exception):
-    """A problem with what was asked; printed as one line, exit status 2."""
+def fail(message: str) -> int:
+    print(f"render.py: {message}", file=sys.stderr)
+    return 2
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="render.py", description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scenes to render (default: FullVideo)")
-    parser.add_argument("--list", action="store_true", help="list the scenes and exit")
-    parser.add_argument("-q", "--quality", choices=list(QUALITIES), default="l",
-                        help="l 480p15 (default), m 720p30, h 1080p60, p 1440p60, k 2160p60")
-    parser.add_argument("--format", choices=FORMATS, default="mp4")
-    parser.add_argument("--sections", action="store_true", help="also write one clip per section (step)")
-    parser.add_argument("--out", default="renders", help="output folder (default: renders/)")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--sentence", help="the sentence, split on spaces (default: the video's)")
-    source.add_argument("--tokens", nargs="+", help="the tokens, given one by one")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--d", type=int, default=5, help="embedding width d (default 5)")
-    parser.add_argument("--dk", type=int, default=None, help="query/key width d_k (default d)")
-    parser.add_argument("--mask", choices=("none", "causal"), default="none")
-    parser.add_argument("--decimals", type=int, default=2)
-    parser.add_argument("--numbers", choices=("auto", "on", "off"), default="auto",
-                        help="digits in cells: auto shows them where legible at the output size")
-    parser.add_argument("--theme", default="video", help="video (default) or dark")
-    return parser.parse_args(argv)
+def resolve(names: list[str], figures: bool):
+    """Scene classes for names given as scene or step names; the default: the video, or every step."""
+    from rendering.job import step_name
+    from scenes.catalog import SCENES
 
-
-def build_inputs(args):
-    import attention
-    from scenes.base import Inputs
-    from scenes.theme import load_theme
-
-    try:
-        if args.decimals < 0 or args.decimals > 4:
-            raise ValueError(f"--decimals must be 0 to 4, got {args.decimals}")
-        chosen = {"tokens": args.tokens} if args.tokens else {}
-        if args.sentence is not None:
-            chosen = {"sentence": args.sentence}
-        trace = attention.example(d=args.d, d_k=args.dk, mask=None if args.mask == "none" else args.mask,
-                                  seed=args.seed, **chosen)
-        return Inputs(trace=trace, theme=load_theme(args.theme), decimals=args.decimals, numbers=args.numbers)
-    except (ValueError, TypeError) as exc:
-        raise UserError(str(exc)) from None
-
-
-def check_out(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".probe-", delete=True)
-        probe.close()
-    except OSError as exc:
-        raise UserError(f"cannot write to --out {out}: {exc.strerror}; choose a writable folder") from None
+    if not names:
+        return [s for s in SCENES if s.__name__ != "FullVideo"] if figures else [s for s in SCENES
+                                                                                  if s.__name__ == "FullVideo"]
+    chosen = []
+    for name in names:
+        match = [s for s in SCENES if name in (s.__name__, step_name(s))]
+        if not match:
+            known = ", ".join(s.__name__ for s in SCENES)
+            raise UserError(f"unknown scene {name!r}; known scenes: {known} (see --list)")
+        chosen += [s for s in match if s not in chosen]
+    return chosen
 
 
 def check_latex() -> None:
     for tool in ("latex", "dvisvgm"):
         if shutil.which(tool) is None:
-            raise UserError(f"{tool} is not installed; run `bash setup.sh install` to install LaTeX")
+            raise UserError(f"{tool} is not installed, so LaTeX cannot typeset; run `bash setup.sh install`")
 
 
-def render_scene(cls, inputs, args, out: Path) -> list[Path]:
-    """Render one scene in a private media folder inside ``out``, then move its files into place."""
-    from manim import config, tempconfig
-
-    staging = Path(tempfile.mkdtemp(prefix=f".{cls.__name__}-", dir=out))
+def check_out(out: Path) -> None:
+    """The output folder exists or can be made, and takes files; raises a UserError otherwise."""
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"--out {out}: {existing} is a file, not a folder")
+    probe = existing / f".probe-{uuid.uuid4().hex}"
     try:
-        settings = {
-            "quality": QUALITIES[args.quality], "format": args.format, "media_dir": str(staging),
-            "tex_dir": str(CACHE / "Tex"), "text_dir": str(CACHE / "texts"), "progress_bar": "none",
-            "verbosity": "WARNING", "save_sections": args.sections, "output_file": cls.__name__,
-        }
-        with tempconfig(settings):
-            if config.pixel_height != int(QUALITIES_PIXELS[args.quality]):
-                raise RuntimeError("Manim did not take the requested quality")
-            scene = cls(inputs)
-            scene.render()
-        written = []
-        for path in sorted(staging.rglob("*")):
-            if not path.is_file() or "partial_movie_files" in path.parts:
-                continue
-            if path.suffix not in {".mp4", ".gif", ".webm", ".mov", ".srt", ".json", ".png"}:
-                continue
-            relative = path.relative_to(staging)
-            target = out / ("sections" if "sections" in relative.parts else "") / path.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)  # atomic: the file appears complete or not at all
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as exc:
+        raise UserError(f"--out {out} is not writable ({exc.strerror}); choose another folder") from None
 
 
+def check_inputs(classes, options: dict):
+    """Build the trace and construct each scene (which checks the sizes can be drawn)."""
+    from rendering.job import make_inputs
 
-def main(argv=None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    sys.path.insert(0, str(ROOT))
-    from scenes.catalog import SCENES, by_name
-
-    if args.list:
-        for cls in SCENES:
-            print(f"{cls.__name__:16} {cls.description}")
-        return 0
     try:
-        classes = [by_name(name) for name in (args.scenes or ["FullVideo"])]
-    except KeyError as exc:
-        print(f"render.py: {exc.args[0]}", file=sys.stderr)
-        return 2
-    try:
-        inputs = build_inputs(args)
-        out = Path(args.out)
-        check_out(out)
-        check_latex()
+        inputs = make_inputs(options)
         for cls in classes:
-            cls(inputs)  # sizes that cannot be drawn fail here, before anything renders
-    except (UserError, ValueError) as exc:
-        print(f"render.py: {exc}", file=sys.stderr)
-        return 2
-    written = []
-    for cls in classes:
-        start = time.monotonic()
-        print(f"rendering {cls.__name__} ...", flush=True)
-        files = render_scene(cls, inputs, args, out)
-        print(f"  {cls.__name__}: {time.monotonic() - start:.1f} s", flush=True)
-        written += files
-    print("written:")
-    for path in written:
-        print(f"  {path}")
+            cls(inputs)
+    except (ValueError, TypeError) as exc:
+        raise UserError(str(exc)) from None
+    return inputs
+
+
+def run_jobs(jobs: int, calls: list, ordered: bool = False) -> list:
+    """Run (function, args) pairs in worker processes; results in completion order (or call order)."""
+    context = multiprocessing.get_context("spawn")  # a fresh Manim config in every worker
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(calls))), mp_context=context) as pool:
+        futures = [pool.submit(function, *args) for function, args in calls]
+        try:
+            if ordered:
+                return [future.result() for future in futures]
+            return [future.result() for future in as_completed(futures)]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def list_scenes(classes, options: dict, jobs: int) -> int:
+    from rendering.job import scene_length, step_name
+
+    lengths = run_jobs(jobs, [(scene_length, (cls.__name__, options)) for cls in classes], ordered=True)
+    for cls, length in zip(classes, lengths, strict=True):
+        print(f"{cls.__name__:18} {step_name(cls):18} {length:6.1f} s  {cls.description}")
+    return 0
+
+
+def finish(written, staging: Path, out: Path) -> list:
+    """Move every staged file to its final path (an atomic rename each); return them re-pointed."""
+    from dataclasses import replace
+
+    placed = []
+    for item in written:
+        target = out / item.path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        item.path.replace(target)
+        placed.append(replace(item, path=target))
+    shutil.rmtree(staging, ignore_errors=True)
+    return placed
+
+
+def cleanup(staging: Path, out: Path, made_out: bool) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+    if made_out:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def versions() -> dict:
+    import manim
+
+    return {"project": "self-attention-animated", "project_version": PROJECT_VERSION,
+            "manim_version": manim.__version__}
+
+
+def main(argv: list[str]) -> int:
+    try:
+        kind, args = parse(argv)
+        figures = kind == "figures"
+        sys.path.insert(0, str(ROOT))
+        if not figures and args.list:
+            from scenes.catalog import SCENES
+
+            classes = list(SCENES)
+        else:
+            classes = resolve(args.steps if figures else args.scenes, figures)
+        options = input_options(args)
+        inputs = check_inputs(classes, options)
+        if not figures and args.list:
+            return list_scenes(classes, options, args.jobs)
+        check_latex()
+        out = out_dir(args)
+        check_out(out)
+    except UserError as exc:
+        return fail(str(exc))
+
+    from rendering.job import render_figure, render_video, step_name
+
+    if figures:
+        planned = [f"{out}/figures/{step_name(c)}.{f}" for c in classes for f in args.formats]
+    else:
+        planned = [f"{out}/{c.__name__}.{args.format}" for c in classes]
+    if args.dry_run:
+        from rendering.job import scene_length
+
+        try:
+            for cls in classes:
+                length = scene_length(cls.__name__, options)
+                print(f"built {cls.__name__} ({length:.1f} s of video)")
+        except (ValueError, TypeError) as exc:
+            return fail(str(exc))
+        print("would write:")
+        for path in planned + [f"{out}/manifest.json"]:
+            print(f"  {path}")
+        return 0
+
+    run_id = uuid.uuid4().hex[:12]
+    made_out = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f".run-{run_id}"
+    start = time.monotonic()
+    try:
+        if figures:
+            calls = [(render_figure, (c.__name__, options, args.width, args.formats, str(staging))) for c in classes]
+        else:
+            picture = Picture.of(args)
+            calls = [(render_video, (c.__name__, options, vars(picture), args.format, args.sections, str(staging)))
+                     for c in classes]
+        print(f"rendering {len(calls)} scene(s) with {min(args.jobs, len(calls))} job(s) ...", flush=True)
+        written = [item for batch in run_jobs(args.jobs, calls) for item in batch]
+        placed = finish(written, staging, out)
+        from rendering.manifest import write_manifest
+
+        manifest = write_manifest(out, placed, options, inputs.trace.digest(), versions(), run_id)
+    except KeyboardInterrupt:
+        cleanup(staging, out, made_out)
+        print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError) as exc:  # a layout that does not fit, found while building
+        cleanup(staging, out, made_out)
+        return fail(str(exc))
+    except BaseException:
+        cleanup(staging, out, made_out)
+        raise
+    print(f"done in {time.monotonic() - start:.1f} s; written:")
+    for item in placed:
+        print(f"  {item.path}")
+    print(f"  {manifest}")
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("render.py: interrupted; no partial file was left in place", file=sys.stderr)
-        sys.exit(130)
+    sys.exit(main(sys.argv[1:]))

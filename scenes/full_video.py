@@ -25,6 +25,7 @@ STEPS = {"step1_matmul", "step2_scale", "step3_softmax", "step4_output"}
 
 
 class FullVideo(AttentionScene):
+    step = "video"
     description = "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part"
 
     def construct(self):

@@ -38,6 +38,7 @@ def play_intro(scene: AttentionScene) -> None:
 
 
 class IntroScene(AttentionScene):
+    step = "intro"
     description = "The paper intro: title block and the scaled dot-product attention diagram, built up"
 
     def construct(self):

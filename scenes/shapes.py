@@ -54,6 +54,7 @@ def play_shapes(scene: AttentionScene) -> None:
 
 
 class ShapeTracking(AttentionScene):
+    step = "shapes"
     description = "Shape tracking: X -> Q, K^T -> QK^T -> A -> V -> R, the shapes only"
 
     def construct(self):

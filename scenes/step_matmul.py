@@ -90,6 +90,7 @@ def play_matmul(scene: AttentionScene) -> None:
 
 
 class Step1MatMul(AttentionScene):
+    step = "step1_matmul"
     description = "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling"
 
     def construct(self):

@@ -67,6 +67,7 @@ def play_output(scene: AttentionScene) -> None:
 
 
 class Step4Output(AttentionScene):
+    step = "step4_output"
     description = "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V"
 
     def construct(self):

@@ -39,6 +39,7 @@ def play_scale(scene: AttentionScene) -> None:
 
 
 class Step2Scale(AttentionScene):
+    step = "step2_scale"
     description = "Step 2: QK^T scaled by 1/sqrt(d_k), the grid taking the scaled values"
 
     def construct(self):

@@ -77,6 +77,7 @@ def play_softmax(scene: AttentionScene) -> None:
 
 
 class Step3Softmax(AttentionScene):
+    step = "step3_softmax"
     description = "Step 3: softmax on each row, one row worked out to weights summing to 1"
 
     def construct(self):

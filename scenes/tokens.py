@@ -128,6 +128,7 @@ def play_projections(scene: AttentionScene) -> None:
 
 
 class TokensToQKV(AttentionScene):
+    step = "tokens"
     description = "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic"
 
     def construct(self):

@@ -1,0 +1,61 @@
+"""manifest.json: every file a run wrote, with what made it and its sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .job import Written
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def media_duration(path: Path) -> float | None:
+    """Seconds of a video file, read with PyAV (which Manim installs)."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            if container.duration is not None:
+                return round(container.duration / 1_000_000, 3)
+            stream = container.streams.video[0]
+            return round(float(stream.duration * stream.time_base), 3) if stream.duration else None
+    except (av.FFmpegError, IndexError):
+        return None
+
+
+def entry(item: Written, out: Path, inputs: dict, trace_sha256: str) -> dict:
+    record = {
+        "file": str(item.path.relative_to(out)),
+        "scene": item.scene,
+        "step": item.step,
+        "kind": item.kind,
+        "format": item.format,
+        "resolution": list(item.resolution) if item.resolution else None,
+        "fps": item.fps,
+        "duration": media_duration(item.path) if item.kind in ("video", "section") else None,
+        "inputs": inputs,
+        "seed": inputs["seed"],
+        "trace_sha256": trace_sha256,
+        "sha256": sha256_of(item.path),
+    }
+    return record
+
+
+def write_manifest(out: Path, files: list[Written], inputs: dict, trace_sha256: str, versions: dict,
+                   run_id: str) -> Path:
+    records = sorted((entry(item, out, inputs, trace_sha256) for item in files), key=lambda r: r["file"])
+    document = {**versions, "files": records}
+    target = out / "manifest.json"
+    partial = out / f".partial-{run_id}-manifest.json"
+    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    os.replace(partial, target)
+    return target

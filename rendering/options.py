@@ -1,0 +1,169 @@
+"""Command-line and TOML options for render.py, checked before anything renders."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+QUALITIES = {  # Manim's presets, by its -q letters
+    "l": ("low_quality", 854, 480, 15),
+    "m": ("medium_quality", 1280, 720, 30),
+    "h": ("high_quality", 1920, 1080, 60),
+    "p": ("production_quality", 2560, 1440, 60),
+    "k": ("fourk_quality", 3840, 2160, 60),
+}
+FORMATS = ("mp4", "gif", "webm", "mov")
+FIGURE_FORMATS = ("png", "svg", "pdf")
+MAX_DECIMALS = 4
+
+
+class UserError(Exception):
+    """Something asked for that cannot be done; render.py prints it as one line and exits 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, as for every other user error
+        raise UserError(f"{message} (see --help)")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    inputs = parser.add_argument_group("inputs")
+    source = inputs.add_mutually_exclusive_group()
+    source.add_argument("--sentence", help="the sentence, split on white space (default: the video's)")
+    source.add_argument("--tokens", nargs="+", metavar="TOKEN", help="the tokens, one by one")
+    inputs.add_argument("--seed", type=int, default=0, help="seed of embeddings and weights (default 0)")
+    inputs.add_argument("--d", type=int, default=5, help="embedding width d, 2 to 8 (default 5)")
+    inputs.add_argument("--dk", type=int, default=None, help="query/key width d_k (default: d)")
+    inputs.add_argument("--heads", type=int, default=2, help="heads of the multi-head scene (default 2)")
+    inputs.add_argument("--mask", choices=("none", "causal"), default="none")
+    look = parser.add_argument_group("look")
+    look.add_argument("--theme", choices=("video", "dark"), default="video")
+    look.add_argument("--decimals", type=int, default=2, help=f"digits after the point, 0 to {MAX_DECIMALS}")
+    look.add_argument("--numbers", choices=("auto", "on", "off"), default="auto",
+                      help="digits in cells; auto draws them where legible at the output size")
+    look.add_argument("--transparent", action="store_true",
+                      help="real alpha channel: mov is qtrle/argb, webm is VP9 with alpha "
+                           "(decode it with libvpx-vp9 to see yuva420p), png is RGBA; mp4 and gif have no alpha")
+    out = parser.add_argument_group("output")
+    out.add_argument("--out", default="renders", help="output folder (default renders/)")
+    out.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                     help="scenes rendered in parallel processes (default: the number of cores)")
+    out.add_argument("--config", metavar="FILE.toml", help="options from a TOML file; the command line wins")
+    out.add_argument("--dry-run", action="store_true",
+                     help="build every requested scene with animations skipped and say what would be written")
+
+
+def video_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="render.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+                     description="Render the attention video, some of its scenes, or (`render.py figures`) stills.",
+                     epilog="examples:\n  render.py                         the whole video, 480p15, into renders/\n"
+                            "  render.py Step1MatMul -q h        one scene at 1080p60\n"
+                            "  render.py --sections              one clip per step as well as the whole\n"
+                            "  render.py figures --width 1600    a PNG, SVG and PDF of every step\n"
+                            "  render.py --list                  every scene, what it shows, its length")
+    parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scenes to render (default: FullVideo)")
+    parser.add_argument("--list", action="store_true", help="list every scene with its length, then exit")
+    parser.add_argument("-q", "--quality", choices=list(QUALITIES), default="l",
+                        help="l 480p15 (default), m 720p30, h 1080p60, p 1440p60, k 2160p60")
+    parser.add_argument("--fps", type=int, help="frame rate, overriding the preset's")
+    parser.add_argument("--resolution", metavar="W,H", help="pixel size, overriding the preset's, e.g. 1280,720")
+    parser.add_argument("--format", choices=FORMATS, default=None, help="mp4 (default; mov with --transparent)")
+    parser.add_argument("--sections", action="store_true", help="one clip per step as well as the whole")
+    _common(parser)
+    return parser
+
+
+def figure_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="render.py figures", description="Stills of each step's final state, for articles.")
+    parser.add_argument("steps", nargs="*", metavar="STEP", help="steps or scene names (default: every step)")
+    parser.add_argument("--width", type=int, default=3840, help="PNG width in pixels (default 3840)")
+    parser.add_argument("--formats", nargs="+", choices=FIGURE_FORMATS, default=list(FIGURE_FORMATS),
+                        help="png (raster), svg and pdf (vector: paths and outlined text)")
+    _common(parser)
+    return parser
+
+
+def _from_toml(path: str, parser: argparse.ArgumentParser) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise UserError(f"cannot read --config {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"--config {path} is not valid TOML: {exc}") from None
+    known = {action.dest for action in parser._actions}
+    values = {}
+    for key, value in data.items():
+        dest = key.replace("-", "_")
+        if dest not in known or dest in ("config", "help"):
+            raise UserError(f"--config {path}: unknown option {key!r}")
+        values[dest] = value
+    return values
+
+
+def parse(argv: list[str]) -> tuple[str, argparse.Namespace]:
+    """('video' | 'figures', options), the TOML file's values under the command line's."""
+    kind = "figures" if argv[:1] == ["figures"] else "video"
+    parser = figure_parser() if kind == "figures" else video_parser()
+    args = argv[1:] if kind == "figures" else argv
+    first = parser.parse_args(args)
+    if first.config:
+        parser.set_defaults(**_from_toml(first.config, parser))
+        first = parser.parse_args(args)
+    validate(first, kind)
+    return kind, first
+
+
+def validate(args, kind: str) -> None:
+    if not 0 <= args.decimals <= MAX_DECIMALS:
+        raise UserError(f"--decimals must be 0 to {MAX_DECIMALS}, got {args.decimals}")
+    if args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    if kind == "figures":
+        if not 16 <= args.width <= 16384:
+            raise UserError(f"--width must be 16 to 16384 pixels, got {args.width}")
+        return
+    if args.fps is not None and not 1 <= args.fps <= 240:
+        raise UserError(f"--fps must be 1 to 240, got {args.fps}")
+    if args.resolution is not None:
+        try:
+            width, height = (int(v) for v in args.resolution.split(","))
+        except ValueError:
+            raise UserError(f"--resolution takes W,H in pixels, e.g. 1280,720; got {args.resolution!r}") from None
+        if not (16 <= width <= 8192 and 16 <= height <= 8192) or width % 2 or height % 2:
+            raise UserError(f"--resolution must be even and 16 to 8192 pixels a side, got {args.resolution}")
+    if args.format is None:
+        args.format = "mov" if args.transparent else "mp4"
+    if args.transparent and args.format in ("mp4", "gif"):
+        raise UserError(f"--transparent needs --format mov or webm: {args.format} has no alpha channel")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Pixel size and frame rate of a video render."""
+
+    width: int
+    height: int
+    fps: int
+    quality: str  # Manim's preset name, for its folder names
+
+    @classmethod
+    def of(cls, args) -> Picture:
+        name, width, height, fps = QUALITIES[args.quality]
+        if args.resolution:
+            width, height = (int(v) for v in args.resolution.split(","))
+        return cls(width, height, args.fps or fps, name)
+
+
+def input_options(args) -> dict:
+    """The options that decide the numbers on screen, as recorded in the manifest."""
+    return {"sentence": args.sentence, "tokens": args.tokens, "seed": args.seed, "d": args.d, "dk": args.dk,
+            "heads": args.heads, "mask": args.mask, "theme": args.theme, "decimals": args.decimals,
+            "numbers": args.numbers, "transparent": args.transparent}
+
+
+def out_dir(args) -> Path:
+    return Path(args.out).expanduser()
