@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import signal
 import sys
 import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from rendering.options import Picture, UserError, input_options, out_dir, parse
@@ -84,25 +84,37 @@ def check_inputs(classes, options: dict):
     return inputs
 
 
-def run_jobs(jobs: int, calls: list, ordered: bool = False) -> list:
-    """Run (function, args) pairs in worker processes; results in completion order (or call order)."""
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and terminates the workers
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run_jobs(jobs: int, calls: list) -> list:
+    """Run (function, args) pairs in worker processes; results in call order.
+
+    On Ctrl-C or SIGTERM the workers are terminated at once and KeyboardInterrupt propagates.
+    """
     context = multiprocessing.get_context("spawn")  # a fresh Manim config in every worker
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(calls))), mp_context=context) as pool:
-        futures = [pool.submit(function, *args) for function, args in calls]
-        try:
-            if ordered:
-                return [future.result() for future in futures]
-            return [future.result() for future in as_completed(futures)]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    pool = context.Pool(max(1, min(jobs, len(calls))), initializer=_ignore_interrupts)
+    try:
+        pending = [pool.apply_async(function, args) for function, args in calls]
+        results = [job.get() for job in pending]
+        pool.close()
+        return results
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 def list_scenes(classes, options: dict, jobs: int) -> int:
     from rendering.job import scene_length, step_name
 
-    lengths = run_jobs(jobs, [(scene_length, (cls.__name__, options)) for cls in classes], ordered=True)
+    lengths = run_jobs(jobs, [(scene_length, (cls.__name__, options)) for cls in classes])
     for cls, length in zip(classes, lengths, strict=True):
         print(f"{cls.__name__:18} {step_name(cls):18} {length:6.1f} s  {cls.description}")
     return 0
@@ -212,4 +224,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)  # a killed job cleans up like Ctrl-C
     sys.exit(main(sys.argv[1:]))

@@ -17,6 +17,7 @@ MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "aut
 DIGIT_HEIGHT = 0.3  # of the cell, at most
 DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
 SHADE_FLOOR = 0.18
+MAX_TOKEN_LABEL = 1.4  # units
 SHADE_GAMMA = 0.7
 
 
@@ -164,6 +165,8 @@ class MatrixGrid(VGroup):
         if len(group) != (self.n_rows if rows else self.n_cols):
             raise ValueError("one token label per row (or column) is needed")
         for n, word in enumerate(group):
+            if word.width > MAX_TOKEN_LABEL:  # a long token must not push the grid off the frame
+                word.scale_to_fit_width(MAX_TOKEN_LABEL)
             if rows:
                 cell = self.cells[n * self.n_cols]
                 word.next_to(cell, LEFT, buff=0.12)
