@@ -14,6 +14,7 @@ APT_PACKAGES=(
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
   dvisvgm                                                       # LaTeX -> SVG for MathTex
   fonts-texgyre                                                 # TeX Gyre Termes: the Times-like serif
+  fonts-wqy-microhei                                            # a fallback for CJK tokens
 )
 
 log() { printf '[setup] %s\n' "$*"; }

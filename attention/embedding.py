@@ -34,10 +34,13 @@ def check_size(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
+POSITION_BASE = 10000.0  # the wavelengths of the position encodings grow geometrically up to 2 pi times this
+
+
 def position_encoding(T: int, d: int) -> np.ndarray:
     """PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d))."""
     positions = np.arange(T, dtype=np.float64)[:, None]
-    rates = 10000.0 ** (-(np.arange(d) // 2 * 2) / d)
+    rates = POSITION_BASE ** (-(np.arange(d) // 2 * 2) / d)
     angles = positions * rates[None, :]
     return np.where(np.arange(d) % 2 == 0, np.sin(angles), np.cos(angles))
 

@@ -11,7 +11,8 @@ from .theme import Theme
 # Bottom to top, as in the paper's figure 2 (left).
 BLOCKS = (("matmul_scores", "MatMul"), ("scale", "Scale"), ("mask", "Mask (Opt.)"),
           ("softmax", "Softmax"), ("matmul_values", "MatMul"))
-STEP_BLOCKS = {1: "matmul_scores", 2: "scale", 3: "softmax", 4: "matmul_values"}
+# "mask": the optional block between steps 2 and 3, pointed at with a label of its own
+STEP_BLOCKS = {1: "matmul_scores", 2: "scale", 3: "softmax", 4: "matmul_values", "mask": "mask"}
 
 
 class BlockDiagram(VGroup):
@@ -71,15 +72,16 @@ class BlockDiagram(VGroup):
 
 
 class StepPointer(VGroup):
-    """'Step N' and a magenta arrow pointing at the block of that step."""
+    """'Step N' (or ``label``) and a magenta arrow pointing at the block of that step."""
 
-    def __init__(self, theme: Theme, step: int, diagram: BlockDiagram, font_size: float = 26, **kwargs):
+    def __init__(self, theme: Theme, step: int | str, diagram: BlockDiagram, font_size: float = 26,
+                 label: str | None = None, **kwargs):
         super().__init__(**kwargs)
         target = diagram.block(STEP_BLOCKS[step])
         tip = target.get_left() + LEFT * 0.05
         self.arrow = Arrow(tip + LEFT * 0.45, tip, buff=0, color=theme.step_arrow, stroke_width=5,
                            max_tip_length_to_length_ratio=0.3, tip_length=0.14)
-        self.label = theme.words(f"Step {step}", font_size=font_size).next_to(self.arrow, LEFT, buff=0.1)
+        self.label = theme.words(label or f"Step {step}", font_size=font_size).next_to(self.arrow, LEFT, buff=0.1)
         self.add(self.arrow, self.label)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cross_attention import CrossAttention
 from .full_video import FullVideo
 from .intro import IntroScene
 from .shapes import ShapeTracking
@@ -10,8 +11,11 @@ from .step_output import Step4Output
 from .step_scale import Step2Scale
 from .step_softmax import Step3Softmax
 from .tokens import TokensToQKV
+from .why_qkv import WhyQKV
+from .why_scale import WhyScale
 
-SCENES = (IntroScene, TokensToQKV, Step1MatMul, Step2Scale, Step3Softmax, Step4Output, ShapeTracking, FullVideo)
+SCENES = (IntroScene, TokensToQKV, Step1MatMul, Step2Scale, Step3Softmax, Step4Output, ShapeTracking,
+          WhyScale, CrossAttention, WhyQKV, FullVideo)
 
 
 def by_name(name: str):
