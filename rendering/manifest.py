@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -52,10 +53,23 @@ def entry(item: Written, out: Path, inputs: dict, trace_sha256: str) -> dict:
 
 def write_manifest(out: Path, files: list[Written], inputs: dict, trace_sha256: str, versions: dict,
                    run_id: str) -> Path:
-    records = sorted((entry(item, out, inputs, trace_sha256) for item in files), key=lambda r: r["file"])
-    document = {**versions, "files": records}
+    """Record this run's files in out/manifest.json, keeping the entries of earlier runs whose files
+    are still there unchanged; under a lock, so concurrent runs into one folder both get recorded."""
     target = out / "manifest.json"
-    partial = out / f".partial-{run_id}-manifest.json"
-    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    os.replace(partial, target)
+    with open(out / ".manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        records = {record["file"]: record for record in _still_valid(out, target)}
+        records.update((r["file"], r) for r in (entry(item, out, inputs, trace_sha256) for item in files))
+        document = {**versions, "files": [records[name] for name in sorted(records)]}
+        partial = out / f".partial-{run_id}-manifest.json"
+        partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        os.replace(partial, target)
     return target
+
+
+def _still_valid(out: Path, manifest: Path) -> list[dict]:
+    try:
+        earlier = json.loads(manifest.read_text())["files"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [r for r in earlier if (out / r["file"]).is_file() and sha256_of(out / r["file"]) == r["sha256"]]

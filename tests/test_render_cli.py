@@ -70,7 +70,7 @@ def test_manifest_lists_exactly_the_files_with_their_hashes(mp4_run):
     out, _ = mp4_run
     document = manifest(out)
     files = {entry["file"]: entry for entry in document["files"]}
-    on_disk = {p for p in listing(out) if p != "manifest.json"}
+    on_disk = {p for p in listing(out) if p not in ("manifest.json", ".manifest.lock")}
     assert set(files) == on_disk == {"ShapeTracking.mp4", "ShapeTracking.srt"}
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
@@ -168,6 +168,16 @@ def test_config_file_with_command_line_winning(tmp_path):
     assert listing(out / "figures") == ["step2_scale.svg"]
 
 
+def test_manifest_keeps_earlier_runs_files(tmp_path):
+    render("figures", "step2_scale", "--formats", "svg", "--width", "320", out=tmp_path)
+    render("figures", "shapes", "--formats", "svg", "--width", "320", out=tmp_path)
+    assert [e["file"] for e in manifest(tmp_path)["files"]] == ["figures/shapes.svg", "figures/step2_scale.svg"]
+    (tmp_path / "figures" / "shapes.svg").write_text("changed by hand")
+    render("figures", "step2_scale", "--formats", "svg", "--width", "320", "--seed", "1", out=tmp_path)
+    files = manifest(tmp_path)["files"]
+    assert [(e["file"], e["seed"]) for e in files] == [("figures/step2_scale.svg", 1)]
+
+
 def test_dry_run_writes_nothing(tmp_path):
     out = tmp_path / "never"
     result = render("Step2Scale", "--dry-run", out=out)
@@ -202,7 +212,7 @@ def test_interrupted_run_leaves_no_partial_file(tmp_path):
             break
     os.killpg(run.pid, signal.SIGINT)
     assert run.wait(timeout=120) != 0
-    assert not any(name.endswith((".mp4", ".srt", ".json")) or name.startswith(".") for name in listing(tmp_path))
+    assert not any(name.endswith((".mp4", ".srt", ".json")) or name.startswith(".run") for name in listing(tmp_path))
 
 
 BAD = [
