@@ -102,14 +102,25 @@ def place(source: Path, target: Path) -> Path:
     return target
 
 
+PROGRESS_EVERY = 10.0  # percent between two progress lines of a scene
+
+
 def _progress(cls, scene_name: str, step: str, length: float):
+    """``cls`` printing a progress line (scene, current step, percent, elapsed) every 10 %."""
     start = time.monotonic()
 
     class Tracked(cls):
+        _reported = -PROGRESS_EVERY
+
         def play(self, *args, **kwargs):
             super().play(*args, **kwargs)
             percent = 100.0 * min(1.0, self.renderer.time / length) if length else 100.0
-            print(f"  {scene_name:16} {step:16} {percent:5.1f}%  {time.monotonic() - start:7.1f} s", flush=True)
+            if percent - self._reported >= PROGRESS_EVERY or percent >= 100.0 > self._reported:
+                self._reported = percent
+                sections = self.renderer.file_writer.sections
+                current = sections[-1].name if sections and sections[-1].name != "autocreated" else step
+                print(f"  {scene_name:16} {current:16} {percent:5.1f}%  {time.monotonic() - start:7.1f} s",
+                      flush=True)
 
     Tracked.__name__ = Tracked.__qualname__ = scene_name
     return Tracked
