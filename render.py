@@ -78,7 +78,7 @@ def check_inputs(classes, options: dict):
     try:
         inputs = make_inputs(options)
         for cls in classes:
-            cls(inputs)
+            cls.check_inputs(inputs)  # without building a Scene, which would make Manim's media folder
     except (ValueError, TypeError) as exc:
         raise UserError(str(exc)) from None
     return inputs

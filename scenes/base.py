@@ -34,11 +34,16 @@ class AttentionScene(Scene):
 
     def __init__(self, inputs: Inputs | None = None, **kwargs):
         self.inputs = inputs or Inputs()
-        trace = self.inputs.trace
-        check_drawable(trace.T, trace.d, trace.d_k, getattr(trace, "T_kv", None))
+        self.check_inputs(self.inputs)
         super().__init__(**kwargs)
         self.shown: dict = {}  # what the worked callouts displayed, for the tests
         self.grids: dict = {}  # the grids on screen at the end of the step, by name
+
+    @classmethod
+    def check_inputs(cls, inputs: Inputs) -> None:
+        """Raise LayoutError (a ValueError) when this scene cannot draw ``inputs``; cheap, builds nothing."""
+        trace = inputs.trace
+        check_drawable(trace.T, trace.d, trace.d_k, getattr(trace, "T_kv", None))
 
     @property
     def trace(self) -> attention.Trace:
@@ -94,5 +99,6 @@ class AttentionScene(Scene):
             self.play(*[FadeOut(m) for m in gone], run_time=0.6)
         if getattr(self, "_panel", None) is not None and self._panel not in keep:
             self._panel = None
+        self.grids = {}  # they left the screen
 
 

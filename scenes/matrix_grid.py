@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    LEFT, UP, AnimationGroup, ManimColor, Rectangle, Square, Transform, VGroup,
+    LEFT, UP, AnimationGroup, FadeIn, FadeOut, ManimColor, Rectangle, Square, Transform, VGroup,
     config, interpolate_color,
 )
 
@@ -239,6 +239,13 @@ class MatrixGrid(VGroup):
         animations = [Transform(self.cells, new_cells)]
         for old, new in zip(self.cells, new_cells, strict=True):
             old.shade = new.shade
-        if len(self.numbers) or len(new_numbers):
+        if len(self.numbers) and len(new_numbers):
             animations.append(Transform(self.numbers, new_numbers))
+            for old, new in zip(self.numbers, new_numbers, strict=True):
+                old.value_text = new.value_text
+        elif len(self.numbers) or len(new_numbers):  # digits appear or disappear (their size changed)
+            animations += [FadeOut(self.numbers), FadeIn(new_numbers)]
+            self.remove(self.numbers)
+            self.numbers = new_numbers
+            self.add(new_numbers)
         return AnimationGroup(*animations)
