@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from .cross_attention import CrossAttention
+from .embedding import EmbeddingScene
 from .full_video import FullVideo
 from .intro import IntroScene
+from .masking import MaskingScene
+from .multi_head import MultiHeadScene
 from .shapes import ShapeTracking
 from .step_matmul import Step1MatMul
 from .step_output import Step4Output
@@ -15,7 +18,7 @@ from .why_qkv import WhyQKV
 from .why_scale import WhyScale
 
 SCENES = (IntroScene, TokensToQKV, Step1MatMul, Step2Scale, Step3Softmax, Step4Output, ShapeTracking,
-          WhyScale, CrossAttention, WhyQKV, FullVideo)
+          WhyScale, CrossAttention, WhyQKV, EmbeddingScene, MaskingScene, MultiHeadScene, FullVideo)
 
 
 def by_name(name: str):

@@ -1,0 +1,118 @@
+"""Shared test set-up for the scenes: pytest options for frame regression, one LaTeX/text cache
+per session, and a fixture that builds and plays a scene with its animations skipped.
+
+Nothing here writes into the repository except the persistent SVG store under
+``.pytest_cache/`` (git-ignored); every Manim output goes to pytest's temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# `.venv/bin/pytest` (unlike `python -m pytest`) does not put the working directory on sys.path.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from manim import tempconfig  # noqa: E402
+from manim.utils.testing import frames_comparison as _frames_comparison_module  # noqa: E402
+
+# frames_comparison skips every Cairo test when cairo < 1.18 (MIN_CAIRO_VERSION = 11800), because
+# cairo 1.17.8 changed antialiasing and manim's own control data is made with 1.18. This machine
+# has cairo 1.16, and our control data (tests/control_data/) is generated here with it, so the
+# comparison is like for like. Regenerate the control data if the machine's cairo changes.
+_frames_comparison_module.MIN_CAIRO_VERSION = 0
+
+
+def pytest_addoption(parser):
+    # The two options manim.utils.testing.frames_comparison reads; manim's own conftest defines
+    # them, a third-party suite must do so itself.
+    parser.addoption("--show_diff", action="store_true", default=False,
+                     help="Show a visual comparison when a frame regression test fails.")
+    parser.addoption("--set_test", action="store_true", default=False,
+                     help="Write the control data (tests/control_data/) of every frame test that runs.")
+
+
+# ----- one LaTeX/text cache per session ------------------------------------------------------------
+@dataclass(frozen=True)
+class ManimDirs:
+    tex: Path  # MathTex/Tex: .tex -> .dvi -> .svg
+    text: Path  # Text/MarkupText: .svg per string and font
+    media: Path  # anything else Manim might decide to write
+
+
+# Manim deletes every non-SVG file of tex_dir after each compilation (tex_file_writing.delete_nonsvg_files),
+# including another process's half-made .tex/.dvi: two processes sharing one tex_dir crash at random.
+# So each session compiles in its own directory, seeded from and merged back into a persistent store
+# of finished SVGs (keyed by content hash, so any copy of a name is as good as any other).
+_STORE_KINDS = ("tex", "text")
+
+
+def _store_root(config) -> Path | None:
+    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
+    return cache.mkdir("manim_svg") if cache is not None else None
+
+
+def _copy_svgs(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for svg in source.glob("*.svg"):
+        if svg.name.endswith("_.svg") or (target / svg.name).exists():  # "<hash>_.svg": Manim's temporary
+            continue
+        partial = target / f".{svg.name}.{os.getpid()}.part"
+        shutil.copyfile(svg, partial)
+        os.replace(partial, target / svg.name)  # atomic: a concurrent session never sees half a file
+
+
+@pytest.fixture(scope="session")
+def manim_dirs(tmp_path_factory, pytestconfig) -> ManimDirs:
+    """Session-wide tex_dir/text_dir/media_dir, so LaTeX is compiled once per string, not per test."""
+    base = tmp_path_factory.mktemp("manim")
+    dirs = ManimDirs(tex=base / "tex", text=base / "text", media=base / "media")
+    for d in (dirs.tex, dirs.text, dirs.media):  # tex and text must be siblings: see delete_nonsvg_files
+        d.mkdir()
+    store = _store_root(pytestconfig)
+    if store is not None:
+        for kind in _STORE_KINDS:
+            _copy_svgs(store / kind, getattr(dirs, kind))
+    yield dirs
+    if store is not None:
+        for kind in _STORE_KINDS:
+            _copy_svgs(getattr(dirs, kind), store / kind)
+
+
+def manim_test_config(dirs: ManimDirs) -> dict:
+    """The tempconfig of every scene built by the tests: no output files, quiet, shared caches."""
+    return {
+        "dry_run": True,  # no movie, no image, no partial files
+        "disable_caching": True,  # no hashing of every play call
+        "tex_dir": dirs.tex,
+        "text_dir": dirs.text,
+        "media_dir": dirs.media,
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+
+
+# ----- build and play a scene cheaply --------------------------------------------------------------
+@pytest.fixture(scope="session")
+def play_scene(manim_dirs):
+    """``play_scene(SceneClass, inputs=None, **config)`` builds the scene and runs its construct()
+    with every animation skipped (``Scene(skip_animations=True)``): the mobjects reach their final
+    state, subcaptions are recorded, but no frame is interpolated or written.
+
+    ``config`` overrides the Manim config (pixel_width, ...) for this one scene.
+    """
+
+    def play(scene_class, inputs=None, **config):
+        with tempconfig({**manim_test_config(manim_dirs), **config}):
+            scene = scene_class(inputs, skip_animations=True)
+            scene.render()
+        return scene
+
+    return play

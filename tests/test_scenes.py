@@ -1,0 +1,206 @@
+"""Every scene of the catalog, built and played with its animations skipped: it runs, it narrates,
+and what it draws agrees with the core (digits, shading, worked callouts).
+
+Parametrized over ``scenes.catalog.SCENES``, so a new scene is checked as soon as it is listed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import attention
+from scenes.base import Inputs
+from scenes.catalog import SCENES, by_name
+from scenes.layout import MAX_TOKENS, LayoutError
+from scenes.notation import tex_number
+from scenes.theme import load_theme
+
+SCENE_IDS = [scene.__name__ for scene in SCENES]
+WORDS = ("the cat sat on a mat while one dog ran past it and then sat down too with us all").split()
+assert len(WORDS) > MAX_TOKENS
+
+
+def sentence(n: int) -> str:
+    return " ".join(WORDS[:n])
+
+
+# name -> (trace arguments, digit mode); built lazily, once per scene and case
+CASES = {
+    "video": ({}, "on"),  # the video's example, every digit drawn
+    "tiny": ({"sentence": "a b c", "d": 3}, "on"),
+    "largest": ({"sentence": sentence(MAX_TOKENS), "d": 8}, "auto"),  # 16 tokens, d = 8: the layout limit
+}
+CALLOUTS = ("dot_product", "softmax_row", "weighted_sum", "scale")
+# Scenes that only chain other scenes' parts (which the custom cases check one by one): built on the
+# video's example only, since one build plays the whole video (~15 s).
+COMPOSITES = {"FullVideo"}
+
+
+def make_inputs(case: str) -> Inputs:
+    trace_args, numbers = CASES[case]
+    return Inputs(trace=attention.example(**trace_args), theme=load_theme("video"), decimals=2, numbers=numbers)
+
+
+@pytest.fixture(scope="module")
+def built(play_scene):
+    """``built(SceneClass, case)``: the scene after construct(), played once per module and reused."""
+    cache: dict = {}
+
+    def get(scene_class, case: str = "video"):
+        key = (scene_class, case)
+        if key not in cache:
+            cache[key] = play_scene(scene_class, make_inputs(case))
+        return cache[key]
+
+    return get
+
+
+scene_param = pytest.mark.parametrize("scene_class", SCENES, ids=SCENE_IDS)
+PAIRS = [pytest.param(scene, case, id=f"{case}-{scene.__name__}")
+         for case in CASES for scene in SCENES if case == "video" or scene.__name__ not in COMPOSITES]
+scene_case_param = pytest.mark.parametrize(("scene_class", "case"), PAIRS)
+
+
+# ----- the scene runs ------------------------------------------------------------------------------
+@scene_param
+def test_has_description(scene_class):
+    assert isinstance(scene_class.description, str) and scene_class.description.strip(), (
+        f"{scene_class.__name__} needs a one-line class `description`")
+
+
+@scene_case_param
+def test_builds_and_plays(built, scene_class, case):
+    scene = built(scene_class, case)
+    renderer = scene.renderer
+    assert renderer.num_plays > 0 and renderer.time > 0, "construct() played nothing"
+    assert scene.mobjects, "nothing is on screen at the end"
+    subcaptions = renderer.file_writer.subcaptions
+    assert subcaptions and all(s.content.strip() for s in subcaptions), "the scene wrote no subcaption"
+
+
+@scene_param
+def test_grids_are_on_screen_at_the_end(built, scene_class):
+    scene = built(scene_class)
+    assert isinstance(scene.grids, dict)
+    on_screen = {id(m) for m in scene.get_mobject_family_members()}
+    gone = [name for name, grid in scene.grids.items() if id(grid.cells) not in on_screen]
+    assert not gone, f"scene.grids holds grids that are no longer on screen: {gone}"
+
+
+def test_step_scenes_record_their_grids(built):
+    """The grid checks skip a scene without grids (an intro, a diagram); the steps must have some."""
+    steps = [scene for scene in SCENES if scene.__name__.startswith("Step")]
+    assert steps, "no Step* scene in the catalog"
+    empty = [scene.__name__ for scene in steps if not built(scene).grids]
+    assert not empty, f"scene.grids is empty for {empty}"
+
+
+@scene_param
+def test_too_many_tokens_is_refused(scene_class):
+    trace = attention.example(sentence=sentence(MAX_TOKENS + 1), d=4)
+    with pytest.raises(LayoutError):
+        scene_class(Inputs(trace=trace, theme=load_theme("video")))
+
+
+# ----- the grids agree with the core ---------------------------------------------------------------
+def grids_of(built, scene_class, case):
+    scene = built(scene_class, case)
+    if not scene.grids:
+        pytest.skip(f"{scene_class.__name__} draws no matrix (test_step_scenes_record_their_grids guards the steps)")
+    return scene, scene.grids.items()
+
+
+@scene_case_param
+def test_grid_digits_are_the_core_display_text(built, scene_class, case):
+    scene, grids = grids_of(built, scene_class, case)
+    for name, grid in grids:
+        try:
+            texts = grid.displayed_texts()
+        except AttributeError as error:  # e.g. a Transform from no digits left VectorizedPoints in grid.numbers
+            pytest.fail(f"grid {name}: displayed_texts() failed: {error}")
+        if texts.size == 0:
+            assert scene.inputs.numbers != "on", f"grid {name}: numbers='on' but no digits are drawn"
+            continue
+        expected = np.array([[attention.display_text(v, grid.decimals) for v in row] for row in grid.values])
+        assert texts.shape == expected.shape, f"grid {name}: {texts.shape} digits for {expected.shape} values"
+        wrong = np.argwhere(texts != expected)
+        assert not wrong.size, (f"grid {name}: cell {tuple(wrong[0])} shows {texts[tuple(wrong[0])]!r}, "
+                                f"the core displays {expected[tuple(wrong[0])]!r} ({len(wrong)} cells differ)")
+
+
+@scene_case_param
+def test_grid_shading_follows_the_values(built, scene_class, case):
+    _, grids = grids_of(built, scene_class, case)
+    for name, grid in grids:
+        values, shade = np.asarray(grid.values, dtype=float), np.asarray(grid.cell_shades(), dtype=float)
+        assert shade.shape == values.shape, f"grid {name}: {shade.shape} shades for {values.shape} values"
+        finite = np.isfinite(values)
+        assert np.array_equal(np.isneginf(shade), np.isneginf(values)), f"grid {name}: masked cells not -inf"
+        v, s = values[finite], shade[finite]
+        assert np.all((s >= -1) & (s <= 1)), f"grid {name}: a shade outside [-1, 1]"
+        assert np.array_equal(np.sign(s), np.sign(v)), f"grid {name}: a shade has the wrong sign"
+        inverted = (v[:, None] < v[None, :]) & (s[:, None] > s[None, :])  # v1 < v2 but shade1 > shade2
+        assert not inverted.any(), f"grid {name}: a smaller value is shaded darker than a larger one"
+
+
+@scene_case_param
+def test_every_grid_has_a_label(built, scene_class, case):
+    _, grids = grids_of(built, scene_class, case)
+    unlabelled = [name for name, grid in grids if grid.label is None]
+    assert not unlabelled, f"grids without a label: {unlabelled}"
+
+
+# ----- the worked callouts show the core's numbers -------------------------------------------------
+def texts(values, decimals: int) -> list[str]:
+    return [tex_number(v, decimals) for v in np.ravel(values)]
+
+
+def check_dot_product(trace, shown, dec):
+    i, j = shown["i"], shown["j"]
+    q, k = trace.Q[i], trace.K[j]
+    assert shown["total"] == tex_number(trace.scores[i, j], dec)
+    assert list(shown["products"]) == texts(q * k, dec)
+    if "factors" in shown:
+        assert [tuple(f) for f in shown["factors"]] == list(zip(texts(q, dec), texts(k, dec), strict=True))
+
+
+def check_softmax_row(trace, shown, dec):
+    weights = list(shown["weights"])
+    assert weights == texts(trace.weights[shown["i"]], dec)
+    tolerance = len(weights) * 0.5 * 10.0 ** -dec
+    assert abs(sum(float(w) for w in weights) - 1) <= tolerance + 1e-12
+    assert abs(float(shown["sum"]) - 1) <= tolerance + 1e-12
+
+
+def check_weighted_sum(trace, shown, dec):
+    i = shown["i"]
+    assert list(shown["weights"]) == texts(trace.weights[i], dec)
+    assert list(shown["output"]) == texts(trace.output[i], dec)
+
+
+def check_scale(trace, shown, dec):
+    # 1/sqrt(d_k) may be written with more decimals than the grids: it must be rounded right at its own
+    places = len(shown.partition(".")[2])
+    assert shown == tex_number(trace.scale, places)
+
+
+CHECKS = {"dot_product": check_dot_product, "softmax_row": check_softmax_row, "weighted_sum": check_weighted_sum,
+          "scale": check_scale}
+assert set(CHECKS) == set(CALLOUTS)
+
+
+@scene_case_param
+@pytest.mark.parametrize("callout", CALLOUTS)
+def test_callout_shows_the_core_numbers(built, scene_class, case, callout):
+    scene = built(scene_class, case)
+    if callout not in scene.shown:
+        pytest.skip(f"{scene_class.__name__} shows no {callout}")
+    shown = scene.shown[callout]
+    trace = scene.trace.heads[shown["head"]] if isinstance(shown, dict) and "head" in shown else scene.trace
+    CHECKS[callout](trace, shown, scene.inputs.decimals)
+
+
+def test_step1_shows_a_dot_product(built):
+    """The callout checks above skip when a key is absent; this one makes sure they check something."""
+    assert "dot_product" in built(by_name("Step1MatMul")).shown
