@@ -10,6 +10,7 @@ import attention
 
 from .block_diagram import BlockDiagram, StepPointer
 from .layout import DIVIDER_X, check_drawable
+from .narration import narrate
 from .theme import Theme, load_theme
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
@@ -76,21 +77,20 @@ class AttentionScene(Scene):
         panel = self.step_panel(step)
         current = getattr(self, "_panel", None)
         if current is None:
-            self.play(FadeIn(panel), subcaption=caption, subcaption_duration=1)
+            narrate(self, caption, FadeIn(panel))
         else:
-            self.play(current.pointer.animate.become(panel.pointer), subcaption=caption, subcaption_duration=1)
+            narrate(self, caption, current.pointer.animate.become(panel.pointer))
             panel = current
         self._panel = panel
         return panel
 
     def fill_rows(self, grid, blank, caption: str, run_time: float = 2.0) -> None:
-        """Reveal a computed grid row by row over its blank stand-in, then hold."""
+        """Reveal a computed grid row by row over its blank stand-in, narrated with ``caption``, then hold."""
         rows = [grid.row_with_numbers(r) for r in range(grid.n_rows)]
-        self.play(LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.3), run_time=run_time,
-                  subcaption=caption, subcaption_duration=run_time)
-        self.remove(blank)
+        narrate(self, caption, LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.3), run_time=run_time)
+        self.remove(blank, *rows, *([grid.label] if grid.label is not None else []))  # shown before, now the grid's
         self.add(grid)
-        self.wait(2)
+        self.wait(1)
 
     def clear_stage(self, keep=()):
         """Fade out everything but ``keep`` (and forget the step layout if it goes)."""

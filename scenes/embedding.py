@@ -11,7 +11,7 @@ from attention.embedding import POSITION_BASE
 from .base import AttentionScene, Inputs
 from .layout import FULL_FRAME, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
-from .narration import narrate, reveal_rows
+from .narration import narrate
 from .notation import D, labelled
 
 ROOM_ABOVE = 1.2  # column headers and shape labels
@@ -80,7 +80,7 @@ def play_embedding(scene: AttentionScene) -> None:
     narrate(scene, f"The sentence: {trace.T} tokens, one per row.", FadeIn(e.row_labels, shift=UP * 0.1))
     blank_e = e.blank()
     scene.play(FadeIn(blank_e), FadeIn(e.label), FadeIn(captions[0]), run_time=0.8)
-    reveal_rows(scene, e, blank_e, "Each token looks up its embedding: d numbers, seeded here, learned in a model.")
+    scene.fill_rows(e, blank_e, "Each token looks up its embedding: d numbers, seeded here, learned in a model.")
     pair = repeated_token(trace.tokens)
     if pair is not None:
         frames = VGroup(*[e.highlight_row(n) for n in pair])
@@ -92,7 +92,7 @@ def play_embedding(scene: AttentionScene) -> None:
     blank_p = p.blank()
     narrate(scene, "Embeddings carry no order, so each position gets an encoding of its own.",
             FadeIn(plus), FadeIn(blank_p), FadeIn(p.label), FadeIn(headers), FadeIn(captions[1]), run_time=0.8)
-    reveal_rows(scene, p, blank_p, "Row t holds sines and cosines of t, slower and slower from column to column.")
+    scene.fill_rows(p, blank_p, "Row t holds sines and cosines of t, slower and slower from column to column.")
     narrate(scene, "Even columns are sines, odd ones cosines; each pair shares one frequency.", Write(formula),
             run_time=1.5)
 
@@ -100,7 +100,7 @@ def play_embedding(scene: AttentionScene) -> None:
     blank_x = x.blank()
     narrate(scene, "Added cell by cell, they give X, the input of attention.",
             FadeIn(equals), FadeIn(blank_x), FadeIn(x.label), FadeIn(captions[2]), run_time=0.8)
-    reveal_rows(scene, x, blank_x, "X = E + P: T rows of d numbers, which attention turns into Q, K and V.")
+    scene.fill_rows(x, blank_x, "X = E + P: T rows of d numbers, which attention turns into Q, K and V.")
     if pair is not None:
         frames = VGroup(*[grid.highlight_row(n) for grid in (e, p, x) for n in pair])
         narrate(scene, f'The two "{trace.tokens[pair[0]]}" rows of X differ: their positions differ.',

@@ -5,12 +5,15 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Line, VGroup, Write
 
 from .base import AttentionScene
+from .narration import narrate
 from .block_diagram import BLOCKS, BlockDiagram
 
 PAPER_TITLE = "Attention Is All You Need"
-PAPER_AUTHORS = ("Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit,",
-                 "Llion Jones, Aidan N. Gomez, \u0141ukasz Kaiser, Illia Polosukhin",
-                 "NeurIPS 2017")
+PAPER_AUTHORS = (
+    "Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit,",
+    "Llion Jones, Aidan N. Gomez, \u0141ukasz Kaiser, Illia Polosukhin",
+    "NeurIPS 2017",
+)
 
 
 def play_intro(scene: AttentionScene) -> None:
@@ -23,14 +26,18 @@ def play_intro(scene: AttentionScene) -> None:
     paper.scale_to_fit_width(min(paper.width, 6.9)).move_to([0, 0.6, 0]).to_edge(LEFT, buff=0.4)
     diagram = BlockDiagram(theme, with_mask=True)
     diagram.scale_to_fit_height(6.0).move_to([4.6, 0, 0])
-    scene.play(Create(top_rule), Write(title), Create(bottom_rule), run_time=1.5,
-               subcaption="Scaled dot-product attention, from Attention Is All You Need.", subcaption_duration=3)
+    narrate(
+        scene,
+        "Scaled dot-product attention, from Attention Is All You Need.",
+        Create(top_rule),
+        Write(title),
+        Create(bottom_rule),
+        run_time=1.5,
+    )
     scene.play(FadeIn(authors, shift=UP * 0.2), run_time=1)
-    scene.play(FadeIn(diagram.inputs), run_time=0.8, subcaption="Queries, keys and values come in at the bottom.",
-               subcaption_duration=2)
+    narrate(scene, "Queries, keys and values come in at the bottom.", FadeIn(diagram.inputs), run_time=0.8)
     for key, title_text in BLOCKS:
-        scene.play(FadeIn(diagram.block(key), shift=UP * 0.15), run_time=0.5,
-                   subcaption=f"{title_text}.", subcaption_duration=0.5)
+        narrate(scene, f"{title_text}.", FadeIn(diagram.block(key), shift=UP * 0.15), run_time=0.5)
     scene.play(Create(diagram.arrows), run_time=1.2)
     scene.add(diagram)
     scene.wait(2)

@@ -15,7 +15,7 @@ from .block_diagram import BlockDiagram, StepPointer
 from .embedding import embedding_for
 from .layout import DIVIDER_X, FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
-from .narration import narrate, reveal_rows
+from .narration import narrate
 from .notation import D, dim, labelled
 
 ROOM_ABOVE = 2.0  # column token labels and the shape label
@@ -82,7 +82,7 @@ def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: s
     blank = weights.blank()
     scene.play(GrowArrow(arrow), FadeIn(caption), FadeIn(blank), FadeIn(weights.label), run_time=1)
     zero = "exactly zero" if attention.masked_weights_are_zero(trace) else "zero"
-    reveal_rows(scene, weights, blank, f"Softmax: e to the minus infinity is {zero}, so forbidden weights are {zero}.")
+    scene.fill_rows(weights, blank, f"Softmax: e to the minus infinity is {zero}, so forbidden weights are {zero}.")
     narrate(scene, "Each row still sums to one: the allowed weights share all of it.", FadeIn(sums, shift=LEFT * 0.1))
     scene.wait(1)
     return {"masked scores": masked, "A": weights, "row sums": sums}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, UP, Arrow, FadeIn, GrowArrow, Rectangle, VGroup
 
 from .base import AttentionScene
+from .narration import narrate
 from .layout import FULL_FRAME, assert_inside
 from .notation import D, labelled
 
@@ -13,8 +14,14 @@ UNIT = 0.16  # units per row or column
 
 def shape_box(scene: AttentionScene, rows: int, cols: int, key: str, label: str) -> VGroup:
     theme = scene.theme
-    box = Rectangle(width=cols * UNIT, height=rows * UNIT, fill_color=theme.rendered_fill(key), fill_opacity=1.0,
-                    stroke_color=theme.grid_line, stroke_width=3)
+    box = Rectangle(
+        width=cols * UNIT,
+        height=rows * UNIT,
+        fill_color=theme.rendered_fill(key),
+        fill_opacity=1.0,
+        stroke_color=theme.grid_line,
+        stroke_width=3,
+    )
     text = theme.math(label, font_size=30).next_to(box, UP, buff=0.15)
     return VGroup(box, text)
 
@@ -37,16 +44,26 @@ def play_shapes(scene: AttentionScene) -> None:
     arrows, ops = VGroup(), VGroup()
     for (_, _, _, _, op), left, right in zip(stages[1:], boxes[:-1], boxes[1:], strict=True):
         y = min(left[0].get_center()[1], right[0].get_center()[1])
-        arrow = Arrow([left.get_right()[0] + 0.05, y, 0], [right.get_left()[0] - 0.05, y, 0], buff=0,
-                      color=theme.arrow, stroke_width=3, max_tip_length_to_length_ratio=0.3)
+        arrow = Arrow(
+            [left.get_right()[0] + 0.05, y, 0],
+            [right.get_left()[0] - 0.05, y, 0],
+            buff=0,
+            color=theme.arrow,
+            stroke_width=3,
+            max_tip_length_to_length_ratio=0.3,
+        )
         arrows.add(arrow)
         ops.add(theme.math(op, font_size=24).next_to(arrow, DOWN, buff=0.15))
     note = theme.math(rf"T = {T},\quad {D} = {d}" + (rf",\quad {D}_k = {d_k}" if d_k != d else ""), font_size=34)
     note.next_to(boxes, DOWN, buff=1.0)
     assert_inside(VGroup(boxes, ops, note), FULL_FRAME, "the shape overview")
-    scene.play(FadeIn(boxes[0]), FadeIn(note), run_time=0.8,
-               subcaption=f"Only the shapes: T = {T} tokens, d = {d} features, for visualisation.",
-               subcaption_duration=3)
+    narrate(
+        scene,
+        f"Only the shapes: T = {T} tokens, d = {d} features, for visualisation.",
+        FadeIn(boxes[0]),
+        FadeIn(note),
+        run_time=0.8,
+    )
     for n in range(1, len(boxes)):
         scene.play(GrowArrow(arrows[n - 1]), FadeIn(ops[n - 1]), FadeIn(boxes[n], shift=RIGHT * 0.2), run_time=0.7)
     scene.wait(2)
@@ -59,5 +76,3 @@ class ShapeTracking(AttentionScene):
 
     def construct(self):
         play_shapes(self)
-
-

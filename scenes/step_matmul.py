@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, Line,
-    TransformFromCopy, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    Line,
+    TransformFromCopy,
+    VGroup,
+    Write,
 )
 
 import attention
 
 from .base import AttentionScene
+from .narration import narrate
 from .callouts import wrapped_sum
 from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
@@ -23,29 +34,44 @@ def play_matmul(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
     scene.enter_step(1, "Step 1: multiply the queries Q by the transposed keys K transposed.")
-    size = cell_size(trace.d_k + 2 * trace.T_kv, max(trace.T, trace.d_k), fixed_width=2.4,
-                     fixed_height=1.4 + CALLOUT_ROOM)
+    size = cell_size(
+        trace.d_k + 2 * trace.T_kv, max(trace.T, trace.d_k), fixed_width=2.4, fixed_height=1.4 + CALLOUT_ROOM
+    )
     q = MatrixGrid(trace.Q, "Q", cell_size=size, label=labelled("Q", trace, "T", "k"), **options)
     kt = MatrixGrid(trace.K.T, "K", cell_size=size, label=rf"K^\top_{{{shape(trace, 'k', 'kv')}}}", **options)
-    scores = MatrixGrid(trace.scores, "S", cell_size=size,
-                        label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}", **options)
+    scores = MatrixGrid(
+        trace.scores, "S", cell_size=size, label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}", **options
+    )
     times = theme.math(r"\times", font_size=48)
     arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=4)
     row_of([q, times, kt, arrow, scores], buff=0.3, y=RIGHT_PANEL.center[1] + CALLOUT_ROOM / 2)
     blank = scores.blank()
     assert_inside(VGroup(q, kt, scores), RIGHT_PANEL, "Step 1's matrices")
-    scene.play(FadeIn(q), FadeIn(times), FadeIn(kt), FadeIn(arrow), FadeIn(blank), FadeIn(scores.label),
-               run_time=1.2, subcaption="Q is T by d, K transposed is d by T.", subcaption_duration=2)
+    narrate(
+        scene,
+        "Q is T by d, K transposed is d by T.",
+        FadeIn(q),
+        FadeIn(times),
+        FadeIn(kt),
+        FadeIn(arrow),
+        FadeIn(blank),
+        FadeIn(scores.label),
+        run_time=1.2,
+    )
 
     # the shapes: the inner d cancels
-    parts = theme.math(r"(T\times", r"\mathsf{d}", r")\,(", r"\mathsf{d}", r"\times T)", r"\;\to\;",
-                       r"T\times T", font_size=40)
+    parts = theme.math(
+        r"(T\times", r"\mathsf{d}", r")\,(", r"\mathsf{d}", r"\times T)", r"\;\to\;", r"T\times T", font_size=40
+    )
     parts.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
     scene.play(Write(VGroup(*parts[:5])), run_time=1)
-    strikes = VGroup(*[Line(p.get_corner(DOWN + LEFT), p.get_corner(UP + RIGHT), color=theme.step_arrow,
-                            stroke_width=4) for p in (parts[1], parts[3])])
-    scene.play(Create(strikes), run_time=0.6, subcaption="The inner d cancels: the result is T by T.",
-               subcaption_duration=2)
+    strikes = VGroup(
+        *[
+            Line(p.get_corner(DOWN + LEFT), p.get_corner(UP + RIGHT), color=theme.step_arrow, stroke_width=4)
+            for p in (parts[1], parts[3])
+        ]
+    )
+    narrate(scene, "The inner d cancels: the result is T by T.", Create(strikes), run_time=0.6)
     scene.play(FadeIn(parts[5]), FadeIn(parts[6], shift=RIGHT * 0.2), run_time=0.8)
     scene.wait(1)
     scene.play(FadeOut(parts), FadeOut(strikes), run_time=0.5)
@@ -55,9 +81,13 @@ def play_matmul(scene: AttentionScene) -> None:
     work = attention.dot_product(trace, i, j)
     dec = scene.inputs.decimals
     frames = VGroup(q.highlight_row(i), kt.highlight_column(j), scores.highlight_cell(i, j))
-    scene.play(Create(frames[0]), Create(frames[1]), run_time=0.8,
-               subcaption=f"Entry ({i + 1}, {j + 1}): row {i + 1} of Q times column {j + 1} of K transposed.",
-               subcaption_duration=3)
+    narrate(
+        scene,
+        f"Entry ({i + 1}, {j + 1}): row {i + 1} of Q times column {j + 1} of K transposed.",
+        Create(frames[0]),
+        Create(frames[1]),
+        run_time=0.8,
+    )
     factors = [f"{tex_factor(a, dec)}\\cdot {tex_factor(b, dec)}" for a, b in zip(work.q, work.k, strict=True)]
     total = tex_number(work.total, dec)
     callout = VGroup(
@@ -69,18 +99,26 @@ def play_matmul(scene: AttentionScene) -> None:
     callout[2].next_to(callout[1][-1], RIGHT, buff=0.15)
     callout.scale_to_fit_width(min(callout.width, RIGHT_PANEL.width - 0.2))
     callout.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
-    scene.shown["dot_product"] = {"i": i, "j": j, "factors": [(tex_number(a, dec), tex_number(b, dec))
-                                  for a, b in zip(work.q, work.k, strict=True)],
-                                  "products": [tex_number(p, dec) for p in work.products], "total": total}
+    scene.shown["dot_product"] = {
+        "i": i,
+        "j": j,
+        "factors": [(tex_number(a, dec), tex_number(b, dec)) for a, b in zip(work.q, work.k, strict=True)],
+        "products": [tex_number(p, dec) for p in work.products],
+        "total": total,
+    }
     scene.play(Write(callout[0]), run_time=1.5)
-    scene.play(Write(callout[1]), Write(callout[2]), run_time=1.5, subcaption=f"Their products add up to {total}.",
-               subcaption_duration=2)
+    narrate(scene, f"Their products add up to {total}.", Write(callout[1]), Write(callout[2]), run_time=1.5)
     landing = VGroup(scores.cell(i, j))
     number = scores.number(i, j)
     if number is not None:
         landing.add(number)
-    scene.play(Create(frames[2]), TransformFromCopy(callout[2], landing), run_time=1.2,
-               subcaption="The sum lands in cell (i, j) of QK transposed.", subcaption_duration=2)
+    narrate(
+        scene,
+        "The sum lands in cell (i, j) of QK transposed.",
+        Create(frames[2]),
+        TransformFromCopy(callout[2], landing),
+        run_time=1.2,
+    )
     scene.wait(1)
 
     # every entry

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import DOWN, UP, Brace, FadeIn, FadeOut, VGroup, Write
 
 from .base import AttentionScene
+from .narration import narrate
 from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
 from .notation import D, shape, tex_number
@@ -14,8 +15,13 @@ def play_scale(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     scene.enter_step(2, "Step 2: scale the scores by one over the square root of d k.")
     size = cell_size(trace.T_kv, trace.T, fixed_width=2.6, fixed_height=3.2)
-    grid = MatrixGrid(trace.scores, "S", cell_size=size,
-                      label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}", **scene.grid_options())
+    grid = MatrixGrid(
+        trace.scores,
+        "S",
+        cell_size=size,
+        label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}",
+        **scene.grid_options(),
+    )
     factor = theme.math(rf"\frac{{1}}{{\sqrt{{{D}_k}}}}\times", font_size=48)
     value = theme.math(rf"\frac{{1}}{{\sqrt{{{trace.d_k}}}}} = {tex_number(trace.scale, 3)}", font_size=36)
     value.next_to(factor, DOWN, buff=0.35)
@@ -25,12 +31,18 @@ def play_scale(scene: AttentionScene) -> None:
     brace_label.next_to(brace, UP, buff=0.12)
     scene.play(FadeIn(grid), run_time=1)
     assert_inside(VGroup(grid, factor, value, brace_label), RIGHT_PANEL, "Step 2's matrix")
-    scene.play(Write(factor), run_time=1, subcaption=f"Here d k is {trace.d_k}.", subcaption_duration=2)
+    narrate(scene, f"Here d k is {trace.d_k}.", Write(factor), run_time=1)
     scene.play(FadeIn(value), run_time=0.6)
     scene.shown["scale"] = tex_number(trace.scale, 3)
-    scene.play(FadeOut(grid.label), FadeIn(brace), FadeIn(brace_label), grid.become_values(trace.scaled),
-               run_time=1.5, subcaption_duration=3,
-               subcaption="Every score shrinks by the same factor, so a large d k cannot saturate the softmax.")
+    narrate(
+        scene,
+        "Every score shrinks by the same factor, so a large d k cannot saturate the softmax.",
+        FadeOut(grid.label),
+        FadeIn(brace),
+        FadeIn(brace_label),
+        grid.become_values(trace.scaled),
+        run_time=1.5,
+    )
     grid.remove(grid.label)
     grid.label = brace_label
     scene.wait(2)

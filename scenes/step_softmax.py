@@ -7,6 +7,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup,
 import attention
 
 from .base import AttentionScene
+from .narration import narrate
 from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
 from .notation import D, tex_number
@@ -22,17 +23,23 @@ def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
         MatrixGrid([row.exps], "S", **options),
         MatrixGrid([row.weights], "S", **options),
     ).arrange(DOWN, buff=0.55)
-    names = (rf"\tfrac{{1}}{{\sqrt{{{D}}}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top",
-             r"e^{\,x_j - \max x}",
-             rf"\div {tex_number(row.total, dec)}")
+    names = (
+        rf"\tfrac{{1}}{{\sqrt{{{D}}}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top",
+        r"e^{\,x_j - \max x}",
+        rf"\div {tex_number(row.total, dec)}",
+    )
     for grid, name in zip(lines, names, strict=True):
         grid.add(theme.math(name, font_size=30).next_to(grid.cells, LEFT, buff=0.3))
     shown_sum = tex_number(float(attention.display(row.weights, dec).sum()), dec)
     total = theme.math(rf"\textstyle\sum_j = {shown_sum}", font_size=30).next_to(lines[2].cells, RIGHT, buff=0.3)
     lines.add(total)
     lines.move_to(RIGHT_PANEL.center)
-    scene.shown["softmax_row"] = {"i": row.i, "weights": [tex_number(w, dec) for w in row.weights],
-                                  "sum": shown_sum, "exp_sum": tex_number(row.total, dec)}
+    scene.shown["softmax_row"] = {
+        "i": row.i,
+        "weights": [tex_number(w, dec) for w in row.weights],
+        "sum": shown_sum,
+        "exp_sum": tex_number(row.total, dec),
+    }
     return lines
 
 
@@ -42,8 +49,13 @@ def play_softmax(scene: AttentionScene) -> None:
     size = cell_size(2 * trace.T_kv, trace.T, fixed_width=3.9, fixed_height=1.8)
     options = scene.grid_options()
     scaled = MatrixGrid(trace.masked, "S", cell_size=size, label=rf"\frac{{1}}{{\sqrt{{{D}}}}}QK^\top", **options)
-    weights = MatrixGrid(trace.weights, "S", cell_size=size,
-                         label=rf"\mathrm{{Softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{D}}}}}\right)", **options)
+    weights = MatrixGrid(
+        trace.weights,
+        "S",
+        cell_size=size,
+        label=rf"\mathrm{{Softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{D}}}}}\right)",
+        **options,
+    )
     arrow = Arrow(LEFT * 1.4, RIGHT * 1.4, buff=0, color=theme.arrow, stroke_width=6)
     caption = VGroup(theme.words("Apply Softmax(.)", font_size=28), theme.words("on each row", font_size=28))
     caption.arrange(DOWN, buff=0.15).next_to(arrow, UP, buff=0.25)
@@ -56,19 +68,19 @@ def play_softmax(scene: AttentionScene) -> None:
 
     i, _ = attention.focus(trace)
     frame = scaled.highlight_row(i)
-    scene.play(Create(frame), run_time=0.6, subcaption=f"Take row {i + 1}, the scores of query {i + 1}.",
-               subcaption_duration=2)
+    narrate(scene, f"Take row {i + 1}, the scores of query {i + 1}.", Create(frame), run_time=0.6)
     on_screen = VGroup(scaled, middle, blank, weights.label)
     scene.play(FadeOut(on_screen), FadeOut(frame), run_time=0.6)
     lines = worked_rows(scene, attention.softmax_row(trace, i))
     scene.play(FadeIn(lines[0]), run_time=0.8)
-    scene.play(FadeIn(lines[1], shift=DOWN * 0.3), run_time=1,
-               subcaption="Exponentiate each score (the row maximum subtracted first, for stability).",
-               subcaption_duration=2.5)
-    scene.play(FadeIn(lines[2], shift=DOWN * 0.3), run_time=1,
-               subcaption="Divide by their sum.", subcaption_duration=1.5)
-    scene.play(Write(lines[3]), run_time=0.8, subcaption="The weights of the row add up to one.",
-               subcaption_duration=2)
+    narrate(
+        scene,
+        "Exponentiate each score (the row maximum subtracted first, for stability).",
+        FadeIn(lines[1], shift=DOWN * 0.3),
+        run_time=1,
+    )
+    narrate(scene, "Divide by their sum.", FadeIn(lines[2], shift=DOWN * 0.3), run_time=1)
+    narrate(scene, "The weights of the row add up to one.", Write(lines[3]), run_time=0.8)
     scene.wait(2)
     scene.play(FadeOut(lines), run_time=0.6)
     scene.play(FadeIn(on_screen), run_time=0.8)

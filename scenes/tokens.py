@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowArrow, LaggedStart, Rectangle, ReplacementTransform,
-    RoundedRectangle, Square, Text, VGroup, Write,
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    LaggedStart,
+    Rectangle,
+    ReplacementTransform,
+    RoundedRectangle,
+    Square,
+    Text,
+    VGroup,
+    Write,
 )
 
 from .base import AttentionScene
+from .narration import narrate
 from .layout import FULL_FRAME, assert_inside, cell_size, row_of
 from .matrix_grid import MatrixGrid
 from .notation import D, labelled, shape
@@ -21,14 +37,21 @@ def token_row(scene: AttentionScene) -> VGroup:
     columns = VGroup()
     for n, token in enumerate(scene.trace.tokens, start=1):
         word = theme.words(token, font_size=40)
-        highlight = Rectangle(width=word.width + 0.2, height=0.8, fill_color=theme.token_highlight,
-                              fill_opacity=1.0, stroke_width=0).move_to(word)
+        highlight = Rectangle(
+            width=word.width + 0.2, height=0.8, fill_color=theme.token_highlight, fill_opacity=1.0, stroke_width=0
+        ).move_to(word)
         index = theme.math(rf"\boldsymbol{{t}}_{{{n}}}", font_size=32).next_to(highlight, UP, buff=0.12)
-        arrow = Arrow(highlight.get_bottom() + DOWN * 0.15, highlight.get_bottom() + DOWN * 1.05, buff=0,
-                      color=theme.arrow, stroke_width=4)
+        arrow = Arrow(
+            highlight.get_bottom() + DOWN * 0.15,
+            highlight.get_bottom() + DOWN * 1.05,
+            buff=0,
+            color=theme.arrow,
+            stroke_width=4,
+        )
         x = theme.math(rf"\boldsymbol{{x}}_{{{n}}}", font_size=36)
-        box = Square(side_length=0.75, fill_color=theme.x_box_fill, fill_opacity=1.0, stroke_color=theme.text,
-                     stroke_width=3)
+        box = Square(
+            side_length=0.75, fill_color=theme.x_box_fill, fill_opacity=1.0, stroke_color=theme.text, stroke_width=3
+        )
         box.next_to(arrow, DOWN, buff=0.12)
         x.move_to(box)
         column = VGroup(VGroup(highlight, word), index, arrow, VGroup(box, x))
@@ -57,30 +80,50 @@ def fan_out(scene: AttentionScene, column: VGroup, n: int) -> VGroup:
 def play_tokens(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     columns = token_row(scene)
-    scene.play(LaggedStart(*[FadeIn(c.word) for c in columns], lag_ratio=0.1), run_time=1.5,
-               subcaption=f"The sentence, {trace.T} tokens.", subcaption_duration=2)
+    narrate(
+        scene,
+        f"The sentence, {trace.T} tokens.",
+        LaggedStart(*[FadeIn(c.word) for c in columns], lag_ratio=0.1),
+        run_time=1.5,
+    )
     scene.play(LaggedStart(*[FadeIn(c.index) for c in columns], lag_ratio=0.05), run_time=0.8)
     scene.play(LaggedStart(*[GrowArrow(c.arrow) for c in columns], lag_ratio=0.05), run_time=0.8)
-    scene.play(LaggedStart(*[FadeIn(c.x) for c in columns], lag_ratio=0.05), run_time=0.8,
-               subcaption="Each token becomes a vector x i: its embedding plus its position encoding.",
-               subcaption_duration=3)
+    narrate(
+        scene,
+        "Each token becomes a vector x i: its embedding plus its position encoding.",
+        LaggedStart(*[FadeIn(c.x) for c in columns], lag_ratio=0.05),
+        run_time=0.8,
+    )
     fans = VGroup(fan_out(scene, columns[0], 1), fan_out(scene, columns[-1], trace.T))
-    dots = VGroup(*[Text("\u2022\u2022\u2022", font=theme.serif, font_size=40, color=theme.text)
-                    for _ in range(2)])
+    dots = VGroup(*[Text("\u2022\u2022\u2022", font=theme.serif, font_size=40, color=theme.text) for _ in range(2)])
     rule = r"\text{ for } i\in[1\ldots T]"
-    formulas = VGroup(*[theme.math(rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{D}\times {D}}}" + rule,
-                                   font_size=34) for v in ("q", "k", "v")]).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-    box = RoundedRectangle(corner_radius=0.2, width=formulas.width + 0.6, height=formulas.height + 0.5,
-                           fill_color=theme.formula_box, fill_opacity=1.0, stroke_width=0)
+    formulas = VGroup(
+        *[
+            theme.math(rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{D}\times {D}}}" + rule, font_size=34)
+            for v in ("q", "k", "v")
+        ]
+    ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+    box = RoundedRectangle(
+        corner_radius=0.2,
+        width=formulas.width + 0.6,
+        height=formulas.height + 0.5,
+        fill_color=theme.formula_box,
+        fill_opacity=1.0,
+        stroke_width=0,
+    )
     formula_box = VGroup(box, formulas.move_to(box)).move_to([0, fans.get_center()[1] - 0.3, 0])
     formula_box.set_y(min(formula_box.get_y(), columns.get_bottom()[1] - 0.3 - formula_box.height / 2))
     dots[0].move_to((fans[0].get_right() + formula_box.get_left()) / 2 * RIGHT + fans[0].get_center() * UP)
     dots[1].move_to((fans[1].get_left() + formula_box.get_right()) / 2 * RIGHT + fans[1].get_center() * UP)
     scene.play(*[GrowArrow(part[0]) for fan in fans for part in fan], run_time=0.8)
-    scene.play(*[FadeIn(part[1]) for fan in fans for part in fan], FadeIn(dots), run_time=0.8,
-               subcaption="From every x i, three vectors: a query, a key and a value.", subcaption_duration=2)
-    scene.play(FadeIn(formula_box), run_time=1, subcaption="Each is x i times its own d by d weight matrix.",
-               subcaption_duration=2)
+    narrate(
+        scene,
+        "From every x i, three vectors: a query, a key and a value.",
+        *[FadeIn(part[1]) for fan in fans for part in fan],
+        FadeIn(dots),
+        run_time=0.8,
+    )
+    narrate(scene, "Each is x i times its own d by d weight matrix.", FadeIn(formula_box), run_time=1)
     scene.wait(2)
     scene.play(FadeOut(VGroup(columns, fans, dots, formula_box)), run_time=0.8)
     play_projections(scene)
@@ -90,16 +133,25 @@ def play_projections(scene: AttentionScene) -> None:
     """X stacked into its grid, then Q, K, V = X W, with the shape arithmetic."""
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
-    size = cell_size(trace.d + trace.d + 3 * trace.d_k, trace.T, fixed_width=4.6, fixed_height=2.6,
-                     panel=FULL_FRAME)
-    x = MatrixGrid(trace.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), row_labels=trace.tokens,
-                   **options)
+    size = cell_size(trace.d + trace.d + 3 * trace.d_k, trace.T, fixed_width=4.6, fixed_height=2.6, panel=FULL_FRAME)
+    x = MatrixGrid(
+        trace.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), row_labels=trace.tokens, **options
+    )
     weights = {"q": trace.W_q, "k": trace.W_k, "v": trace.W_v}
     outputs = {"q": ("Q", trace.Q), "k": ("K", trace.K), "v": ("V", trace.V)}
-    w_grids = {v: MatrixGrid(w, "W", cell_size=size, label=rf"W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}",
-                             **options) for v, w in weights.items()}
-    results = VGroup(*[MatrixGrid(values, key, cell_size=size, label=labelled(name, trace, "T", v), **options)
-                       for v, (name, values) in outputs.items() for key in [name]]).arrange(RIGHT, buff=0.25)
+    w_grids = {
+        v: MatrixGrid(
+            w, "W", cell_size=size, label=rf"W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}", **options
+        )
+        for v, w in weights.items()
+    }
+    results = VGroup(
+        *[
+            MatrixGrid(values, key, cell_size=size, label=labelled(name, trace, "T", v), **options)
+            for v, (name, values) in outputs.items()
+            for key in [name]
+        ]
+    ).arrange(RIGHT, buff=0.25)
     times = theme.math(r"\times", font_size=44)
     arrow = Arrow(LEFT * 0.4, RIGHT * 0.4, buff=0, color=theme.arrow, stroke_width=4)
     row_of([x, times, w_grids["q"], arrow, results], buff=0.3, panel=FULL_FRAME, y=0.3)
@@ -110,19 +162,16 @@ def play_projections(scene: AttentionScene) -> None:
     arithmetic = theme.math(rf"(T\times {D})\,({D}\times {D}) \;\to\; T\times {D}", font_size=36)
     arithmetic.next_to(VGroup(x, results), DOWN, buff=0.45)
     assert_inside(VGroup(x, results, arithmetic), FULL_FRAME, "the projections")
-    scene.play(FadeIn(x), run_time=1, subcaption="Stacked, the x i form X, one row per token.",
-               subcaption_duration=2)
+    narrate(scene, "Stacked, the x i form X, one row per token.", FadeIn(x), run_time=1)
     scene.play(FadeIn(times), FadeIn(w_grids["q"]), FadeIn(arrow), run_time=0.8)
     current = w_grids["q"]
     for n, v in enumerate(("q", "k", "v")):
         if v != "q":
             scene.play(ReplacementTransform(current, w_grids[v]), run_time=0.8)
             current = w_grids[v]
-        scene.play(FadeIn(results[n], shift=RIGHT * 0.2), run_time=1,
-                   subcaption=f"X times W {v} gives {outputs[v][0]}.", subcaption_duration=1.5)
+        narrate(scene, f"X times W {v} gives {outputs[v][0]}.", FadeIn(results[n], shift=RIGHT * 0.2), run_time=1)
         if v == "q":
-            scene.play(Write(arithmetic), run_time=1, subcaption="T by d times d by d gives T by d.",
-                       subcaption_duration=2)
+            narrate(scene, "T by d times d by d gives T by d.", Write(arithmetic), run_time=1)
     scene.wait(2)
     scene.grids = {"X": x, f"W^{v}": current, **{g.color_key: g for g in results}}
 
