@@ -112,11 +112,15 @@ def run_jobs(jobs: int, calls: list) -> list:
 
 
 def list_scenes(classes, options: dict, jobs: int) -> int:
-    from rendering.job import scene_length, step_name
+    from rendering.job import cached_length, scene_length, step_name
 
-    lengths = run_jobs(jobs, [(scene_length, (cls.__name__, options)) for cls in classes])
-    for cls, length in zip(classes, lengths, strict=True):
-        print(f"{cls.__name__:18} {step_name(cls):18} {length:6.1f} s  {cls.description}")
+    lengths = {cls.__name__: cached_length(cls.__name__, options) for cls in classes}
+    missing = [name for name, length in lengths.items() if length is None]
+    if missing:
+        lengths.update(zip(missing, run_jobs(jobs, [(scene_length, (name, options)) for name in missing]),
+                           strict=True))
+    for cls in classes:
+        print(f"{cls.__name__:18} {step_name(cls):18} {lengths[cls.__name__]:6.1f} s  {cls.description}")
     return 0
 
 

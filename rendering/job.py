@@ -1,11 +1,14 @@
 """One scene's work, run in a worker process: build it, render it, move its files into place.
 
-Files are written under a temporary name in the output folder and renamed when complete, so an
-interrupted run never leaves a partial file at a final path.
+Files go to the run's staging folder inside the output folder; render.py renames them into place
+only when every job has succeeded, so an interrupted run never leaves a partial file at a final path.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 import sys
@@ -13,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .slots import Slot, cache_slot
+from .slots import CACHE, Slot, cache_slot
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -90,9 +93,48 @@ def build(scene_name: str, options: dict, then=None, **settings):
     return scene
 
 
+LENGTHS = CACHE / "lengths.json"
+
+
+def _length_key(scene_name: str, options: dict) -> str:
+    return hashlib.sha256(json.dumps([scene_name, options, _source_digest()], sort_keys=True).encode()).hexdigest()
+
+
+def _known_lengths() -> dict:
+    try:
+        return json.loads(LENGTHS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def cached_length(scene_name: str, options: dict) -> float | None:
+    """The remembered length of a scene for these options and this version of the code, if any."""
+    return _known_lengths().get(_length_key(scene_name, options))
+
+
 def scene_length(scene_name: str, options: dict) -> float:
-    """Seconds of video the scene plays; building it also proves its inputs can be drawn."""
-    return float(build(scene_name, options).renderer.time)
+    """Seconds of video the scene plays; building it also proves its inputs can be drawn.
+
+    Remembered per scene, options and version of the project's code (the key changes whenever a
+    source file of the scenes, the core or the assets does), so `--list` is quick the second time.
+    """
+    length = float(build(scene_name, options).renderer.time)
+    known = _known_lengths()
+    known[_length_key(scene_name, options)] = length
+    LENGTHS.parent.mkdir(parents=True, exist_ok=True)
+    partial = LENGTHS.with_name(f".{LENGTHS.name}.{os.getpid()}")
+    partial.write_text(json.dumps(known))
+    os.replace(partial, LENGTHS)
+    return length
+
+
+def _source_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted([*ROOT.glob("attention/*.py"), *ROOT.glob("scenes/*.py"), *ROOT.glob("assets/**/*")]):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def place(source: Path, target: Path) -> Path:
