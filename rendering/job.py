@@ -176,7 +176,8 @@ def render_video(scene_name: str, options: dict, picture: dict, fmt: str, sectio
     cls = by_name(scene_name)
     step = step_name(cls)
     out = Path(out)
-    length = scene_length(scene_name, options)  # for the progress lines; in its own slot, released after
+    # for the progress lines: remembered, or built once in its own slot (released before rendering)
+    length = cached_length(scene_name, options) or scene_length(scene_name, options)
     with cache_slot() as slot:
         settings = {"pixel_width": picture["width"], "pixel_height": picture["height"],
                     "frame_rate": picture["fps"], "format": fmt, "transparent": options["transparent"],

@@ -41,7 +41,6 @@ def play_intro(scene: AttentionScene) -> None:
     scene.play(Create(diagram.arrows), run_time=1.2)
     scene.add(diagram)
     scene.wait(2)
-    scene.intro = VGroup(paper, diagram)
 
 
 class IntroScene(AttentionScene):

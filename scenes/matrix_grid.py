@@ -94,11 +94,6 @@ class MatrixGrid(VGroup):
         self.col_labels = self._token_labels(col_labels, rows=False)
 
     # ----- construction -------------------------------------------------------------------
-    @property
-    def shown(self) -> np.ndarray:
-        """The values as displayed: rounded by the core's display()."""
-        return attention.display(self.values, self.decimals)
-
     def fill_of(self, shade: float) -> ManimColor:
         theme = self.theme
         if np.isneginf(shade):

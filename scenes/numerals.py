@@ -67,11 +67,6 @@ class Numeral(VMobject):
         self.set_points(np.concatenate(pieces) - np.array([x / 2, 0.0, 0.0]))
         self.scale(height / digit_height, about_point=np.zeros(3))
 
-    def fit_width(self, width: float) -> Numeral:
-        if self.width > width:
-            self.scale(width / self.width)
-        return self
-
 
 def width_per_height(text: str, font: str) -> float:
     """How wide ``text`` is per unit of digit height, to size digits before building them."""

@@ -67,7 +67,6 @@ def play_shapes(scene: AttentionScene) -> None:
     for n in range(1, len(boxes)):
         scene.play(GrowArrow(arrows[n - 1]), FadeIn(ops[n - 1]), FadeIn(boxes[n], shift=RIGHT * 0.2), run_time=0.7)
     scene.wait(2)
-    scene.shapes = boxes
 
 
 class ShapeTracking(AttentionScene):

@@ -47,7 +47,6 @@ def play_scale(scene: AttentionScene) -> None:
     grid.label = brace_label
     scene.wait(2)
     scene.grids = {"scaled": grid}
-    scene.extra = (factor, brace, value)
 
 
 class Step2Scale(AttentionScene):
