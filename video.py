@@ -1,10 +1,11 @@
 """Entry point for plain Manim: `manim -ql video.py FullVideo`, or any scene of `python render.py --list`.
 
-Manim only offers classes whose module starts with this file's module name, so each scene of
-the catalog is re-declared here as a trivial subclass.
+Each scene file also runs on its own (`manim -ql scenes/step_softmax.py Step3Softmax`). Manim only
+offers classes whose module starts with the file's module name, so each scene is re-declared here as
+a trivial subclass.
 """
 
-from scenes.catalog import SCENES
+from scenes.registry import ALL_SCENES
 
-for _scene in SCENES:
+for _scene in ALL_SCENES:
     globals()[_scene.__name__] = type(_scene.__name__, (_scene,), {"__module__": __name__})

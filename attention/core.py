@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .trace import MultiHeadTrace, Trace
-from .validation import as_matrix, check_mask, check_rows, check_tokens
+from .validation import as_array, as_matrix, check_mask, check_rows, check_tokens, frozen
 
 
 def softmax(values: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -16,12 +16,17 @@ def softmax(values: np.ndarray, axis: int = -1) -> np.ndarray:
     return exps / np.sum(exps, axis=axis, keepdims=True)
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
+def _bias(name: str, value, width: int, what: str) -> np.ndarray | None:
+    """None, or a finite 1-D float64 read-only copy of ``value`` with one entry per column of its projection."""
+    if value is None:
+        return None
+    bias = as_array(name, value, 1)
+    if bias.shape[0] != width:
+        raise ValueError(f"{name} has {bias.shape[0]} entries but {what} is {width}")
+    return bias
 
 
-def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens) -> Trace:
+def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=None, b_v=None) -> Trace:
     X_q = as_matrix("X", X_q)
     X_kv = X_q if X_kv is None else as_matrix("X_kv", X_kv)
     W_q, W_k, W_v = (as_matrix(n, w) for n, w in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v)))
@@ -35,8 +40,18 @@ def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens) -> Trace:
     tokens = check_tokens(tokens, T_q)
     kv_tokens = tokens if X_kv is X_q and kv_tokens is None else check_tokens(kv_tokens, T_kv, "kv_tokens")
     mask = check_mask(mask, T_q, T_kv)
+    b_q = _bias("b_q", b_q, W_q.shape[1], "d_k (the columns of W_q)")
+    b_k = _bias("b_k", b_k, W_k.shape[1], "d_k (the columns of W_k)")
+    b_v = _bias("b_v", b_v, W_v.shape[1], "d_v (the columns of W_v)")
 
     Q, K, V = X_q @ W_q, X_kv @ W_k, X_kv @ W_v
+    # Added only when given: without biases the arithmetic is exactly what it always was.
+    if b_q is not None:
+        Q = Q + b_q
+    if b_k is not None:
+        K = K + b_k
+    if b_v is not None:
+        V = V + b_v
     scores = Q @ K.T
     scale = 1.0 / np.sqrt(W_q.shape[1])
     scaled = scores * scale
@@ -44,16 +59,36 @@ def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens) -> Trace:
     weights = softmax(masked, axis=1)
     output = weights @ V
     return Trace(
-        tokens=tokens, X=X_q, W_q=W_q, W_k=W_k, W_v=W_v,
-        Q=_frozen(Q), K=_frozen(K), V=_frozen(V), scores=_frozen(scores), scale=float(scale),
-        scaled=_frozen(scaled), mask=mask, masked=_frozen(masked), weights=_frozen(weights),
-        output=_frozen(output), kv_tokens=kv_tokens, X_kv=X_kv,
+        tokens=tokens,
+        X=X_q,
+        W_q=W_q,
+        W_k=W_k,
+        W_v=W_v,
+        Q=frozen(Q),
+        K=frozen(K),
+        V=frozen(V),
+        scores=frozen(scores),
+        scale=float(scale),
+        scaled=frozen(scaled),
+        mask=mask,
+        masked=frozen(masked),
+        weights=frozen(weights),
+        output=frozen(output),
+        kv_tokens=kv_tokens,
+        X_kv=X_kv,
+        b_q=b_q,
+        b_k=b_k,
+        b_v=b_v,
     )
 
 
-def self_attention(X, W_q, W_k, W_v, mask=None, tokens=None) -> Trace:
-    """Attention of a sequence X (T x d) to itself: softmax(X W_q (X W_k)^T / sqrt(d_k)) X W_v."""
-    return _attend(X, None, W_q, W_k, W_v, mask, tokens, None)
+def self_attention(X, W_q, W_k, W_v, mask=None, tokens=None, b_q=None, b_k=None, b_v=None) -> Trace:
+    """Attention of a sequence X (T x d) to itself: softmax(X W_q (X W_k)^T / sqrt(d_k)) X W_v.
+
+    With biases (1-D, one per column of W_q, W_k, W_v) the projections are X W_q + b_q and so on,
+    as in a pretrained model's linear layers.
+    """
+    return _attend(X, None, W_q, W_k, W_v, mask, tokens, None, b_q, b_k, b_v)
 
 
 def cross_attention(X_q, X_kv, W_q, W_k, W_v, mask=None, tokens=None, kv_tokens=None) -> Trace:
@@ -80,9 +115,9 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=None, tokens=None) -
     per_head = tuple(
         self_attention(
             X,
-            mats["W_q"][:, i * d_k:(i + 1) * d_k],
-            mats["W_k"][:, i * d_k:(i + 1) * d_k],
-            mats["W_v"][:, i * d_v:(i + 1) * d_v],
+            mats["W_q"][:, i * d_k : (i + 1) * d_k],
+            mats["W_k"][:, i * d_k : (i + 1) * d_k],
+            mats["W_v"][:, i * d_v : (i + 1) * d_v],
             mask=mask,
             tokens=tokens,
         )
@@ -93,6 +128,13 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=None, tokens=None) -
     if W_o.shape[0] != concat.shape[1]:
         raise ValueError(f"W_o has {W_o.shape[0]} rows but the concatenated heads have {concat.shape[1]} columns")
     return MultiHeadTrace(
-        tokens=per_head[0].tokens, X=X, W_q=mats["W_q"], W_k=mats["W_k"], W_v=mats["W_v"],
-        heads=per_head, concat=_frozen(concat), W_o=W_o, output=_frozen(concat @ W_o),
+        tokens=per_head[0].tokens,
+        X=X,
+        W_q=mats["W_q"],
+        W_k=mats["W_k"],
+        W_v=mats["W_v"],
+        heads=per_head,
+        concat=frozen(concat),
+        W_o=W_o,
+        output=frozen(concat @ W_o),
     )

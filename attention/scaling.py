@@ -13,6 +13,7 @@ import numpy as np
 
 from .core import softmax
 from .embedding import check_size
+from .validation import frozen
 
 DEFAULT_D_KS = (4, 16, 64, 256, 512)
 _STREAM_SCALING = 7  # generator stream, apart from the projection weights' (see projection_weights)
@@ -34,12 +35,6 @@ class ScalingStudy:
     n_queries: int
     n_keys: int
     seed: int
-
-
-def _frozen(array) -> np.ndarray:
-    array = np.asarray(array)
-    array.setflags(write=False)
-    return array
 
 
 def _scores(d_k: int, n_queries: int, n_keys: int, seed: int) -> np.ndarray:
@@ -76,10 +71,16 @@ def scaling_study(d_ks=DEFAULT_D_KS, n_queries: int = 2000, n_keys: int = 11, se
         stats["max_s"].append(scaled_weights.max(axis=1).mean())
         stats["row_u"].append(unscaled_weights[0])
         stats["row_s"].append(scaled_weights[0])
-    arrays = {name: _frozen(np.array(values, dtype=np.float64)) for name, values in stats.items()}
+    arrays = {name: frozen(np.array(values, dtype=np.float64)) for name, values in stats.items()}
     return ScalingStudy(
-        d_ks=_frozen(np.array(d_ks, dtype=np.int64)), score_variance=arrays["var"], scaled_variance=arrays["var_s"],
-        max_weight_unscaled=arrays["max_u"], max_weight_scaled=arrays["max_s"],
-        sample_unscaled=arrays["row_u"], sample_scaled=arrays["row_s"],
-        n_queries=n_queries, n_keys=n_keys, seed=seed,
+        d_ks=frozen(np.array(d_ks, dtype=np.int64)),
+        score_variance=arrays["var"],
+        scaled_variance=arrays["var_s"],
+        max_weight_unscaled=arrays["max_u"],
+        max_weight_scaled=arrays["max_s"],
+        sample_unscaled=arrays["row_u"],
+        sample_scaled=arrays["row_s"],
+        n_queries=n_queries,
+        n_keys=n_keys,
+        seed=seed,
     )

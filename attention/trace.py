@@ -14,6 +14,8 @@ class Trace:
 
     ``X`` is the sequence the queries come from; ``X_kv`` the one keys and values
     come from (the same array for self-attention). All arrays are float64.
+    ``b_q``, ``b_k``, ``b_v`` are the projections' biases when the weights come with
+    them (a pretrained model: Q = X W_q + b_q), None for the toy core's bias-free ones.
     """
 
     tokens: tuple[str, ...]
@@ -33,6 +35,10 @@ class Trace:
     output: np.ndarray  # R = A V
     kv_tokens: tuple[str, ...]
     X_kv: np.ndarray
+    # Last and optional, so that every existing construction and digest stays as it was.
+    b_q: np.ndarray | None = None
+    b_k: np.ndarray | None = None
+    b_v: np.ndarray | None = None
 
     @property
     def T(self) -> int:
@@ -105,6 +111,8 @@ def _digest(record) -> str:
     h = hashlib.sha256()
     for f in fields(record):
         value = getattr(record, f.name)
+        if value is None and f.default is None:
+            continue  # an optional field left out (the biases) hashes as if it did not exist: old digests hold
         h.update(f.name.encode())
         if isinstance(value, np.ndarray):
             h.update(str(value.shape).encode())

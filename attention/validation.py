@@ -7,20 +7,32 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def as_matrix(name: str, value) -> np.ndarray:
-    """A finite, non-empty 2-D float64 copy of ``value``."""
+def frozen(array) -> np.ndarray:
+    """``array`` as a read-only NumPy array (the same object when it already is one), so a trace cannot change."""
+    array = np.asarray(array)
+    array.setflags(write=False)
+    return array
+
+
+def as_array(name: str, value, ndim: int) -> np.ndarray:
+    """A finite ``ndim``-D float64 read-only copy of ``value``."""
     try:
         array = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a numeric array: {exc}") from None
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {array.shape}")
-    if array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape}); a sequence needs at least one token")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} has a non-finite value {array[bad]} at {bad}")
-    array.setflags(write=False)
+        raise ValueError(f"{name} has a non-finite value {array[bad]} at {bad if ndim > 1 else bad[0]}")
+    return frozen(array)
+
+
+def as_matrix(name: str, value) -> np.ndarray:
+    """A finite, non-empty 2-D float64 read-only copy of ``value``."""
+    array = as_array(name, value, 2)
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); a sequence needs at least one token")
     return array
 
 

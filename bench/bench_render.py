@@ -1,13 +1,13 @@
 """Render benchmark: each scene through the real `manim render` CLI, beside a blank-scene floor.
 
-For every scene of ``scenes.catalog.SCENES`` (or ``--scenes``) this times
+For every scene of ``scenes.registry.ALL_SCENES`` (or ``--scenes``) this times
 
     .venv/bin/manim render -q<Q> --disable_caching --media_dir <tmp> --progress_bar none -v WARNING video.py <Scene>
 
 and, as the floor, a generated scene that only does ``self.wait(<same seconds>)`` at the same quality:
-process start, ``import manim``, and encoding that many frames. The full video ("FullVideo") is
+process start, ``import manim``, and encoding that many frames. The full video (the registry's default) is
 rendered at --full-quality (1080p60 by default) and compared with the target of at most
---target times its floor.
+--target times its floor. Scene names and quality presets come from the project (registry, rendering.spec).
 
     .venv/bin/python bench/bench_render.py                       # every scene at -ql, FullVideo at -qh
     .venv/bin/python bench/bench_render.py --scenes Step1MatMul  # one scene
@@ -27,13 +27,17 @@ from pathlib import Path
 
 import av
 
+from rendering.spec import QUALITIES as SPEC_QUALITIES
+from scenes.registry import ALL_SCENES, DEFAULT_VIDEO  # imports manim: ~2 s, once
+
+FULL_VIDEO = DEFAULT_VIDEO.__name__
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIM = ROOT / ".venv" / "bin" / "manim"
 ENTRY = ROOT / "video.py"
-FULL_VIDEO = "FullVideo"
-QUALITIES = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
+QUALITIES = {letter: f"{height}p{fps}" for letter, (_, _, height, fps) in SPEC_QUALITIES.items()}
 
-BLANK_SCENE = '''\
+BLANK_SCENE = """\
 import os
 
 from manim import Scene
@@ -42,7 +46,7 @@ from manim import Scene
 class Blank(Scene):
     def construct(self):
         self.wait(float(os.environ["BENCH_SECONDS"]))
-'''
+"""
 
 
 @dataclass
@@ -68,10 +72,7 @@ class Row:
 
 
 def catalog_names() -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    from scenes.catalog import SCENES  # imports manim: ~2 s, once
-
-    return [scene.__name__ for scene in SCENES]
+    return [scene.__name__ for scene in ALL_SCENES]
 
 
 def video_length(path: Path) -> tuple[float, int]:
@@ -87,8 +88,20 @@ def video_length(path: Path) -> tuple[float, int]:
 
 
 def render(entry: Path, scene: str, quality: str, media_dir: Path, env: dict | None = None) -> Run:
-    cmd = [str(MANIM), "render", f"-q{quality}", "--disable_caching", "--media_dir", str(media_dir),
-           "--progress_bar", "none", "-v", "WARNING", str(entry), scene]
+    cmd = [
+        str(MANIM),
+        "render",
+        f"-q{quality}",
+        "--disable_caching",
+        "--media_dir",
+        str(media_dir),
+        "--progress_bar",
+        "none",
+        "-v",
+        "WARNING",
+        str(entry),
+        scene,
+    ]
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -109,8 +122,13 @@ def bench(scene: str, quality: str, work: Path, blank: Path, warm: bool = False)
         if warm:  # LaTeX and text SVGs made once, untimed; --disable_caching still re-renders every frame
             render(ENTRY, scene, quality, media)
         row.run = render(ENTRY, scene, quality, media)
-        row.floor = render(blank, "Blank", quality, work / f"{scene}-{quality}-floor",
-                           env={"BENCH_SECONDS": repr(row.run.video_seconds)})
+        row.floor = render(
+            blank,
+            "Blank",
+            quality,
+            work / f"{scene}-{quality}-floor",
+            env={"BENCH_SECONDS": repr(row.run.video_seconds)},
+        )
     except RuntimeError as error:
         row.error = str(error)
     return row
@@ -126,22 +144,38 @@ def print_table(rows: list[Row], target: float, warm: bool) -> None:
     for r in rows:
         run, floor = r.run, r.floor
         fps = run.frames / run.seconds if run and run.seconds else None
-        lines.append((r.scene, r.quality, fmt(run and run.video_seconds, ".1f"), fmt(run and run.seconds, ".1f"),
-                      fmt(fps, ".1f"), fmt(floor and floor.seconds, ".1f"), fmt(r.ratio)))
+        lines.append(
+            (
+                r.scene,
+                r.quality,
+                fmt(run and run.video_seconds, ".1f"),
+                fmt(run and run.seconds, ".1f"),
+                fmt(fps, ".1f"),
+                fmt(floor and floor.seconds, ".1f"),
+                fmt(r.ratio),
+            )
+        )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=True)]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for line in lines:
-        print("  ".join(str(x).rjust(w) if n > 1 else str(x).ljust(w)
-                        for n, (x, w) in enumerate(zip(line, widths, strict=True))))
-    print("\nratio = render s / floor s; floor = a blank scene of the same length and quality; "
-          "frames/s = frames written / render s; " + ("LaTeX warm" if warm else "fresh media_dir: LaTeX compiled cold"))
+        print(
+            "  ".join(
+                str(x).rjust(w) if n > 1 else str(x).ljust(w) for n, (x, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+    print(
+        "\nratio = render s / floor s; floor = a blank scene of the same length and quality; "
+        "frames/s = frames written / render s; " + ("LaTeX warm" if warm else "fresh media_dir: LaTeX compiled cold")
+    )
     for r in rows:
         if r.scene == FULL_VIDEO and r.ratio is not None:
             verdict = "meets" if r.ratio <= target else "misses"
-            print(f"{FULL_VIDEO} at {r.quality}: {r.ratio:.2f}x its floor -> {r.ratio / target:.2f} of the "
-                  f"{target:g}x target ({verdict} it); {r.run.seconds / r.run.video_seconds:.2f} s of render "
-                  f"per second of video")
+            print(
+                f"{FULL_VIDEO} at {r.quality}: {r.ratio:.2f}x its floor -> {r.ratio / target:.2f} of the "
+                f"{target:g}x target ({verdict} it); {r.run.seconds / r.run.video_seconds:.2f} s of render "
+                f"per second of video"
+            )
     for r in rows:
         if r.error:
             print(f"\n{r.scene} FAILED: {r.error}")
@@ -149,14 +183,22 @@ def print_table(rows: list[Row], target: float, warm: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenes", nargs="+", metavar="SCENE",
-                        help="scene names (space- or comma-separated); default: every scene of the catalog")
+    parser.add_argument(
+        "--scenes",
+        nargs="+",
+        metavar="SCENE",
+        help="scene names (space- or comma-separated); default: every scene of the catalog",
+    )
     parser.add_argument("--quality", choices=QUALITIES, default="l", help="quality of each scene (default l: 480p15)")
-    parser.add_argument("--full-quality", choices=QUALITIES, default="h",
-                        help=f"quality of {FULL_VIDEO} (default h: 1080p60)")
+    parser.add_argument(
+        "--full-quality", choices=QUALITIES, default="h", help=f"quality of {FULL_VIDEO} (default h: 1080p60)"
+    )
     parser.add_argument("--target", type=float, default=2.0, help=f"{FULL_VIDEO}'s target ratio to its floor")
-    parser.add_argument("--warm", action="store_true",
-                        help="render each scene once untimed first, so LaTeX is not compiled in the timed run")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="render each scene once untimed first, so LaTeX is not compiled in the timed run",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary media directory and print it")
     args = parser.parse_args(argv)
 

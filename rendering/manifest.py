@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from .job import Written
+from .spec import Written
 
 
 def sha256_of(path: Path) -> str:
@@ -37,6 +37,8 @@ def entry(item: Written, out: Path, inputs: dict, trace_sha256: str) -> dict:
     record = {
         "file": str(item.path.relative_to(out)),
         "scene": item.scene,
+        "part": item.part,
+        "section": item.section,
         "step": item.step,
         "kind": item.kind,
         "format": item.format,
@@ -51,8 +53,9 @@ def entry(item: Written, out: Path, inputs: dict, trace_sha256: str) -> dict:
     return record
 
 
-def write_manifest(out: Path, files: list[Written], inputs: dict, trace_sha256: str, versions: dict,
-                   run_id: str) -> Path:
+def write_manifest(
+    out: Path, files: list[Written], inputs: dict, trace_sha256: str, versions: dict, run_id: str
+) -> Path:
     """Record this run's files in out/manifest.json, keeping the entries of earlier runs whose files
     are still there unchanged; under a lock, so concurrent runs into one folder both get recorded."""
     target = out / "manifest.json"

@@ -1,27 +1,21 @@
-"""Command-line and TOML options for render.py, checked before anything renders."""
+"""Command-line and TOML options for render.py, checked before anything renders, and turned into the
+core's Request, the look and the picture."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
-QUALITIES = {  # Manim's presets, by its -q letters
-    "l": ("low_quality", 854, 480, 15),
-    "m": ("medium_quality", 1280, 720, 30),
-    "h": ("high_quality", 1920, 1080, 60),
-    "p": ("production_quality", 2560, 1440, 60),
-    "k": ("fourk_quality", 3840, 2160, 60),
-}
+import attention
+
+from .errors import UserError
+from .exporters.figures import FIGURE_FORMATS
+from .spec import QUALITIES, Look, Picture
+
 FORMATS = ("mp4", "gif", "webm", "mov")
-FIGURE_FORMATS = ("png", "svg", "pdf")
 MAX_DECIMALS = 4
-
-
-class UserError(Exception):
-    """Something asked for that cannot be done; render.py prints it as one line and exits 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,46 +36,73 @@ def _common(parser: argparse.ArgumentParser) -> None:
     look = parser.add_argument_group("look")
     look.add_argument("--theme", choices=("video", "dark"), default="video")
     look.add_argument("--decimals", type=int, default=2, help=f"digits after the point, 0 to {MAX_DECIMALS}")
-    look.add_argument("--numbers", choices=("auto", "on", "off"), default="auto",
-                      help="digits in cells; auto draws them where legible at the output size")
-    look.add_argument("--transparent", action="store_true",
-                      help="real alpha channel: mov is qtrle/argb, webm is VP9 with alpha "
-                           "(decode it with libvpx-vp9 to see yuva420p), png is RGBA; mp4 and gif have no alpha")
+    look.add_argument(
+        "--numbers",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="digits in cells; auto draws them where legible at the output size",
+    )
+    look.add_argument(
+        "--transparent",
+        action="store_true",
+        help="real alpha channel: mov is qtrle/argb, webm is VP9 with alpha "
+        "(decode it with libvpx-vp9 to see yuva420p), png is RGBA; mp4 and gif have no alpha",
+    )
     out = parser.add_argument_group("output")
     out.add_argument("--out", default="renders", help="output folder (default renders/)")
-    out.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                     help="scenes rendered in parallel processes (default: the number of cores)")
+    out.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="scenes rendered in parallel processes (default: the number of cores)",
+    )
     out.add_argument("--config", metavar="FILE.toml", help="options from a TOML file; the command line wins")
-    out.add_argument("--dry-run", action="store_true",
-                     help="build every requested scene with animations skipped and say what would be written")
+    out.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="build every requested scene with animations skipped and say what would be written",
+    )
 
 
 def video_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="render.py", formatter_class=argparse.RawDescriptionHelpFormatter,
-                     description="Render the attention video, some of its scenes, or (`render.py figures`) stills.",
-                     epilog="examples:\n  render.py                         the whole video, 480p15, into renders/\n"
-                            "  render.py Step1MatMul -q h        one scene at 1080p60\n"
-                            "  render.py --sections              one clip per step as well as the whole\n"
-                            "  render.py figures --width 1600    a PNG, SVG and PDF of every step\n"
-                            "  render.py --list                  every scene, what it shows, its length")
+    parser = _Parser(
+        prog="render.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Render the attention video, some of its scenes, or (`render.py figures`) stills.",
+        epilog="examples:\n  render.py                         the whole video, 480p15, into renders/\n"
+        "  render.py Step1MatMul -q h        one scene at 1080p60\n"
+        "  render.py --sections              one clip per section as well as the whole\n"
+        "  render.py figures --width 1600    a PNG, SVG and PDF of every scene\n"
+        "  render.py --list                  every scene, what it shows, its length",
+    )
     parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scenes to render (default: FullVideo)")
     parser.add_argument("--list", action="store_true", help="list every scene with its length, then exit")
-    parser.add_argument("-q", "--quality", choices=list(QUALITIES), default="l",
-                        help="l 480p15 (default), m 720p30, h 1080p60, p 1440p60, k 2160p60")
+    parser.add_argument(
+        "-q",
+        "--quality",
+        choices=list(QUALITIES),
+        default="l",
+        help="l 480p15 (default), m 720p30, h 1080p60, p 1440p60, k 2160p60",
+    )
     parser.add_argument("--fps", type=int, help="frame rate, overriding the preset's")
     parser.add_argument("--resolution", metavar="W,H", help="pixel size, overriding the preset's, e.g. 1280,720")
     parser.add_argument("--format", choices=FORMATS, default=None, help="mp4 (default; mov with --transparent)")
-    parser.add_argument("--sections", action="store_true", help="one clip per step as well as the whole")
+    parser.add_argument("--sections", action="store_true", help="one clip per section as well as the whole")
     _common(parser)
     return parser
 
 
 def figure_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="render.py figures", description="Stills of each step's final state, for articles.")
-    parser.add_argument("steps", nargs="*", metavar="STEP", help="steps or scene names (default: every step)")
+    parser = _Parser(prog="render.py figures", description="Stills of each scene's final state, for articles.")
+    parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scene or part names (default: every scene)")
     parser.add_argument("--width", type=int, default=3840, help="PNG width in pixels (default 3840)")
-    parser.add_argument("--formats", nargs="+", choices=FIGURE_FORMATS, default=list(FIGURE_FORMATS),
-                        help="png (raster), svg and pdf (vector: paths and outlined text)")
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=FIGURE_FORMATS,
+        default=list(FIGURE_FORMATS),
+        help="png (raster), svg and pdf (vector: paths and outlined text)",
+    )
     _common(parser)
     return parser
 
@@ -137,32 +158,51 @@ def validate(args, kind: str) -> None:
             raise UserError(f"--resolution must be even and 16 to 8192 pixels a side, got {args.resolution}")
     if args.format is None:
         args.format = "mov" if args.transparent else "mp4"
-    if args.transparent and args.format in ("mp4", "gif"):
-        raise UserError(f"--transparent needs --format mov or webm: {args.format} has no alpha channel")
 
 
-@dataclass(frozen=True)
-class Picture:
-    """Pixel size and frame rate of a video render."""
-
-    width: int
-    height: int
-    fps: int
-    quality: str  # Manim's preset name, for its folder names
-
-    @classmethod
-    def of(cls, args) -> Picture:
-        name, width, height, fps = QUALITIES[args.quality]
-        if args.resolution:
-            width, height = (int(v) for v in args.resolution.split(","))
-        return cls(width, height, args.fps or fps, name)
+def picture_of(args) -> Picture:
+    resolution = tuple(int(v) for v in args.resolution.split(",")) if args.resolution else None
+    return Picture.preset(args.quality, resolution, args.fps)
 
 
-def input_options(args) -> dict:
-    """The options that decide the numbers on screen, as recorded in the manifest."""
-    return {"sentence": args.sentence, "tokens": args.tokens, "seed": args.seed, "d": args.d, "dk": args.dk,
-            "heads": args.heads, "mask": args.mask, "theme": args.theme, "decimals": args.decimals,
-            "numbers": args.numbers, "transparent": args.transparent}
+def request_of(args) -> attention.Request:
+    """The core's record of what was asked; a bad sentence or size raises UserError with the core's message."""
+    sizes = {
+        "d": args.d,
+        "d_k": args.dk,
+        "heads": args.heads,
+        "seed": args.seed,
+        "mask": None if args.mask == "none" else args.mask,
+    }
+    try:
+        if args.tokens:
+            return attention.Request(tokens=tuple(args.tokens), **sizes)
+        return attention.Request.from_sentence(
+            args.sentence if args.sentence is not None else attention.VIDEO_SENTENCE, **sizes
+        )
+    except (TypeError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def look_of(args) -> Look:
+    return Look(theme=args.theme, decimals=args.decimals, numbers=args.numbers, transparent=args.transparent)
+
+
+def inputs_record(request: attention.Request, look: Look) -> dict:
+    """The options that decide the numbers and the look, as the manifest records them."""
+    return {
+        "sentence": request.sentence,
+        "tokens": list(request.tokens),
+        "seed": request.seed,
+        "d": request.d,
+        "dk": request.d_k,
+        "heads": request.heads,
+        "mask": request.mask or "none",
+        "theme": look.theme,
+        "decimals": look.decimals,
+        "numbers": look.numbers,
+        "transparent": look.transparent,
+    }
 
 
 def out_dir(args) -> Path:

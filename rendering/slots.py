@@ -16,8 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE = Path(os.environ.get("ATTENTION_CACHE") or
-             Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "self-attention-animated")
+CACHE = Path(
+    os.environ.get("ATTENTION_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "self-attention-animated"
+)
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,9 @@ def write_vector(scene, kind: str, path: Path, transparent: bool) -> None:
     fw, fh = camera.frame_width, camera.frame_height
     cx, cy = camera.frame_center[:2]
     # the same world-to-page transform as Camera.get_cairo_context uses for bitmaps
-    ctx.set_matrix(cairo.Matrix(width / fw, 0, 0, -(height / fh), width / 2 - cx * width / fw,
-                                height / 2 + cy * height / fh))
+    ctx.set_matrix(
+        cairo.Matrix(width / fw, 0, 0, -(height / fh), width / 2 - cx * width / fw, height / 2 + cy * height / fh)
+    )
     original = camera.get_cairo_context
     camera.get_cairo_context = lambda pixel_array: ctx
     try:

@@ -1,37 +1,76 @@
-"""The scene every attention scene derives from: a trace, a theme and display options."""
+"""The scene every attention scene derives from: what it draws (a request and a look) and the part it plays."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from manim import RIGHT, FadeIn, FadeOut, LaggedStart, Line, Scene, VGroup
 
 import attention
-
-from .block_diagram import BlockDiagram, StepPointer
-from .layout import DIVIDER_X, check_drawable
-from .narration import narrate
-from .theme import Theme, load_theme
+from scenes.block_diagram import BlockDiagram, StepPointer
+from scenes.layout import DIVIDER_X, check_drawable
+from scenes.narration import narrate
+from scenes.theme import Theme, load_theme
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
+DIVIDER_HALF_HEIGHT = 3.7
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """What a scene draws and how: the trace, the theme and the digit options."""
+    """What a scene draws and how: the user's request, the theme and the digit options."""
 
-    trace: attention.Trace = field(default_factory=attention.example)
+    request: attention.Request = field(default_factory=attention.Request.from_sentence)
     theme: Theme = field(default_factory=load_theme)
     decimals: int = 2
     numbers: str = "auto"
-    heads: int = 2  # for the multi-head scene; d must be divisible by it
-    seed: int = 0  # the seed the trace was made with, for scenes that draw further samples
+
+
+@dataclass(frozen=True)
+class Part:
+    """A scene's place in the project: its short name (used for sections, clips and figures), what it
+    shows, the pipeline step (1 to 4) it explains if any, whether the video plays it, and its sections
+    in order (a scene of one section has the part's name as its only section)."""
+
+    name: str
+    description: str
+    step: int | None = None
+    in_video: bool = False
+    sections: tuple[str, ...] = ()
+
+    @property
+    def section_names(self) -> tuple[str, ...]:
+        return self.sections or (self.name,)
+
+
+class StepPanel(VGroup):
+    """The step layout left of the divider: the small block diagram, the pointer at a block, the divider."""
+
+    def __init__(self, theme: Theme, step: int | str, with_mask: bool, label: str | None = None):
+        super().__init__()
+        self.diagram = BlockDiagram(theme, with_mask=with_mask)
+        # as in the stills: a narrow column right of "Step N", the same size and place for every step
+        self.diagram.scale_to_fit_width(DIAGRAM_WIDTH)
+        self.diagram.move_to([0, 0, 0]).align_to([DIVIDER_X - 0.35, 0, 0], RIGHT)
+        self.pointer = StepPointer(theme, step, self.diagram, font_size=theme.size.token, label=label)
+        divider = Line(
+            [DIVIDER_X, -DIVIDER_HALF_HEIGHT, 0],
+            [DIVIDER_X, DIVIDER_HALF_HEIGHT, 0],
+            color=theme.divider,
+            stroke_width=theme.stroke.divider,
+        )
+        self.add(self.diagram, self.pointer, divider)
 
 
 class AttentionScene(Scene):
-    """A Manim scene drawn from a trace. Plain ``manim`` runs it on the video's example and look."""
+    """A Manim scene drawn from a request. Plain ``manim`` runs it on the video's example and look.
 
-    description = ""
+    A subclass declares ``part`` and ``play`` (a function drawing the part on any AttentionScene, so that
+    the whole video can play the parts one after the other in one scene).
+    """
+
+    part: ClassVar[Part]
 
     def __init__(self, inputs: Inputs | None = None, **kwargs):
         self.inputs = inputs or Inputs()
@@ -39,16 +78,31 @@ class AttentionScene(Scene):
         super().__init__(**kwargs)
         self.shown: dict = {}  # what the worked callouts displayed, for the tests
         self.grids: dict = {}  # the grids on screen at the end of the step, by name
+        self.panel: StepPanel | None = None  # the step layout, while it is on screen
+        self.sections_played: list[str] = []  # in order (Manim's writer forgets empty ones, as in a dry run)
+
+    @staticmethod
+    def play_part(scene: AttentionScene) -> None:
+        raise NotImplementedError("an AttentionScene declares play_part = staticmethod(play_<part>)")
+
+    def construct(self):
+        if not self.part.sections:  # one section, named after the part (Manim would call it "autocreated")
+            self.next_section(self.part.name)
+        self.play_part(self)
 
     @classmethod
     def check_inputs(cls, inputs: Inputs) -> None:
         """Raise LayoutError (a ValueError) when this scene cannot draw ``inputs``; cheap, builds nothing."""
-        trace = inputs.trace
-        check_drawable(trace.T, trace.d, trace.d_k, getattr(trace, "T_kv", None))
+        request = inputs.request
+        check_drawable(request.T, request.d, request.width)
+
+    @property
+    def request(self) -> attention.Request:
+        return self.inputs.request
 
     @property
     def trace(self) -> attention.Trace:
-        return self.inputs.trace
+        return self.inputs.request.trace()
 
     @property
     def theme(self) -> Theme:
@@ -57,32 +111,29 @@ class AttentionScene(Scene):
     def setup(self):
         self.camera.background_color = self.theme.background
 
+    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+        sections = type(self).part.section_names
+        if name not in sections:
+            raise ValueError(f"{type(self).__name__} plays a section {name!r} it does not declare ({sections})")
+        self.sections_played.append(name)
+        super().next_section(name, *args, **kwargs)
+
     def grid_options(self) -> dict:
         return {"theme": self.theme, "decimals": self.inputs.decimals, "numbers": self.inputs.numbers}
 
     # ----- the step layout: small diagram, pointer, divider -------------------------------
-    def step_panel(self, step: int) -> VGroup:
-        diagram = BlockDiagram(self.theme, with_mask=self.trace.mask is not None)
-        # as in the stills: a narrow column right of "Step N", the same size and place for every step
-        diagram.scale_to_fit_width(DIAGRAM_WIDTH)
-        diagram.move_to([0, 0, 0]).align_to([DIVIDER_X - 0.35, 0, 0], RIGHT)
-        pointer = StepPointer(self.theme, step, diagram, font_size=22)
-        divider = Line([DIVIDER_X, -3.7, 0], [DIVIDER_X, 3.7, 0], color=self.theme.divider, stroke_width=7)
-        panel = VGroup(diagram, pointer, divider)
-        panel.diagram, panel.pointer = diagram, pointer
-        return panel
+    def step_panel(self, step: int) -> StepPanel:
+        return StepPanel(self.theme, step, with_mask=self.trace.mask is not None)
 
-    def enter_step(self, step: int, caption: str) -> VGroup:
+    def enter_step(self, step: int, caption: str) -> StepPanel:
         """Show the step layout, or move the pointer if it is already on screen."""
         panel = self.step_panel(step)
-        current = getattr(self, "_panel", None)
-        if current is None:
+        if self.panel is None:
             narrate(self, caption, FadeIn(panel))
+            self.panel = panel
         else:
-            narrate(self, caption, current.pointer.animate.become(panel.pointer))
-            panel = current
-        self._panel = panel
-        return panel
+            narrate(self, caption, self.panel.pointer.animate.become(panel.pointer))
+        return self.panel
 
     def fill_rows(self, grid, blank, caption: str, run_time: float = 2.0) -> None:
         """Reveal a computed grid row by row over its blank stand-in, narrated with ``caption``, then hold."""
@@ -97,8 +148,6 @@ class AttentionScene(Scene):
         gone = [m for m in self.mobjects if m not in keep]
         if gone:
             self.play(*[FadeOut(m) for m in gone], run_time=0.6)
-        if getattr(self, "_panel", None) is not None and self._panel not in keep:
-            self._panel = None
+        if self.panel is not None and self.panel not in keep:
+            self.panel = None
         self.grids = {}  # they left the screen
-
-

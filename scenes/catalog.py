@@ -1,29 +1,39 @@
-"""Every scene, in the order of the video."""
+"""Every scene of the project, in order: the video's parts first, then the topics beyond the video.
+
+A new topic scene is one file in scenes/ and one entry here: the command line, the tests, the
+benchmark and the figures all read this list, and the whole video plays its ``in_video`` parts in order.
+"""
 
 from __future__ import annotations
 
-from .cross_attention import CrossAttention
-from .embedding import EmbeddingScene
-from .full_video import FullVideo
-from .intro import IntroScene
-from .masking import MaskingScene
-from .multi_head import MultiHeadScene
-from .shapes import ShapeTracking
-from .step_matmul import Step1MatMul
-from .step_output import Step4Output
-from .step_scale import Step2Scale
-from .step_softmax import Step3Softmax
-from .tokens import TokensToQKV
-from .why_qkv import WhyQKV
-from .why_scale import WhyScale
+from scenes.base import AttentionScene
+from scenes.cross_attention import CrossAttention
+from scenes.embedding import EmbeddingScene
+from scenes.intro import IntroScene
+from scenes.masking import MaskingScene
+from scenes.multi_head import MultiHeadScene
+from scenes.shapes import ShapeTracking
+from scenes.step_matmul import Step1MatMul
+from scenes.step_output import Step4Output
+from scenes.step_scale import Step2Scale
+from scenes.step_softmax import Step3Softmax
+from scenes.tokens import TokensToQKV
+from scenes.why_qkv import WhyQKV
+from scenes.why_scale import WhyScale
 
-SCENES = (IntroScene, TokensToQKV, Step1MatMul, Step2Scale, Step3Softmax, Step4Output, ShapeTracking,
-          WhyScale, CrossAttention, WhyQKV, EmbeddingScene, MaskingScene, MultiHeadScene, FullVideo)
-
-
-def by_name(name: str):
-    for scene in SCENES:
-        if scene.__name__ == name:
-            return scene
-    known = ", ".join(s.__name__ for s in SCENES)
-    raise KeyError(f"unknown scene {name!r}; known scenes: {known}")
+SCENES: tuple[type[AttentionScene], ...] = (
+    IntroScene,
+    TokensToQKV,
+    Step1MatMul,
+    Step2Scale,
+    Step3Softmax,
+    Step4Output,
+    ShapeTracking,
+    WhyScale,
+    CrossAttention,
+    WhyQKV,
+    EmbeddingScene,
+    MaskingScene,
+    MultiHeadScene,
+)
+VIDEO_PARTS: tuple[type[AttentionScene], ...] = tuple(scene for scene in SCENES if scene.part.in_video)

@@ -5,26 +5,16 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup
 
 import attention
-
-from .base import AttentionScene
-from .layout import FULL_FRAME, assert_inside, cell_size
-from .matrix_grid import MatrixGrid
-from .narration import narrate
-from .notation import dim
+from scenes.base import AttentionScene, Part
+from scenes.layout import FULL_FRAME, assert_inside, cell_size
+from scenes.matrix_grid import MatrixGrid, token_label_room
+from scenes.narration import narrate
+from scenes.notation import dim
 
 ROW_GAP = 0.4  # between Q and the weights below it
 SIDE_GAP = 0.8  # between the encoder's and the decoder's matrices
 ARROW = 1.1  # the arrow A -> R
 HEADS, LABEL = 0.6, 0.7  # room for "encoder: ..." and for a shape label
-WORD_SIZE = 22  # the grids' token labels are at most this size
-
-
-def cross_trace(scene: AttentionScene) -> attention.Trace:
-    """Queries from the default target, keys and values from the scene's sentence; the scene's d, d_k and seed.
-    No mask: cross-attention sees the whole source sentence, whatever the scene's self-attention mask."""
-    base = scene.trace
-    return attention.cross_example(source_tokens=base.tokens, target=attention.CROSS_TARGET, d=base.d,
-                                   d_k=base.d_k, seed=scene.inputs.seed)
 
 
 def sized(symbol: str, rows: str, cols: str) -> str:
@@ -33,8 +23,7 @@ def sized(symbol: str, rows: str, cols: str) -> str:
 
 def cell_for(scene: AttentionScene, trace: attention.Trace) -> float:
     """The largest cell with which K V (left) and Q over A -> R (right) fit the frame."""
-    theme = scene.theme
-    word = max(theme.words(t, font_size=WORD_SIZE).width for t in (*trace.tokens, *trace.kv_tokens)) + 0.15
+    word = token_label_room(scene.theme, (*trace.tokens, *trace.kv_tokens))
     columns = trace.d_k + trace.d_v + max(trace.d_k, trace.T_kv + trace.d_v)
     wide = cell_size(columns, 1, 2 * word + SIDE_GAP + 0.3 + ARROW + 0.6, 0, panel=FULL_FRAME)
     right = cell_size(1, 2 * trace.T, 0, HEADS + 2 * LABEL + ROW_GAP + word, panel=FULL_FRAME)
@@ -50,42 +39,57 @@ def build(scene: AttentionScene, trace: attention.Trace) -> dict:
         "Q": MatrixGrid(trace.Q, "Q", label=sized("Q", "T_q", k_dim), row_labels=trace.tokens, **options),
         "K": MatrixGrid(trace.K, "K", label=sized("K", "T_{kv}", k_dim), row_labels=trace.kv_tokens, **options),
         "V": MatrixGrid(trace.V, "V", label=sized("V", "T_{kv}", v_dim), **options),
-        "A": MatrixGrid(trace.weights, "S", label=sized("A", "T_q", "T_{kv}"), row_labels=trace.tokens,
-                        col_labels=trace.kv_tokens, **options),
-        "R": MatrixGrid(trace.output, "R", label=sized("R", "T_q", v_dim), stroke_color=theme.matrix_color("R"),
-                        **options),
+        "A": MatrixGrid(
+            trace.weights,
+            "S",
+            label=sized("A", "T_q", "T_{kv}"),
+            row_labels=trace.tokens,
+            col_labels=trace.kv_tokens,
+            **options,
+        ),
+        "R": MatrixGrid(trace.output, "R", label=sized("R", "T_q", v_dim), **options),
     }
     encoder = VGroup(g["K"], g["V"]).arrange(RIGHT, buff=0.3, aligned_edge=UP)
-    arrow = Arrow(LEFT * ARROW / 2, RIGHT * ARROW / 2, buff=0, color=theme.arrow, stroke_width=5)
-    middle = VGroup(arrow, theme.math(r"AV", font_size=32).next_to(arrow, UP, buff=0.1))
+    arrow = Arrow(LEFT * ARROW / 2, RIGHT * ARROW / 2, buff=0, color=theme.arrow, stroke_width=theme.stroke.medium)
+    middle = VGroup(arrow, theme.math(r"AV", font_size=theme.size.body).next_to(arrow, UP, buff=0.1))
     weights = VGroup(g["A"], middle, g["R"]).arrange(RIGHT, buff=0.3)
     line = g["A"].cells.get_center()[1]
     middle.shift(UP * (line - arrow.get_center()[1]))
     g["R"].shift(UP * (line - g["R"].cells.get_center()[1]))
     g["Q"].next_to(g["A"], UP, buff=ROW_GAP).align_to(g["A"], LEFT)
-    heads = VGroup(theme.words("encoder: keys and values", font_size=26).next_to(encoder, UP, buff=0.2),
-                   theme.words("decoder: queries", font_size=26).next_to(g["Q"], UP, buff=0.2))
+    heads = VGroup(
+        theme.words("encoder: keys and values", font_size=theme.size.note).next_to(encoder, UP, buff=0.2),
+        theme.words("decoder: queries", font_size=theme.size.note).next_to(g["Q"], UP, buff=0.2),
+    )
     decoder = VGroup(heads[1], g["Q"], weights)
     VGroup(VGroup(heads[0], encoder), decoder).arrange(RIGHT, buff=SIDE_GAP, aligned_edge=UP).move_to([0, 0, 0])
     heads[0].align_to(heads[1], UP)
     encoder.next_to(heads[0], DOWN, buff=0.2)
     g["heads"], g["arrow"] = heads, middle
-    g["formula"] = theme.math(rf"A = \mathrm{{softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{k_dim}}}}}\right)",
-                              font_size=32).next_to(g["Q"].cells, RIGHT, buff=0.5)
+    g["formula"] = theme.math(
+        rf"A = \mathrm{{softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{k_dim}}}}}\right)", font_size=theme.size.body
+    ).next_to(g["Q"].cells, RIGHT, buff=0.5)
     assert_inside(VGroup(heads, encoder, decoder, g["formula"]), FULL_FRAME, "the cross-attention matrices")
     return g
 
 
 def play_cross_attention(scene: AttentionScene) -> None:
     theme = scene.theme
-    trace = cross_trace(scene)
-    scene.cross = trace
+    # queries from the default target, keys and values from the request's sentence; no mask: cross-attention
+    # sees the whole source sentence, whatever the request's self-attention mask
+    trace = scene.request.cross()
     T_q, T_kv = trace.T, trace.T_kv
 
     scene.next_section("sentences")
     lines = VGroup(
-        VGroup(theme.words("encoder reads:", font_size=30), theme.words(" ".join(trace.kv_tokens), font_size=34)),
-        VGroup(theme.words("decoder has written:", font_size=30), theme.words(" ".join(trace.tokens), font_size=34)),
+        VGroup(
+            theme.words("encoder reads:", font_size=theme.size.callout),
+            theme.words(" ".join(trace.kv_tokens), font_size=theme.size.formula),
+        ),
+        VGroup(
+            theme.words("decoder has written:", font_size=theme.size.callout),
+            theme.words(" ".join(trace.tokens), font_size=theme.size.formula),
+        ),
     )
     for line in lines:
         line.arrange(RIGHT, buff=0.3)
@@ -97,39 +101,66 @@ def play_cross_attention(scene: AttentionScene) -> None:
 
     g = build(scene, trace)
     scene.next_section("projections")
-    narrate(scene, "Keys and values come from the encoder: one row per source token, T kv by d.",
-            FadeIn(g["heads"][0]), FadeIn(g["K"]), FadeIn(g["V"]))
-    narrate(scene, "Queries come from the decoder: one row per target token, T q by d.",
-            FadeIn(g["heads"][1]), FadeIn(g["Q"]))
+    narrate(
+        scene,
+        "Keys and values come from the encoder: one row per source token, T kv by d.",
+        FadeIn(g["heads"][0]),
+        FadeIn(g["K"]),
+        FadeIn(g["V"]),
+    )
+    narrate(
+        scene,
+        "Queries come from the decoder: one row per target token, T q by d.",
+        FadeIn(g["heads"][1]),
+        FadeIn(g["Q"]),
+    )
 
     scene.next_section("weights")
     blank = g["A"].blank()
     rest = [m for m in g["A"].submobjects if m is not g["A"].cells and m is not g["A"].numbers]
-    narrate(scene, "Every target token scores every source token: A is T q by T kv.",
-            FadeIn(blank), *[FadeIn(m) for m in rest], FadeIn(g["formula"]))
+    narrate(
+        scene,
+        "Every target token scores every source token: A is T q by T kv.",
+        FadeIn(blank),
+        *[FadeIn(m) for m in rest],
+        FadeIn(g["formula"]),
+    )
     i, j = attention.focus(trace)
     frames = VGroup(g["Q"].highlight_row(i), g["K"].highlight_all())
-    narrate(scene, f"Row {i + 1}: the query of '{trace.tokens[i]}' against every key of the source.",
-            Create(frames), run_time=0.8)
+    narrate(
+        scene,
+        f"Row {i + 1}: the query of '{trace.tokens[i]}' against every key of the source.",
+        Create(frames),
+        run_time=0.8,
+    )
     scene.play(FadeOut(frames), run_time=0.4)
     scene.fill_rows(g["A"], blank, "A softmax on each row: each row of A sums to one over the source tokens.")
     best = g["A"].highlight_cell(i, j)
-    narrate(scene, f"'{trace.tokens[i]}' draws most on '{trace.kv_tokens[j]}' "
-                   "(untrained weights: numbers, not meaning).", Create(best), run_time=0.8)
+    narrate(
+        scene,
+        f"'{trace.tokens[i]}' draws most on '{trace.kv_tokens[j]}' (untrained weights: numbers, not meaning).",
+        Create(best),
+        run_time=0.8,
+    )
     scene.play(FadeOut(best), run_time=0.4)
 
     scene.next_section("output")
     frames = VGroup(g["A"].highlight_all(), g["V"].highlight_all())
     narrate(scene, "The weights mix the source's values.", Create(frames), FadeIn(g["arrow"]), run_time=0.8)
-    narrate(scene, "R = A V is T q by d: one vector per target token, made of the source sentence's values.",
-            FadeIn(g["R"], shift=RIGHT * 0.2))
+    narrate(
+        scene,
+        "R = A V is T q by d: one vector per target token, made of the source sentence's values.",
+        FadeIn(g["R"], shift=RIGHT * 0.2),
+    )
     scene.play(FadeOut(frames), run_time=0.4)
     scene.wait(1)
     scene.grids = {name: g[name] for name in ("Q", "K", "V", "A", "R")}
 
 
 class CrossAttention(AttentionScene):
-    description = "Cross-attention: a partial translation's queries over the source sentence's keys and values"
-
-    def construct(self):
-        play_cross_attention(self)
+    part = Part(
+        "cross_attention",
+        "Cross-attention: a partial translation's queries over the source sentence's keys and values",
+        sections=("sentences", "projections", "weights", "output"),
+    )
+    play_part = staticmethod(play_cross_attention)

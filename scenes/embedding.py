@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
 from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
 
-import attention
 from attention.embedding import POSITION_BASE
-
-from .base import AttentionScene, Inputs
-from .layout import FULL_FRAME, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .narration import narrate
-from .notation import D, labelled
+from scenes.base import AttentionScene, Part
+from scenes.layout import FULL_FRAME, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import D, labelled
 
 ROOM_ABOVE = 1.2  # column headers and shape labels
 ROOM_BELOW = 2.0  # the captions under the grids, the formula and the closing note
 HEADER_WIDTH = 0.8  # of a cell, at most
-
-
-def embedding_for(inputs: Inputs) -> attention.Embedding:
-    """E, P and X of the trace's tokens from the core, with Inputs.seed; X must be the trace's own X."""
-    trace = inputs.trace
-    embedding = attention.embed(trace.tokens, trace.d, inputs.seed)
-    if not np.array_equal(embedding.X, trace.X):
-        raise ValueError(f"embed(tokens, d, seed={inputs.seed}) does not give the trace's X: "
-                         "make the trace with attention.example(...) and the same seed as Inputs.seed")
-    return embedding
 
 
 def repeated_token(tokens) -> tuple[int, int] | None:
@@ -43,7 +30,7 @@ def wave_headers(scene: AttentionScene, grid: MatrixGrid) -> VGroup:
     """sin, cos, sin, ... above the columns of P: even columns are sines, odd ones cosines."""
     headers = VGroup()
     for j in range(grid.n_cols):
-        header = scene.theme.math(r"\sin" if j % 2 == 0 else r"\cos", font_size=22)
+        header = scene.theme.math(r"\sin" if j % 2 == 0 else r"\cos", font_size=scene.theme.size.token)
         header.scale_to_fit_width(min(header.width, HEADER_WIDTH * grid.cell_size))
         headers.add(header.next_to(grid.cell(0, j), UP, buff=0.1))
     headers.align_to(grid.cell(0, 0).get_top() + UP * 0.1, DOWN)
@@ -53,26 +40,45 @@ def wave_headers(scene: AttentionScene, grid: MatrixGrid) -> VGroup:
 
 def play_embedding(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
-    embedding = embedding_for(scene.inputs)
+    embedding = scene.request.embedding()
     options = scene.grid_options()
     size = cell_size(3 * trace.d, trace.T, fixed_width=4.6, fixed_height=ROOM_ABOVE + ROOM_BELOW, panel=FULL_FRAME)
-    e = MatrixGrid(embedding.token_embedding, "E", cell_size=size, label=labelled("E", trace, "T", "d"),
-                   row_labels=trace.tokens, **options)
+    e = MatrixGrid(
+        embedding.token_embedding,
+        "E",
+        cell_size=size,
+        label=labelled("E", trace, "T", "d"),
+        row_labels=trace.tokens,
+        **options,
+    )
     p = MatrixGrid(embedding.position_encoding, "P", cell_size=size, label=labelled("P", trace, "T", "d"), **options)
     x = MatrixGrid(embedding.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), **options)
-    plus, equals = theme.math("+", font_size=48), theme.math("=", font_size=48)
-    row_of([e, plus, p, equals, x], buff=0.6, panel=FULL_FRAME, y=FULL_FRAME.bottom + ROOM_BELOW
-           + (FULL_FRAME.height - ROOM_ABOVE - ROOM_BELOW) / 2)
+    plus, equals = theme.math("+", font_size=theme.size.operator), theme.math("=", font_size=theme.size.operator)
+    row_of(
+        [e, plus, p, equals, x],
+        buff=0.6,
+        panel=FULL_FRAME,
+        y=FULL_FRAME.bottom + ROOM_BELOW + (FULL_FRAME.height - ROOM_ABOVE - ROOM_BELOW) / 2,
+    )
     headers = wave_headers(scene, p)
     for grid in (e, x):
         grid.label.match_y(p.label)  # one line of shape labels, above P's sin/cos headers
-    captions = VGroup(*[theme.words(text, font_size=22).next_to(grid.cells, DOWN, buff=0.2) for grid, text in
-                        ((e, "token embeddings"), (p, "position encodings"), (x, "input of attention"))])
+    captions = VGroup(
+        *[
+            theme.words(text, font_size=theme.size.token).next_to(grid.cells, DOWN, buff=0.2)
+            for grid, text in ((e, "token embeddings"), (p, "position encodings"), (x, "input of attention"))
+        ]
+    )
     captions.align_to(captions[0], UP)
-    formula = theme.math(r"P_{t,\,2i} = \sin\!\big(t\,\omega_i\big),\quad P_{t,\,2i+1} = \cos\!\big(t\,\omega_i\big),"
-                         rf"\quad \omega_i = {POSITION_BASE:g}^{{-2i/{D}}}", font_size=30)
+    formula = theme.math(
+        r"P_{t,\,2i} = \sin\!\big(t\,\omega_i\big),\quad P_{t,\,2i+1} = \cos\!\big(t\,\omega_i\big),"
+        rf"\quad \omega_i = {POSITION_BASE:g}^{{-2i/{D}}}",
+        font_size=theme.size.callout,
+    )
     formula.next_to(captions, DOWN, buff=0.3).set_x(0)
-    note = theme.words("Deeper layers take the previous layer's output as their X, not embeddings.", font_size=26)
+    note = theme.words(
+        "Deeper layers take the previous layer's output as their X, not embeddings.", font_size=theme.size.note
+    )
     note.next_to(formula, DOWN, buff=0.3).set_x(0)
     assert_inside(VGroup(e, p, x, headers, captions, formula, note), FULL_FRAME, "the embedding sum")
 
@@ -84,47 +90,69 @@ def play_embedding(scene: AttentionScene) -> None:
     pair = repeated_token(trace.tokens)
     if pair is not None:
         frames = VGroup(*[e.highlight_row(n) for n in pair])
-        narrate(scene, f'"{trace.tokens[pair[0]]}" occurs twice: both of its rows of E are the same vector.',
-                Create(frames), run_time=0.8)
+        narrate(
+            scene,
+            f'"{trace.tokens[pair[0]]}" occurs twice: both of its rows of E are the same vector.',
+            Create(frames),
+            run_time=0.8,
+        )
         scene.play(FadeOut(frames), run_time=0.5)
 
     scene.next_section("positions")
     blank_p = p.blank()
-    narrate(scene, "Embeddings carry no order, so each position gets an encoding of its own.",
-            FadeIn(plus), FadeIn(blank_p), FadeIn(p.label), FadeIn(headers), FadeIn(captions[1]), run_time=0.8)
+    narrate(
+        scene,
+        "Embeddings carry no order, so each position gets an encoding of its own.",
+        FadeIn(plus),
+        FadeIn(blank_p),
+        FadeIn(p.label),
+        FadeIn(headers),
+        FadeIn(captions[1]),
+        run_time=0.8,
+    )
     scene.fill_rows(p, blank_p, "Row t holds sines and cosines of t, slower and slower from column to column.")
-    narrate(scene, "Even columns are sines, odd ones cosines; each pair shares one frequency.", Write(formula),
-            run_time=1.5)
+    narrate(
+        scene, "Even columns are sines, odd ones cosines; each pair shares one frequency.", Write(formula), run_time=1.5
+    )
 
     scene.next_section("sum")
     blank_x = x.blank()
-    narrate(scene, "Added cell by cell, they give X, the input of attention.",
-            FadeIn(equals), FadeIn(blank_x), FadeIn(x.label), FadeIn(captions[2]), run_time=0.8)
+    narrate(
+        scene,
+        "Added cell by cell, they give X, the input of attention.",
+        FadeIn(equals),
+        FadeIn(blank_x),
+        FadeIn(x.label),
+        FadeIn(captions[2]),
+        run_time=0.8,
+    )
     scene.fill_rows(x, blank_x, "X = E + P: T rows of d numbers, which attention turns into Q, K and V.")
     if pair is not None:
         frames = VGroup(*[grid.highlight_row(n) for grid in (e, p, x) for n in pair])
-        narrate(scene, f'The two "{trace.tokens[pair[0]]}" rows of X differ: their positions differ.',
-                Create(frames), run_time=0.8)
+        narrate(
+            scene,
+            f'The two "{trace.tokens[pair[0]]}" rows of X differ: their positions differ.',
+            Create(frames),
+            run_time=0.8,
+        )
         scene.play(FadeOut(frames), run_time=0.5)
 
     scene.next_section("layers")
-    narrate(scene, "That is the first layer: deeper layers take the previous layer's output as their X.",
-            FadeIn(note, shift=UP * 0.1))
+    narrate(
+        scene,
+        "That is the first layer: deeper layers take the previous layer's output as their X.",
+        FadeIn(note, shift=UP * 0.1),
+    )
     scene.wait(1)
     scene.grids = {"E": e, "P": p, "X": x}
 
 
 class EmbeddingScene(AttentionScene):
-    """X = E + P for the scene's tokens: ``attention.embed(tokens, d, Inputs.seed)``, which must give the
-    trace's X (it does for every trace made by ``attention.example``; a mismatch raises ValueError)."""
+    """X = E + P for the request's tokens (``Request.embedding``): the X every other scene starts from."""
 
-    step = "embedding"
-    description = "Where X comes from: token embeddings E + sinusoidal position encodings P = X"
-
-    @classmethod
-    def check_inputs(cls, inputs: Inputs) -> None:
-        super().check_inputs(inputs)
-        embedding_for(inputs)  # a trace not made from these tokens and seed fails here, before anything renders
-
-    def construct(self):
-        play_embedding(self)
+    part = Part(
+        "embedding",
+        "Where X comes from: token embeddings E + sinusoidal position encodings P = X",
+        sections=("tokens", "positions", "sum", "layers"),
+    )
+    play_part = staticmethod(play_embedding)

@@ -1,37 +1,31 @@
-"""The whole video: every part in order, one section per step, so clips per step fall out of one render."""
+"""The whole video: the catalog's video parts in order, one section each, so clips per part fall out of one render."""
 
 from __future__ import annotations
 
-from .base import AttentionScene
-from .intro import play_intro
-from .shapes import play_shapes
-from .step_matmul import play_matmul
-from .step_output import play_output
-from .step_scale import play_scale
-from .step_softmax import play_softmax
-from .tokens import play_tokens
+from scenes.base import AttentionScene, Part
+from scenes.catalog import VIDEO_PARTS
 
-# (section name, part); the four steps keep the diagram and divider on screen between them
-PARTS = (
-    ("intro", play_intro),
-    ("tokens", play_tokens),
-    ("step1_matmul", play_matmul),
-    ("step2_scale", play_scale),
-    ("step3_softmax", play_softmax),
-    ("step4_output", play_output),
-    ("shapes", play_shapes),
-)
-STEPS = {"step1_matmul", "step2_scale", "step3_softmax", "step4_output"}
+
+def play_video(scene: AttentionScene) -> None:
+    for n, part_scene in enumerate(VIDEO_PARTS):
+        part = part_scene.part
+        if n:
+            # a pipeline step after another keeps the diagram and divider on screen
+            keep = part.step is not None and scene.panel is not None
+            scene.clear_stage(keep=[scene.panel] if keep else [])
+        scene.next_section(part.name)
+        part_scene.play_part(scene)
 
 
 class FullVideo(AttentionScene):
-    step = "video"
-    description = "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part"
+    part = Part(
+        "video",
+        "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part",
+        sections=tuple(scene.part.name for scene in VIDEO_PARTS),
+    )
+    play_part = staticmethod(play_video)
 
-    def construct(self):
-        for n, (name, part) in enumerate(PARTS):
-            if n:
-                panel = getattr(self, "_panel", None)
-                self.clear_stage(keep=[panel] if name in STEPS and panel is not None else [])
-            self.next_section(name)
-            part(self)
+    @classmethod
+    def check_inputs(cls, inputs) -> None:
+        for part_scene in VIDEO_PARTS:
+            part_scene.check_inputs(inputs)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Line, VGroup, Write
 
-from .base import AttentionScene
-from .narration import narrate
-from .block_diagram import BLOCKS, BlockDiagram
+from scenes.base import AttentionScene, Part
+from scenes.block_diagram import BLOCKS, BlockDiagram
+from scenes.narration import narrate
 
 PAPER_TITLE = "Attention Is All You Need"
 PAPER_AUTHORS = (
@@ -18,10 +18,11 @@ PAPER_AUTHORS = (
 
 def play_intro(scene: AttentionScene) -> None:
     theme = scene.theme
-    top_rule = Line(LEFT * 3.3, RIGHT * 3.3, stroke_width=9, color=theme.text)
-    title = theme.words(PAPER_TITLE, font_size=44, weight="BOLD")
-    bottom_rule = Line(LEFT * 3.3, RIGHT * 3.3, stroke_width=2, color=theme.text)
-    authors = VGroup(*[theme.words(line, font_size=24) for line in PAPER_AUTHORS]).arrange(DOWN, buff=0.15)
+    top_rule = Line(LEFT * 3.3, RIGHT * 3.3, stroke_width=theme.stroke.rule, color=theme.text)
+    title = theme.words(PAPER_TITLE, font_size=theme.size.title, weight="BOLD")
+    bottom_rule = Line(LEFT * 3.3, RIGHT * 3.3, stroke_width=theme.stroke.hairline, color=theme.text)
+    authors = VGroup(*[theme.words(line, font_size=theme.size.small) for line in PAPER_AUTHORS])
+    authors.arrange(DOWN, buff=0.15)
     paper = VGroup(top_rule, title, bottom_rule, authors).arrange(DOWN, buff=0.45)
     paper.scale_to_fit_width(min(paper.width, 6.9)).move_to([0, 0.6, 0]).to_edge(LEFT, buff=0.4)
     diagram = BlockDiagram(theme, with_mask=True)
@@ -44,8 +45,7 @@ def play_intro(scene: AttentionScene) -> None:
 
 
 class IntroScene(AttentionScene):
-    step = "intro"
-    description = "The paper intro: title block and the scaled dot-product attention diagram, built up"
-
-    def construct(self):
-        play_intro(self)
+    part = Part(
+        "intro", "The paper intro: title block and the scaled dot-product attention diagram, built up", in_video=True
+    )
+    play_part = staticmethod(play_intro)

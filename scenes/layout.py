@@ -78,6 +78,10 @@ def row_of(items: list[Mobject], buff: float, panel: Panel = RIGHT_PANEL, y: flo
 def assert_inside(mobject: Mobject, panel: Panel, what: str) -> None:
     """Raise when ``mobject`` spills out of ``panel``: nothing may be clipped at the frame edge."""
     tol = 1e-6
-    if (mobject.get_left()[0] < panel.left - tol or mobject.get_right()[0] > panel.right + tol
-            or mobject.get_bottom()[1] < panel.bottom - tol or mobject.get_top()[1] > panel.top + tol):
+    if (
+        mobject.get_left()[0] < panel.left - tol
+        or mobject.get_right()[0] > panel.right + tol
+        or mobject.get_bottom()[1] < panel.bottom - tol
+        or mobject.get_top()[1] > panel.top + tol
+    ):
         raise LayoutError(f"{what} does not fit its panel; use fewer tokens or a smaller d")

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, Line, Rectangle,
-    ReplacementTransform, VGroup, Write,
-)
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, ReplacementTransform, VGroup, Write
 
 import attention
-
-from .base import DIAGRAM_WIDTH, AttentionScene, Inputs
-from .batch_table import batch_table
-from .block_diagram import BlockDiagram, StepPointer
-from .embedding import embedding_for
-from .layout import DIVIDER_X, FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .narration import narrate
-from .notation import D, dim, labelled
+from scenes.base import AttentionScene, Part, StepPanel
+from scenes.batch_table import batch_table
+from scenes.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import D, dim, labelled
 
 ROOM_ABOVE = 2.0  # column token labels and the shape label
 ROOM_BELOW = 0.9  # the rule of the mask, under the grids
 SOFTMAX_WIDTH = 1.6  # the arrow and its caption between the scores and A
-
-
-def mask_panel(scene: AttentionScene) -> VGroup:
-    """The step layout of the other steps, with the Mask (Opt.) block shown and pointed at."""
-    theme = scene.theme
-    diagram = BlockDiagram(theme, with_mask=True)
-    diagram.scale_to_fit_width(DIAGRAM_WIDTH)
-    diagram.move_to(ORIGIN).align_to([DIVIDER_X - 0.35, 0, 0], RIGHT)
-    pointer = StepPointer(theme, "mask", diagram, font_size=22, label="Mask")
-    divider = Line([DIVIDER_X, -3.7, 0], [DIVIDER_X, 3.7, 0], color=theme.divider, stroke_width=7)
-    panel = VGroup(diagram, pointer, divider)
-    assert_inside(VGroup(diagram, pointer), FULL_FRAME, "the diagram with its mask pointer")
-    return panel
-
-
-def frame_around(scene: AttentionScene, group) -> Rectangle:
-    frame = Rectangle(width=group.width + 0.06, height=group.height + 0.06, stroke_color=scene.theme.step_arrow,
-                      stroke_width=5)
-    return frame.move_to(group)
 
 
 def scores_label(trace, masked: bool) -> str:
@@ -51,27 +26,59 @@ def scores_label(trace, masked: bool) -> str:
 def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: str, why: str) -> dict:
     """Scaled scores -> masked (-inf where forbidden) -> softmax -> A, with each row's sum beside A."""
     theme, options = scene.theme, scene.grid_options()
-    size = cell_size(2 * trace.T + 1, trace.T, fixed_width=SOFTMAX_WIDTH + 2.4,
-                     fixed_height=ROOM_ABOVE + ROOM_BELOW)
-    scores = MatrixGrid(trace.scaled, "S", cell_size=size, label=scores_label(trace, False),
-                        row_labels=trace.tokens, col_labels=trace.kv_tokens, label_size=34, **options)
-    weights = MatrixGrid(trace.weights, "S", cell_size=size, label=labelled("A", trace, "T", "kv"), label_size=34,
-                         **options)
-    sums = MatrixGrid(attention.row_sums(trace.weights), "S", cell_size=size, label_size=30, **options,
-                      label=r"\underset{T\times 1}{\textstyle\sum_j A_{ij}}")  # the shape under: a narrow column
-    arrow = Arrow(LEFT * SOFTMAX_WIDTH / 2, RIGHT * SOFTMAX_WIDTH / 2, buff=0, color=theme.arrow, stroke_width=6)
-    caption = VGroup(theme.words("Softmax(.)", font_size=24), theme.words("on each row", font_size=24))
+    size = cell_size(2 * trace.T + 1, trace.T, fixed_width=SOFTMAX_WIDTH + 2.4, fixed_height=ROOM_ABOVE + ROOM_BELOW)
+    scores = MatrixGrid(
+        trace.scaled,
+        "S",
+        cell_size=size,
+        label=scores_label(trace, False),
+        row_labels=trace.tokens,
+        col_labels=trace.kv_tokens,
+        label_size=theme.size.formula,
+        **options,
+    )
+    weights = MatrixGrid(
+        trace.weights,
+        "S",
+        cell_size=size,
+        label=labelled("A", trace, "T", "kv"),
+        label_size=theme.size.formula,
+        **options,
+    )
+    sums = MatrixGrid(
+        attention.row_sums(trace.weights),
+        "S",
+        cell_size=size,
+        label_size=theme.size.callout,
+        **options,
+        label=r"\underset{T\times 1}{\textstyle\sum_j A_{ij}}",
+    )  # the shape under: a narrow column
+    arrow = Arrow(
+        LEFT * SOFTMAX_WIDTH / 2, RIGHT * SOFTMAX_WIDTH / 2, buff=0, color=theme.arrow, stroke_width=theme.stroke.bold
+    )
+    caption = VGroup(
+        theme.words("Softmax(.)", font_size=theme.size.small), theme.words("on each row", font_size=theme.size.small)
+    )
     middle = VGroup(arrow, caption.arrange(DOWN, buff=0.1).next_to(arrow, UP, buff=0.2))
     row_of([scores, middle, weights, sums], buff=0.3)
     middle.shift(UP * (scores.cells.get_center()[1] - arrow.get_center()[1]))
     sums.shift(LEFT * 0.1)
-    rule_tex = theme.math(rule, font_size=32).next_to(VGroup(scores, weights), DOWN, buff=0.45)
+    rule_tex = theme.math(rule, font_size=theme.size.body).next_to(VGroup(scores, weights), DOWN, buff=0.45)
     rule_tex.set_x(RIGHT_PANEL.center[0])
     stage = VGroup(scores, middle, weights, sums, rule_tex)
     stage.shift(UP * (RIGHT_PANEL.center[1] - stage.get_center()[1]))
     # the masked scores: a grid of their own over the scaled ones, shaded on the same scale
-    masked = MatrixGrid(trace.masked, "S", cell_size=size, label=scores_label(trace, True), row_labels=trace.tokens,
-                        col_labels=trace.kv_tokens, label_size=34, peak=scores.peak, **options)
+    masked = MatrixGrid(
+        trace.masked,
+        "S",
+        cell_size=size,
+        label=scores_label(trace, True),
+        row_labels=trace.tokens,
+        col_labels=trace.kv_tokens,
+        label_size=theme.size.formula,
+        peak=scores.peak,
+        **options,
+    )
     masked.shift(scores.cells.get_center() - masked.cells.get_center())
     assert_inside(VGroup(stage, masked), RIGHT_PANEL, "the mask and softmax")
 
@@ -92,28 +99,36 @@ def play_causal_output(scene: AttentionScene, causal: attention.Trace) -> None:
     """A V = R with row n of A zero after column n; then the first n tokens alone give the same n rows of R."""
     theme, options = scene.theme, scene.grid_options()
     n = max(1, causal.T // 2)
-    prefix = attention.example(tokens=causal.tokens[:n], d=causal.d, d_k=causal.d_k, mask="causal",
-                               seed=scene.inputs.seed)
+    prefix = scene.request.prefix(n)
     size = cell_size(causal.T + 2 * causal.d_v, causal.T, fixed_width=4.2, fixed_height=2.2)
-    a = MatrixGrid(causal.weights, "S", cell_size=size, label=labelled("A", causal, "T", "kv"),
-                   row_labels=causal.tokens, **options)
+    a = MatrixGrid(
+        causal.weights, "S", cell_size=size, label=labelled("A", causal, "T", "kv"), row_labels=causal.tokens, **options
+    )
     v = MatrixGrid(causal.V, "V", cell_size=size, label=labelled("V", causal, "kv", "v"), **options)
-    r = MatrixGrid(causal.output, "R", cell_size=size, label=labelled("R", causal, "T", "v"),
-                   stroke_color=theme.matrix_color("R"), **options)
-    times = theme.math(r"\times", font_size=44)
-    arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=5)
+    r = MatrixGrid(causal.output, "R", cell_size=size, label=labelled("R", causal, "T", "v"), **options)
+    times = theme.math(r"\times", font_size=theme.size.title)
+    arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=theme.stroke.medium)
     row_of([a, times, v, arrow, r], buff=0.3)
     assert_inside(VGroup(a, v, r), RIGHT_PANEL, "A times V")
     narrate(scene, "Then R = A V, as in step 4.", FadeIn(VGroup(a, times, v, arrow, r)))
-    frames = VGroup(a.highlight_row(n - 1), frame_around(scene, VGroup(*[v.row(k) for k in range(n)])),
-                    r.highlight_row(n - 1))
-    narrate(scene, f"Row {n} of A is zero after column {n}: row {n} of R mixes only the values of tokens 1 to {n}.",
-            Create(frames))
+    frames = VGroup(a.highlight_row(n - 1), v.highlight_rows(0, n), r.highlight_row(n - 1))
+    narrate(
+        scene,
+        f"Row {n} of A is zero after column {n}: row {n} of R mixes only the values of tokens 1 to {n}.",
+        Create(frames),
+    )
     scene.wait(1)
 
-    alone = MatrixGrid(prefix.output, "R", cell_size=size, label=rf"R'_{{T'\times {D}}}", row_labels=prefix.tokens,
-                       stroke_color=theme.matrix_color("R"), peak=r.peak, **options)  # shaded on R's scale
-    note = theme.words(f"the first {n} tokens alone", font_size=24)
+    alone = MatrixGrid(
+        prefix.output,
+        "R",
+        cell_size=size,
+        label=rf"R'_{{T'\times {D}}}",
+        row_labels=prefix.tokens,
+        peak=r.peak,
+        **options,
+    )  # shaded on R's scale
+    note = theme.words(f"the first {n} tokens alone", font_size=theme.size.small)
     target = r.copy()
     alone.next_to(target, RIGHT, buff=0.6)
     alone.shift(UP * (target.cells.get_top()[1] - alone.cells.get_top()[1]))  # row k beside row k
@@ -122,20 +137,26 @@ def play_causal_output(scene: AttentionScene, causal: attention.Trace) -> None:
     scene.play(FadeOut(VGroup(a, times, v, arrow, frames)), run_time=0.6)
     scene.play(r.animate.move_to(target), run_time=0.8)
     assert_inside(VGroup(r, alone, note), RIGHT_PANEL, "R beside R'")
-    same = VGroup(frame_around(scene, VGroup(*[r.row(k) for k in range(n)])), alone.highlight_all())
+    same = VGroup(r.highlight_rows(0, n), alone.highlight_all())
     narrate(scene, f"Cut the sentence after token {n} and attend again.", FadeIn(alone), FadeIn(note))
     narrate(scene, f"The {n} rows are the same: row i of R depends only on tokens 1 to i.", Create(same))
     scene.wait(1)
 
 
 def play_masking(scene: AttentionScene) -> None:
-    trace = scene.trace
-    panel = mask_panel(scene)
+    request = scene.request
+    # the step layout of the other steps, with the Mask (Opt.) block shown and pointed at
+    panel = StepPanel(scene.theme, "mask", with_mask=True, label="Mask")
+    assert_inside(VGroup(panel.diagram, panel.pointer), FULL_FRAME, "the diagram with its mask pointer")
     scene.next_section("causal_mask")
     narrate(scene, "The optional Mask block, between Scale and Softmax.", FadeIn(panel))
-    causal = attention.example(tokens=trace.tokens, d=trace.d, d_k=trace.d_k, mask="causal", seed=scene.inputs.seed)
-    play_mask_and_softmax(scene, causal, r"M_{ij} = -\infty \ \text{ for } j > i",
-                          "A causal mask: query i may look at keys 1 to i, never at a later token.")
+    causal = request.causal()
+    play_mask_and_softmax(
+        scene,
+        causal,
+        r"M_{ij} = -\infty \ \text{ for } j > i",
+        "A causal mask: query i may look at keys 1 to i, never at a later token.",
+    )
 
     scene.next_section("causal_output")
     scene.clear_stage(keep=[panel])
@@ -143,35 +164,35 @@ def play_masking(scene: AttentionScene) -> None:
 
     scene.next_section("padding_mask")
     scene.clear_stage(keep=[panel])
-    second = trace.tokens[-max(1, trace.T // 2):]
-    batch = attention.pad_batch([trace.tokens, second])
+    batch = request.padded_batch()
     table = batch_table(scene.theme, batch)
     assert_inside(table, RIGHT_PANEL, "the padded batch")
-    narrate(scene, f"A batch of two sentences, {batch.lengths[0]} and {batch.lengths[1]} tokens: "
-                   f"the shorter is padded with {attention.PAD}.", FadeIn(table.tokens))
+    narrate(
+        scene,
+        f"A batch of two sentences, {batch.lengths[0]} and {batch.lengths[1]} tokens: "
+        f"the shorter is padded with {attention.PAD}.",
+        FadeIn(table.tokens),
+    )
     narrate(scene, "Its padding mask: True for a real token, False for a pad.", FadeIn(table.mask))
     scene.wait(1)
     scene.clear_stage(keep=[panel])
-    padded = attention.example(tokens=list(batch.tokens[1]), d=trace.d, d_k=trace.d_k,
-                               mask=batch.attention_mask(1), seed=scene.inputs.seed)
     scene.grids = play_mask_and_softmax(
-        scene, padded, r"M_{ij} = -\infty \ \text{ where key } j \text{ is a pad}",
-        "Sentence two: every query may look at the real tokens only, never at a pad.")
+        scene,
+        request.padded(),
+        r"M_{ij} = -\infty \ \text{ where key } j \text{ is a pad}",
+        "Sentence two: every query may look at the real tokens only, never at a pad.",
+    )
     narrate(scene, "The pads' own rows are computed too, and thrown away.")
     scene.wait(1)
 
 
 class MaskingScene(AttentionScene):
-    """The optional Mask block: a causal mask (``mask="causal"``) on the scene's sentence, then a padding
-    mask on a batch of that sentence and a shorter one (its last T // 2 tokens), built by ``attention.pad_batch``."""
+    """The optional Mask block: a causal mask on the request's sentence (``Request.causal``), then a padding
+    mask on a batch of that sentence and a shorter one (``Request.padded_batch``, ``Request.padded``)."""
 
-    step = "masking"
-    description = "The optional mask: causal (-inf above the diagonal, rows still sum to 1) and padding in a batch"
-
-    @classmethod
-    def check_inputs(cls, inputs: Inputs) -> None:
-        super().check_inputs(inputs)
-        embedding_for(inputs)  # the seed must be the trace's: the causal and padded traces are made with it
-
-    def construct(self):
-        play_masking(self)
+    part = Part(
+        "masking",
+        "The optional mask: causal (-inf above the diagonal, rows still sum to 1) and padding in a batch",
+        sections=("causal_mask", "causal_output", "padding_mask"),
+    )
+    play_part = staticmethod(play_masking)

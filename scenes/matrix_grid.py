@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
-    LEFT, UP, AnimationGroup, FadeIn, FadeOut, ManimColor, Rectangle, Square, Transform, VGroup,
-    config, interpolate_color,
+    LEFT,
+    UP,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    ManimColor,
+    Rectangle,
+    Square,
+    Transform,
+    VGroup,
+    config,
+    interpolate_color,
 )
 
 import attention
-
-from .numerals import Numeral, width_per_height
-from .theme import Theme
+from scenes.numerals import Numeral, width_per_height
+from scenes.theme import Theme
 
 MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
 DIGIT_HEIGHT = 0.3  # of the cell, at most
@@ -19,6 +28,8 @@ DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
 SHADE_FLOOR = 0.18
 MAX_TOKEN_LABEL = 1.4  # units
 SHADE_GAMMA = 0.7
+TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
+TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
 
 
 def peak_of(values) -> float:
@@ -39,6 +50,11 @@ def shades(values: np.ndarray, peak: float | None = None) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         result = values / peak if peak > 0 else np.zeros_like(values)
     return np.where(np.isneginf(values), -np.inf, result)
+
+
+def token_label_room(theme: Theme, tokens) -> float:
+    """The width the grids' token labels may take beside a grid: the widest at the theme's token size, plus a gap."""
+    return max(theme.words(t, font_size=theme.size.token).width for t in tokens) + TOKEN_LABEL_GAP
 
 
 def pixels_per_unit() -> float:
@@ -63,7 +79,7 @@ class MatrixGrid(VGroup):
         numbers: str = "auto",
         row_labels=None,
         col_labels=None,
-        label_size: float = 40,
+        label_size: float | None = None,
         stroke_color: str | None = None,
         peak: float | None = None,
         **kwargs,
@@ -76,18 +92,19 @@ class MatrixGrid(VGroup):
         self.cell_size = cell_size
         self.decimals = decimals
         self.numbers_mode = numbers
-        self.stroke_color = stroke_color or theme.grid_line
+        self.stroke_color = stroke_color or theme.grid_stroke(color_key)
         self.values = np.array(values, dtype=np.float64)
         if self.values.ndim != 2:
             raise ValueError(f"a grid needs a 2-D array, got shape {self.values.shape}")
         self.n_rows, self.n_cols = self.values.shape
         self.peak = peak_of(self.values) if peak is None else peak
+        self.shades = shades(self.values, self.peak)
         self.cells = self._build_cells(self.values)
         self.numbers = self._build_numbers(self.values)
         self.add(self.cells, self.numbers)
         self.label = None
         if label is not None:
-            self.label = theme.math(label, font_size=label_size)
+            self.label = theme.math(label, font_size=label_size or theme.size.label)
             self.label.next_to(self.cells, UP, buff=0.2)
             self.add(self.label)
         self.row_labels = self._token_labels(row_labels, rows=True)
@@ -109,10 +126,14 @@ class MatrixGrid(VGroup):
         cells = VGroup()
         for i in range(self.n_rows):
             for j in range(self.n_cols):
-                cell = Square(side_length=s, stroke_color=self.stroke_color, stroke_width=max(1.0, 12 * s),
-                              fill_color=self.fill_of(grid_shades[i, j]), fill_opacity=1.0)
+                cell = Square(
+                    side_length=s,
+                    stroke_color=self.stroke_color,
+                    stroke_width=self.theme.stroke.cell(s),
+                    fill_color=self.fill_of(grid_shades[i, j]),
+                    fill_opacity=1.0,
+                )
                 cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * s, ((self.n_rows - 1) / 2 - i) * s, 0]))
-                cell.shade = float(grid_shades[i, j])
                 cells.add(cell)
         if hasattr(self, "cells"):
             cells.move_to(self.cells)
@@ -140,7 +161,6 @@ class MatrixGrid(VGroup):
             text = attention.display_text(value, self.decimals)
             numeral = Numeral(text, self.theme.serif, height, self._ink_on(cell.get_fill_color()))
             numeral.shift(cell.get_center())
-            numeral.value_text = text
             group.add(numeral)
         return group
 
@@ -148,14 +168,15 @@ class MatrixGrid(VGroup):
         """Dark digits on light cells, light digits on dark ones."""
         r, g, b = fill.to_rgb()
         light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
-        dark_ink, light_ink = sorted((self.theme.text, self.theme.background),
-                                     key=lambda c: sum(ManimColor(c).to_rgb()))
+        dark_ink, light_ink = sorted(
+            (self.theme.text, self.theme.background), key=lambda c: sum(ManimColor(c).to_rgb())
+        )
         return ManimColor(dark_ink if light else light_ink)
 
     def _token_labels(self, tokens, rows: bool):
         if tokens is None:
             return None
-        size = min(22, 70 * self.cell_size)
+        size = min(self.theme.size.token, TOKEN_LABEL_PER_UNIT * self.cell_size)
         group = VGroup(*[self.theme.words(t, font_size=size) for t in tokens])
         if len(group) != (self.n_rows if rows else self.n_cols):
             raise ValueError("one token label per row (or column) is needed")
@@ -178,14 +199,14 @@ class MatrixGrid(VGroup):
         return self.cells[i * self.n_cols + j]
 
     def row(self, i: int) -> VGroup:
-        return VGroup(*self.cells[i * self.n_cols:(i + 1) * self.n_cols])
+        return VGroup(*self.cells[i * self.n_cols : (i + 1) * self.n_cols])
 
     def column(self, j: int) -> VGroup:
-        return VGroup(*self.cells[j::self.n_cols])
+        return VGroup(*self.cells[j :: self.n_cols])
 
     def row_with_numbers(self, i: int) -> VGroup:
         """Row i's cells and, when drawn, their digits."""
-        numbers = self.numbers[i * self.n_cols:(i + 1) * self.n_cols] if len(self.numbers) else []
+        numbers = self.numbers[i * self.n_cols : (i + 1) * self.n_cols] if len(self.numbers) else []
         return VGroup(*self.row(i), *numbers)
 
     def blank(self) -> VGroup:
@@ -199,28 +220,38 @@ class MatrixGrid(VGroup):
         """The strings drawn in the cells (empty when numbers are hidden)."""
         if not len(self.numbers):
             return np.array([])
-        return np.array([n.value_text for n in self.numbers]).reshape(self.n_rows, self.n_cols)
+        return np.array([n.text for n in self.numbers]).reshape(self.n_rows, self.n_cols)
 
     def cell_shades(self) -> np.ndarray:
-        return np.array([c.shade for c in self.cells]).reshape(self.n_rows, self.n_cols)
+        """Each cell's shade in [-1, 1] (-inf for a masked one), as drawn."""
+        return self.shades
 
     # ----- emphasis -----------------------------------------------------------------------
-    def _frame(self, group: VGroup) -> Rectangle:
-        frame = Rectangle(width=group.width + 0.06, height=group.height + 0.06,
-                          stroke_color=self.theme.step_arrow, stroke_width=5)
+    def frame_around(self, group: VGroup) -> Rectangle:
+        """A highlight frame around ``group`` (cells of this grid), in the step pointer's colour."""
+        frame = Rectangle(
+            width=group.width + 0.06,
+            height=group.height + 0.06,
+            stroke_color=self.theme.step_arrow,
+            stroke_width=self.theme.stroke.medium,
+        )
         return frame.move_to(group)
 
     def highlight_row(self, i: int) -> Rectangle:
-        return self._frame(self.row(i))
+        return self.frame_around(self.row(i))
+
+    def highlight_rows(self, start: int, stop: int) -> Rectangle:
+        """Rows ``start`` to ``stop - 1``, framed together."""
+        return self.frame_around(VGroup(*[self.row(i) for i in range(start, stop)]))
 
     def highlight_column(self, j: int) -> Rectangle:
-        return self._frame(self.column(j))
+        return self.frame_around(self.column(j))
 
     def highlight_all(self) -> Rectangle:
-        return self._frame(self.cells)
+        return self.frame_around(self.cells)
 
     def highlight_cell(self, i: int, j: int) -> Rectangle:
-        return self._frame(VGroup(self.cell(i, j)))
+        return self.frame_around(VGroup(self.cell(i, j)))
 
     # ----- new values ---------------------------------------------------------------------
     def become_values(self, values) -> AnimationGroup:
@@ -231,13 +262,12 @@ class MatrixGrid(VGroup):
         new_cells = self._build_cells(values)
         new_numbers = self._build_numbers(values, new_cells)
         self.values = values
+        self.shades = shades(values, self.peak)
         animations = [Transform(self.cells, new_cells)]
-        for old, new in zip(self.cells, new_cells, strict=True):
-            old.shade = new.shade
         if len(self.numbers) and len(new_numbers):
             animations.append(Transform(self.numbers, new_numbers))
             for old, new in zip(self.numbers, new_numbers, strict=True):
-                old.value_text = new.value_text
+                old.text = new.text
         elif len(self.numbers) or len(new_numbers):  # digits appear or disappear (their size changed)
             animations += [FadeOut(self.numbers), FadeIn(new_numbers)]
             self.remove(self.numbers)

@@ -28,7 +28,7 @@ def _glyphs(font: str) -> dict[str, tuple[np.ndarray, float, float]]:
     zero_advance = None
     result = {}
     for n, ch in enumerate(ALPHABET):
-        left, mid, right = glyphs[3 * n: 3 * n + 3]
+        left, mid, right = glyphs[3 * n : 3 * n + 3]
         span = right.get_center()[0] - left.get_center()[0]
         if ch == "0":
             zero_advance = span / 2
@@ -72,5 +72,3 @@ def width_per_height(text: str, font: str) -> float:
     """How wide ``text`` is per unit of digit height, to size digits before building them."""
     glyphs = _glyphs(font)
     return sum(glyphs[ch][1] for ch in text) / glyphs["0"][2]
-
-

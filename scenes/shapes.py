@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from manim import DOWN, RIGHT, UP, Arrow, FadeIn, GrowArrow, Rectangle, VGroup
 
-from .base import AttentionScene
-from .narration import narrate
-from .layout import FULL_FRAME, assert_inside
-from .notation import D, labelled
+from scenes.base import AttentionScene, Part
+from scenes.layout import FULL_FRAME, assert_inside
+from scenes.narration import narrate
+from scenes.notation import D, labelled
 
 UNIT = 0.16  # units per row or column
 
@@ -20,9 +20,9 @@ def shape_box(scene: AttentionScene, rows: int, cols: int, key: str, label: str)
         fill_color=theme.rendered_fill(key),
         fill_opacity=1.0,
         stroke_color=theme.grid_line,
-        stroke_width=3,
+        stroke_width=theme.stroke.thin,
     )
-    text = theme.math(label, font_size=30).next_to(box, UP, buff=0.15)
+    text = theme.math(label, font_size=theme.size.callout).next_to(box, UP, buff=0.15)
     return VGroup(box, text)
 
 
@@ -49,12 +49,14 @@ def play_shapes(scene: AttentionScene) -> None:
             [right.get_left()[0] - 0.05, y, 0],
             buff=0,
             color=theme.arrow,
-            stroke_width=3,
+            stroke_width=theme.stroke.thin,
             max_tip_length_to_length_ratio=0.3,
         )
         arrows.add(arrow)
-        ops.add(theme.math(op, font_size=24).next_to(arrow, DOWN, buff=0.15))
-    note = theme.math(rf"T = {T},\quad {D} = {d}" + (rf",\quad {D}_k = {d_k}" if d_k != d else ""), font_size=34)
+        ops.add(theme.math(op, font_size=theme.size.small).next_to(arrow, DOWN, buff=0.15))
+    note = theme.math(
+        rf"T = {T},\quad {D} = {d}" + (rf",\quad {D}_k = {d_k}" if d_k != d else ""), font_size=theme.size.formula
+    )
     note.next_to(boxes, DOWN, buff=1.0)
     assert_inside(VGroup(boxes, ops, note), FULL_FRAME, "the shape overview")
     narrate(
@@ -70,8 +72,5 @@ def play_shapes(scene: AttentionScene) -> None:
 
 
 class ShapeTracking(AttentionScene):
-    step = "shapes"
-    description = "Shape tracking: X -> Q, K^T -> QK^T -> A -> V -> R, the shapes only"
-
-    def construct(self):
-        play_shapes(self)
+    part = Part("shapes", "Shape tracking: X -> Q, K^T -> QK^T -> A -> V -> R, the shapes only", in_video=True)
+    play_part = staticmethod(play_shapes)

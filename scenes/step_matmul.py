@@ -18,13 +18,12 @@ from manim import (
 )
 
 import attention
-
-from .base import AttentionScene
-from .narration import narrate
-from .callouts import wrapped_sum
-from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .notation import labelled, shape, tex_factor, tex_number
+from scenes.base import AttentionScene, Part
+from scenes.callouts import wrapped_sum
+from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import labelled, shape, tex_factor, tex_number
 
 CALLOUT_ROOM = 1.5  # units kept free under the grids for the worked entry
 TERMS_PER_LINE = 4
@@ -42,8 +41,8 @@ def play_matmul(scene: AttentionScene) -> None:
     scores = MatrixGrid(
         trace.scores, "S", cell_size=size, label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}", **options
     )
-    times = theme.math(r"\times", font_size=48)
-    arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=4)
+    times = theme.math(r"\times", font_size=theme.size.operator)
+    arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
     row_of([q, times, kt, arrow, scores], buff=0.3, y=RIGHT_PANEL.center[1] + CALLOUT_ROOM / 2)
     blank = scores.blank()
     assert_inside(VGroup(q, kt, scores), RIGHT_PANEL, "Step 1's matrices")
@@ -61,13 +60,25 @@ def play_matmul(scene: AttentionScene) -> None:
 
     # the shapes: the inner d cancels
     parts = theme.math(
-        r"(T\times", r"\mathsf{d}", r")\,(", r"\mathsf{d}", r"\times T)", r"\;\to\;", r"T\times T", font_size=40
+        r"(T\times",
+        r"\mathsf{d}",
+        r")\,(",
+        r"\mathsf{d}",
+        r"\times T)",
+        r"\;\to\;",
+        r"T\times T",
+        font_size=theme.size.label,
     )
     parts.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
     scene.play(Write(VGroup(*parts[:5])), run_time=1)
     strikes = VGroup(
         *[
-            Line(p.get_corner(DOWN + LEFT), p.get_corner(UP + RIGHT), color=theme.step_arrow, stroke_width=4)
+            Line(
+                p.get_corner(DOWN + LEFT),
+                p.get_corner(UP + RIGHT),
+                color=theme.step_arrow,
+                stroke_width=theme.stroke.regular,
+            )
             for p in (parts[1], parts[3])
         ]
     )
@@ -93,7 +104,7 @@ def play_matmul(scene: AttentionScene) -> None:
     callout = VGroup(
         wrapped_sum(theme, rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = ", factors, "", TERMS_PER_LINE),
         wrapped_sum(theme, "= ", [tex_factor(p, dec) for p in work.products], " =", TERMS_PER_LINE),
-        theme.math(total, font_size=32),
+        theme.math(total, font_size=theme.size.body),
     )
     callout[:2].arrange(RIGHT, buff=0.3, aligned_edge=UP)
     callout[2].next_to(callout[1][-1], RIGHT, buff=0.15)
@@ -128,8 +139,7 @@ def play_matmul(scene: AttentionScene) -> None:
 
 
 class Step1MatMul(AttentionScene):
-    step = "step1_matmul"
-    description = "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling"
-
-    def construct(self):
-        play_matmul(self)
+    part = Part(
+        "step1_matmul", "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling", step=1, in_video=True
+    )
+    play_part = staticmethod(play_matmul)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, Arrow, Create, FadeIn, FadeOut, TransformFromCopy, VGroup, Write
 
 import attention
-
-from .base import AttentionScene
-from .narration import narrate
-from .callouts import wrapped_sum
-from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .notation import labelled, tex_number
+from scenes.base import AttentionScene, Part
+from scenes.callouts import wrapped_sum
+from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import labelled, tex_number
 
 CALLOUT_ROOM = 1.9
 TERMS_PER_LINE = 6
@@ -20,10 +19,10 @@ TERMS_PER_LINE = 6
 def weighted_sum_callout(scene: AttentionScene, work: attention.WeightedSum, size: float) -> VGroup:
     theme, dec = scene.theme, scene.inputs.decimals
     terms = [rf"{tex_number(w, dec)}\,\mathbf{{v}}_{{{j + 1}}}" for j, w in enumerate(work.weights)]
-    text = wrapped_sum(theme, rf"\mathbf{{r}}_{{{work.i + 1}}} = ", terms, " =", TERMS_PER_LINE, font_size=30)
-    result = MatrixGrid(
-        [work.output], "R", theme=theme, decimals=dec, numbers="on", cell_size=0.5, stroke_color=theme.matrix_color("R")
+    text = wrapped_sum(
+        theme, rf"\mathbf{{r}}_{{{work.i + 1}}} = ", terms, " =", TERMS_PER_LINE, font_size=theme.size.callout
     )
+    result = MatrixGrid([work.output], "R", theme=theme, decimals=dec, numbers="on", cell_size=0.5)
     text.scale_to_fit_width(min(text.width, RIGHT_PANEL.width - 0.2))
     callout = VGroup(text, result).arrange(DOWN, buff=0.15)
     callout.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
@@ -49,11 +48,10 @@ def play_output(scene: AttentionScene) -> None:
         "R",
         cell_size=size,
         label=labelled("R", trace, "T", "v"),
-        stroke_color=theme.matrix_color("R"),
         **options,
     )
-    times = theme.math(r"\times", font_size=48)
-    arrow = Arrow(LEFT * 0.5, RIGHT * 0.5, buff=0, color=theme.arrow, stroke_width=6)
+    times = theme.math(r"\times", font_size=theme.size.operator)
+    arrow = Arrow(LEFT * 0.5, RIGHT * 0.5, buff=0, color=theme.arrow, stroke_width=theme.stroke.bold)
     row_of([a, times, v, arrow, r], buff=0.3, y=RIGHT_PANEL.center[1] + CALLOUT_ROOM / 2)
     assert_inside(VGroup(a, v, r), RIGHT_PANEL, "Step 4's matrices")
     blank = r.blank()
@@ -96,8 +94,7 @@ def play_output(scene: AttentionScene) -> None:
 
 
 class Step4Output(AttentionScene):
-    step = "step4_output"
-    description = "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V"
-
-    def construct(self):
-        play_output(self)
+    part = Part(
+        "step4_output", "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V", step=4, in_video=True
+    )
+    play_part = staticmethod(play_output)

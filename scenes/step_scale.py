@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from manim import DOWN, UP, Brace, FadeIn, FadeOut, VGroup, Write
 
-from .base import AttentionScene
-from .narration import narrate
-from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .notation import D, shape, tex_number
+from scenes.base import AttentionScene, Part
+from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import D, shape, tex_number
 
 
 def play_scale(scene: AttentionScene) -> None:
@@ -22,12 +22,12 @@ def play_scale(scene: AttentionScene) -> None:
         label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}",
         **scene.grid_options(),
     )
-    factor = theme.math(rf"\frac{{1}}{{\sqrt{{{D}_k}}}}\times", font_size=48)
-    value = theme.math(rf"\frac{{1}}{{\sqrt{{{trace.d_k}}}}} = {tex_number(trace.scale, 3)}", font_size=36)
+    factor = theme.math(rf"\frac{{1}}{{\sqrt{{{D}_k}}}}\times", font_size=theme.size.operator)
+    value = theme.math(rf"\frac{{1}}{{\sqrt{{{trace.d_k}}}}} = {tex_number(trace.scale, 3)}", font_size=theme.size.math)
     value.next_to(factor, DOWN, buff=0.35)
     row_of([VGroup(factor, value), grid], buff=0.3, y=RIGHT_PANEL.center[1] - 0.55)
     brace = Brace(grid.cells, UP, buff=0.12, color=theme.text)
-    brace_label = theme.math(rf"\frac{{1}}{{\sqrt{{{D}}}}}\left(QK^\top\right)", font_size=44)
+    brace_label = theme.math(rf"\frac{{1}}{{\sqrt{{{D}}}}}\left(QK^\top\right)", font_size=theme.size.title)
     brace_label.next_to(brace, UP, buff=0.12)
     scene.play(FadeIn(grid), run_time=1)
     assert_inside(VGroup(grid, factor, value, brace_label), RIGHT_PANEL, "Step 2's matrix")
@@ -50,8 +50,7 @@ def play_scale(scene: AttentionScene) -> None:
 
 
 class Step2Scale(AttentionScene):
-    step = "step2_scale"
-    description = "Step 2: QK^T scaled by 1/sqrt(d_k), the grid taking the scaled values"
-
-    def construct(self):
-        play_scale(self)
+    part = Part(
+        "step2_scale", "Step 2: QK^T scaled by 1/sqrt(d_k), the grid taking the scaled values", step=2, in_video=True
+    )
+    play_part = staticmethod(play_scale)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup, Write
 
 import attention
-
-from .base import AttentionScene
-from .narration import narrate
-from .layout import RIGHT_PANEL, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .notation import D, tex_number
+from scenes.base import AttentionScene, Part
+from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import D, tex_number
 
 
 def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
@@ -29,9 +28,10 @@ def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
         rf"\div {tex_number(row.total, dec)}",
     )
     for grid, name in zip(lines, names, strict=True):
-        grid.add(theme.math(name, font_size=30).next_to(grid.cells, LEFT, buff=0.3))
+        grid.add(theme.math(name, font_size=theme.size.callout).next_to(grid.cells, LEFT, buff=0.3))
     shown_sum = tex_number(float(attention.display(row.weights, dec).sum()), dec)
-    total = theme.math(rf"\textstyle\sum_j = {shown_sum}", font_size=30).next_to(lines[2].cells, RIGHT, buff=0.3)
+    total = theme.math(rf"\textstyle\sum_j = {shown_sum}", font_size=theme.size.callout)
+    total.next_to(lines[2].cells, RIGHT, buff=0.3)
     lines.add(total)
     lines.move_to(RIGHT_PANEL.center)
     scene.shown["softmax_row"] = {
@@ -56,8 +56,11 @@ def play_softmax(scene: AttentionScene) -> None:
         label=rf"\mathrm{{Softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{D}}}}}\right)",
         **options,
     )
-    arrow = Arrow(LEFT * 1.4, RIGHT * 1.4, buff=0, color=theme.arrow, stroke_width=6)
-    caption = VGroup(theme.words("Apply Softmax(.)", font_size=28), theme.words("on each row", font_size=28))
+    arrow = Arrow(LEFT * 1.4, RIGHT * 1.4, buff=0, color=theme.arrow, stroke_width=theme.stroke.bold)
+    caption = VGroup(
+        theme.words("Apply Softmax(.)", font_size=theme.size.text),
+        theme.words("on each row", font_size=theme.size.text),
+    )
     caption.arrange(DOWN, buff=0.15).next_to(arrow, UP, buff=0.25)
     middle = VGroup(arrow, caption)
     row_of([scaled, middle, weights], buff=0.35)
@@ -89,8 +92,10 @@ def play_softmax(scene: AttentionScene) -> None:
 
 
 class Step3Softmax(AttentionScene):
-    step = "step3_softmax"
-    description = "Step 3: softmax on each row, one row worked out to weights summing to 1"
-
-    def construct(self):
-        play_softmax(self)
+    part = Part(
+        "step3_softmax",
+        "Step 3: softmax on each row, one row worked out to weights summing to 1",
+        step=3,
+        in_video=True,
+    )
+    play_part = staticmethod(play_softmax)

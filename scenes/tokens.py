@@ -22,41 +22,60 @@ from manim import (
     Write,
 )
 
-from .base import AttentionScene
-from .narration import narrate
-from .layout import FULL_FRAME, assert_inside, cell_size, row_of
-from .matrix_grid import MatrixGrid
-from .notation import D, labelled, shape
+from scenes.base import AttentionScene, Part
+from scenes.layout import FULL_FRAME, assert_inside, cell_size, row_of
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import D, labelled, shape
+from scenes.theme import Theme
 
 TOKEN_ROW_WIDTH = 13.4
 
 
-def token_row(scene: AttentionScene) -> VGroup:
-    """Each token on its highlight with t_i above, an arrow down to a boxed x_i."""
-    theme = scene.theme
-    columns = VGroup()
-    for n, token in enumerate(scene.trace.tokens, start=1):
-        word = theme.words(token, font_size=40)
+X_BOX = 0.75  # side of the box around x_i, before the row is scaled to fit
+
+
+class TokenColumn(VGroup):
+    """One token on its highlight (``word``), t_n above it (``index``), an ``arrow`` down to a boxed x_n (``x``)."""
+
+    def __init__(self, theme: Theme, token: str, n: int):
+        super().__init__()
+        word = theme.words(token, font_size=theme.size.label)
         highlight = Rectangle(
-            width=word.width + 0.2, height=0.8, fill_color=theme.token_highlight, fill_opacity=1.0, stroke_width=0
+            width=word.width + 0.2,
+            height=0.8,
+            fill_color=theme.token_highlight,
+            fill_opacity=1.0,
+            stroke_width=theme.stroke.none,
         ).move_to(word)
-        index = theme.math(rf"\boldsymbol{{t}}_{{{n}}}", font_size=32).next_to(highlight, UP, buff=0.12)
-        arrow = Arrow(
+        self.word = VGroup(highlight, word)
+        self.index = theme.math(rf"\boldsymbol{{t}}_{{{n}}}", font_size=theme.size.body).next_to(
+            highlight, UP, buff=0.12
+        )
+        self.arrow = Arrow(
             highlight.get_bottom() + DOWN * 0.15,
             highlight.get_bottom() + DOWN * 1.05,
             buff=0,
             color=theme.arrow,
-            stroke_width=4,
+            stroke_width=theme.stroke.regular,
         )
-        x = theme.math(rf"\boldsymbol{{x}}_{{{n}}}", font_size=36)
+        x = theme.math(rf"\boldsymbol{{x}}_{{{n}}}", font_size=theme.size.math)
         box = Square(
-            side_length=0.75, fill_color=theme.x_box_fill, fill_opacity=1.0, stroke_color=theme.text, stroke_width=3
+            side_length=X_BOX,
+            fill_color=theme.x_box_fill,
+            fill_opacity=1.0,
+            stroke_color=theme.text,
+            stroke_width=theme.stroke.thin,
         )
-        box.next_to(arrow, DOWN, buff=0.12)
+        box.next_to(self.arrow, DOWN, buff=0.12)
         x.move_to(box)
-        column = VGroup(VGroup(highlight, word), index, arrow, VGroup(box, x))
-        column.word, column.index, column.arrow, column.x = column[0], index, arrow, column[3]
-        columns.add(column)
+        self.x = VGroup(box, x)
+        self.add(self.word, self.index, self.arrow, self.x)
+
+
+def token_row(scene: AttentionScene) -> VGroup:
+    """Each token on its highlight with t_i above, an arrow down to a boxed x_i."""
+    columns = VGroup(*[TokenColumn(scene.theme, token, n) for n, token in enumerate(scene.trace.tokens, start=1)])
     columns.arrange(RIGHT, buff=0.25, aligned_edge=UP)
     columns.scale_to_fit_width(min(columns.width, TOKEN_ROW_WIDTH))
     columns.to_edge(UP, buff=0.35)
@@ -67,12 +86,14 @@ def fan_out(scene: AttentionScene, column: VGroup, n: int) -> VGroup:
     """Three arrows from x_n to q_n, v_n (middle) and k_n."""
     theme = scene.theme
     start = column.x.get_bottom()
-    size = column.x.height / 0.75  # follows the row's scaling
+    size = column.x.height / X_BOX  # follows the row's scaling
     group = VGroup()
     for letter, direction in (("q", LEFT), ("v", ORIGIN), ("k", RIGHT)):
         end = start + DOWN * 0.9 * size + direction * 0.7 * size
-        arrow = Arrow(start + DOWN * 0.05, end, buff=0, color=theme.arrow, stroke_width=4)
-        label = theme.math(rf"\boldsymbol{{{letter}}}_{{{n}}}", font_size=40 * size).next_to(end, DOWN, buff=0.08)
+        arrow = Arrow(start + DOWN * 0.05, end, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
+        label = theme.math(rf"\boldsymbol{{{letter}}}_{{{n}}}", font_size=theme.size.label * size).next_to(
+            end, DOWN, buff=0.08
+        )
         group.add(VGroup(arrow, label))
     return group
 
@@ -95,11 +116,16 @@ def play_tokens(scene: AttentionScene) -> None:
         run_time=0.8,
     )
     fans = VGroup(fan_out(scene, columns[0], 1), fan_out(scene, columns[-1], trace.T))
-    dots = VGroup(*[Text("\u2022\u2022\u2022", font=theme.serif, font_size=40, color=theme.text) for _ in range(2)])
+    dots = VGroup(
+        *[Text("\u2022\u2022\u2022", font=theme.serif, font_size=theme.size.label, color=theme.text) for _ in range(2)]
+    )
     rule = r"\text{ for } i\in[1\ldots T]"
     formulas = VGroup(
         *[
-            theme.math(rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{D}\times {D}}}" + rule, font_size=34)
+            theme.math(
+                rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{D}\times {D}}}" + rule,
+                font_size=theme.size.formula,
+            )
             for v in ("q", "k", "v")
         ]
     ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
@@ -109,7 +135,7 @@ def play_tokens(scene: AttentionScene) -> None:
         height=formulas.height + 0.5,
         fill_color=theme.formula_box,
         fill_opacity=1.0,
-        stroke_width=0,
+        stroke_width=theme.stroke.none,
     )
     formula_box = VGroup(box, formulas.move_to(box)).move_to([0, fans.get_center()[1] - 0.3, 0])
     formula_box.set_y(min(formula_box.get_y(), columns.get_bottom()[1] - 0.3 - formula_box.height / 2))
@@ -152,14 +178,14 @@ def play_projections(scene: AttentionScene) -> None:
             for key in [name]
         ]
     ).arrange(RIGHT, buff=0.25)
-    times = theme.math(r"\times", font_size=44)
-    arrow = Arrow(LEFT * 0.4, RIGHT * 0.4, buff=0, color=theme.arrow, stroke_width=4)
+    times = theme.math(r"\times", font_size=theme.size.title)
+    arrow = Arrow(LEFT * 0.4, RIGHT * 0.4, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
     row_of([x, times, w_grids["q"], arrow, results], buff=0.3, panel=FULL_FRAME, y=0.3)
     for grid in results:
         grid.shift(UP * (x.cells.get_center()[1] - grid.cells.get_center()[1]))
     for v in ("k", "v"):
         w_grids[v].move_to(w_grids["q"])
-    arithmetic = theme.math(rf"(T\times {D})\,({D}\times {D}) \;\to\; T\times {D}", font_size=36)
+    arithmetic = theme.math(rf"(T\times {D})\,({D}\times {D}) \;\to\; T\times {D}", font_size=theme.size.math)
     arithmetic.next_to(VGroup(x, results), DOWN, buff=0.45)
     assert_inside(VGroup(x, results, arithmetic), FULL_FRAME, "the projections")
     narrate(scene, "Stacked, the x i form X, one row per token.", FadeIn(x), run_time=1)
@@ -177,8 +203,7 @@ def play_projections(scene: AttentionScene) -> None:
 
 
 class TokensToQKV(AttentionScene):
-    step = "tokens"
-    description = "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic"
-
-    def construct(self):
-        play_tokens(self)
+    part = Part(
+        "tokens", "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic", in_video=True
+    )
+    play_part = staticmethod(play_tokens)

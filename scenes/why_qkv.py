@@ -4,31 +4,36 @@ and with W_k = W_q the scores would be symmetric, so i -> j could never differ f
 from __future__ import annotations
 
 from manim import (
-    DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, FadeIn, FadeOut, FadeTransform, VGroup, Write,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    DashedLine,
+    FadeIn,
+    FadeOut,
+    FadeTransform,
+    VGroup,
+    Write,
 )
 
 import attention
+from scenes.base import AttentionScene, Part
+from scenes.layout import FULL_FRAME, assert_inside, cell_size
+from scenes.matrix_grid import MatrixGrid, token_label_room
+from scenes.narration import narrate
+from scenes.notation import D, dim, tex_number
 
-from .base import AttentionScene
-from .layout import FULL_FRAME, assert_inside, cell_size
-from .matrix_grid import MatrixGrid
-from .narration import narrate
-from .notation import D, dim, tex_number
-
-WORD_SIZE = 22  # the grids' token labels are at most this size
 ARROW = 1.5  # X -> Q, K, V
 CAPTION_ROOM = 1.3  # under Q, K, V: XW and what the matrix is for
 CALLOUT_ROOM = 1.1  # under everything: the worked relevance or the mirrored pair
 ROLES = {"q": ("what it", "looks for"), "k": ("what it is", "found by"), "v": ("what it", "passes on")}
 
 
-def word_width(scene: AttentionScene) -> float:
-    return max(scene.theme.words(t, font_size=WORD_SIZE).width for t in scene.trace.tokens) + 0.15
-
-
 def views_size(scene: AttentionScene) -> float:
     """One cell size for X -> Q K V and for Q K V next to the T x T scores."""
-    trace, word = scene.trace, word_width(scene)
+    trace, word = scene.trace, token_label_room(scene.theme, scene.trace.tokens)
     qkv = 2 * trace.d_k + trace.d_v
     first = cell_size(trace.d + qkv, 1, word + ARROW + 1.4, 0, panel=FULL_FRAME)
     second = cell_size(qkv + trace.T, 1, word + 1.6, 0, panel=FULL_FRAME)
@@ -44,22 +49,29 @@ def views(scene: AttentionScene) -> dict:
     captions = VGroup()
     for v, name, values in (("q", "Q", trace.Q), ("k", "K", trace.K), ("v", "V", trace.V)):
         g[name] = MatrixGrid(values, name, label=rf"{name}_{{T\times {dim(trace, v)}}}", **options)
-        role = VGroup(*[theme.words(line, font_size=20) for line in ROLES[v]]).arrange(DOWN, buff=0.08)
-        caption = VGroup(theme.math(rf"XW^{v}", font_size=30), role)
+        role = VGroup(*[theme.words(line, font_size=theme.size.tiny) for line in ROLES[v]]).arrange(DOWN, buff=0.08)
+        caption = VGroup(theme.math(rf"XW^{v}", font_size=theme.size.callout), role)
         captions.add(caption.arrange(DOWN, buff=0.1))
     g["qkv"] = VGroup(g["Q"], g["K"], g["V"]).arrange(RIGHT, buff=0.35, aligned_edge=UP)
     for caption, grid in zip(captions, (g["Q"], g["K"], g["V"]), strict=True):
         caption.next_to(grid.cells, DOWN, buff=0.2)
     g["captions"] = captions
-    arrow = Arrow(LEFT * ARROW / 2, RIGHT * ARROW / 2, buff=0, color=theme.arrow, stroke_width=5)
-    g["arrow"] = VGroup(arrow, theme.math(r"W^q,\,W^k,\,W^v", font_size=28).next_to(arrow, UP, buff=0.1))
+    arrow = Arrow(LEFT * ARROW / 2, RIGHT * ARROW / 2, buff=0, color=theme.arrow, stroke_width=theme.stroke.medium)
+    g["arrow"] = VGroup(arrow, theme.math(r"W^q,\,W^k,\,W^v", font_size=theme.size.text).next_to(arrow, UP, buff=0.1))
     return g
 
 
 def scores_grid(scene: AttentionScene, values, label: str, size: float) -> MatrixGrid:
     trace = scene.trace
-    return MatrixGrid(values, "S", label=label, row_labels=trace.tokens, col_labels=trace.tokens,
-                      cell_size=size, **scene.grid_options())
+    return MatrixGrid(
+        values,
+        "S",
+        label=label,
+        row_labels=trace.tokens,
+        col_labels=trace.tokens,
+        cell_size=size,
+        **scene.grid_options(),
+    )
 
 
 def play_views(scene: AttentionScene, g: dict) -> None:
@@ -72,10 +84,18 @@ def play_views(scene: AttentionScene, g: dict) -> None:
     layout.move_to([0, 0, 0])
     assert_inside(layout, FULL_FRAME, "X and its three projections")
     narrate(scene, f"One input X: {trace.T} tokens, d = {trace.d} features each.", FadeIn(g["X"]))
-    narrate(scene, "Three learned matrices give three views of the same X.",
-            FadeIn(g["arrow"]), *[FadeIn(g[n], shift=RIGHT * 0.2) for n in "QKV"], run_time=1.2)
-    for n, role in zip(range(3), ("The query: what a token looks for.", "The key: what it can be found by.",
-                                  "The value: what it passes on."), strict=True):
+    narrate(
+        scene,
+        "Three learned matrices give three views of the same X.",
+        FadeIn(g["arrow"]),
+        *[FadeIn(g[n], shift=RIGHT * 0.2) for n in "QKV"],
+        run_time=1.2,
+    )
+    for n, role in zip(
+        range(3),
+        ("The query: what a token looks for.", "The key: what it can be found by.", "The value: what it passes on."),
+        strict=True,
+    ):
         narrate(scene, role, FadeIn(g["captions"][n], shift=UP * 0.1), run_time=0.6)
 
 
@@ -93,18 +113,30 @@ def play_relevance(scene: AttentionScene, g: dict) -> None:
     scene.play(FadeOut(g["X"]), FadeOut(g["arrow"]), moving.animate.move_to(target), run_time=1)
     i, j = attention.focus(trace)
     frames = VGroup(g["Q"].highlight_row(i), g["K"].highlight_row(j))
-    narrate(scene, f"q {i + 1} dot k {j + 1}: how well token {j + 1}'s key answers token {i + 1}'s query.",
-            Create(frames), FadeIn(g["S"]), run_time=1.2)
+    narrate(
+        scene,
+        f"q {i + 1} dot k {j + 1}: how well token {j + 1}'s key answers token {i + 1}'s query.",
+        Create(frames),
+        FadeIn(g["S"]),
+        run_time=1.2,
+    )
     total = tex_number(trace.scores[i, j], scene.inputs.decimals)
-    callout = theme.math(rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = {total}", font_size=34)
-    callout.add(theme.words(f"  relevance of '{trace.tokens[j]}' to '{trace.tokens[i]}'", font_size=26))
+    callout = theme.math(
+        rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = {total}", font_size=theme.size.formula
+    )
+    callout.add(theme.words(f"  relevance of '{trace.tokens[j]}' to '{trace.tokens[i]}'", font_size=theme.size.note))
     callout[1].next_to(callout[0], RIGHT, buff=0.2)
     callout.next_to(VGroup(g["captions"], g["S"]), DOWN, buff=0.35).set_x(0)
     assert_inside(callout, FULL_FRAME, "the relevance callout")
     scene.shown["relevance"] = {"i": i, "j": j, "total": total}
     cell = g["S"].highlight_cell(i, j)
-    narrate(scene, f"A relevance score: row {i + 1}, column {j + 1} of the score matrix.",
-            Create(cell), Write(callout), run_time=1.2)
+    narrate(
+        scene,
+        f"A relevance score: row {i + 1}, column {j + 1} of the score matrix.",
+        Create(cell),
+        Write(callout),
+        run_time=1.2,
+    )
     scene.play(FadeOut(frames), FadeOut(cell), FadeOut(callout), run_time=0.5)
 
 
@@ -113,29 +145,41 @@ def play_content(scene: AttentionScene, g: dict) -> None:
     scene.next_section("content")
     g["A"] = scores_grid(scene, trace.weights, r"A_{T\times T}", g["S"].cell_size)
     g["A"].shift(g["S"].cells.get_center() - g["A"].cells.get_center())
-    narrate(scene, "Scaled and softmaxed, the scores become the weights A.",
-            FadeTransform(g["S"], g["A"]), run_time=1.2)
+    narrate(
+        scene, "Scaled and softmaxed, the scores become the weights A.", FadeTransform(g["S"], g["A"]), run_time=1.2
+    )
     i, _ = attention.focus(trace)
     frames = VGroup(g["A"].highlight_row(i), g["V"].highlight_all())
-    formula = theme.math(rf"\mathbf{{r}}_{{{i + 1}}} = \textstyle\sum_j a_{{{i + 1}j}}\,\mathbf{{v}}_j", font_size=36)
-    formula.add(theme.words("  the values are what gets averaged", font_size=26))
+    formula = theme.math(
+        rf"\mathbf{{r}}_{{{i + 1}}} = \textstyle\sum_j a_{{{i + 1}j}}\,\mathbf{{v}}_j", font_size=theme.size.math
+    )
+    formula.add(theme.words("  the values are what gets averaged", font_size=theme.size.note))
     formula[1].next_to(formula[0], RIGHT, buff=0.2)
     formula.next_to(VGroup(g["captions"], g["A"]), DOWN, buff=0.35).set_x(0)
     assert_inside(formula, FULL_FRAME, "the weighted-sum callout")
-    narrate(scene, f"Output {i + 1} is the average of the rows of V, weighted by row {i + 1} of A.",
-            Create(frames), Write(formula), run_time=1.2)
+    narrate(
+        scene,
+        f"Output {i + 1} is the average of the rows of V, weighted by row {i + 1} of A.",
+        Create(frames),
+        Write(formula),
+        run_time=1.2,
+    )
 
 
 def play_tied(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     dec = scene.inputs.decimals
     scene.next_section("tied_keys")
-    tied = attention.tied_keys(trace)
-    word = word_width(scene)
-    size = min(cell_size(2 * trace.T, 1, 2 * word + 1.2, 0, panel=FULL_FRAME),
-               cell_size(1, trace.T, 0, 0.8 + word + CALLOUT_ROOM + 0.4, panel=FULL_FRAME))
-    grids = VGroup(scores_grid(scene, trace.scores, r"\left(QK^\top\right)_{T\times T}", size),
-                   scores_grid(scene, tied.scores, r"\left(QQ^\top\right)_{T\times T}", size))
+    tied = scene.request.tied_keys()
+    word = token_label_room(theme, trace.tokens)
+    size = min(
+        cell_size(2 * trace.T, 1, 2 * word + 1.2, 0, panel=FULL_FRAME),
+        cell_size(1, trace.T, 0, 0.8 + word + CALLOUT_ROOM + 0.4, panel=FULL_FRAME),
+    )
+    grids = VGroup(
+        scores_grid(scene, trace.scores, r"\left(QK^\top\right)_{T\times T}", size),
+        scores_grid(scene, tied.scores, r"\left(QQ^\top\right)_{T\times T}", size),
+    )
     grids.arrange(RIGHT, buff=1.0, aligned_edge=DOWN)
     i, j = attention.mirrored_pair(trace)
     pairs_of = [(t.scores[i, j], t.scores[j, i]) for t in (trace, tied)]
@@ -144,26 +188,47 @@ def play_tied(scene: AttentionScene) -> None:
     notes = VGroup()
     for grid, condition, (a, b), shown in zip(grids, (r"W^k \neq W^q", r"W^k = W^q"), pairs_of, texts, strict=True):
         relation = r"\neq" if shown[0] != shown[1] else "="
-        note = VGroup(theme.math(condition, font_size=30),
-                      theme.math(rf"s_{{{i + 1},{j + 1}}} = {tex_number(a, dec)}\;{relation}\;"
-                                 rf"s_{{{j + 1},{i + 1}}} = {tex_number(b, dec)}", font_size=30))
+        note = VGroup(
+            theme.math(condition, font_size=theme.size.callout),
+            theme.math(
+                rf"s_{{{i + 1},{j + 1}}} = {tex_number(a, dec)}\;{relation}\;"
+                rf"s_{{{j + 1},{i + 1}}} = {tex_number(b, dec)}",
+                font_size=theme.size.callout,
+            ),
+        )
         notes.add(note.arrange(DOWN, buff=0.15).next_to(grid.cells, DOWN, buff=0.3))
     # each grid with its note as one column, so that wide notes under small grids cannot overlap
     VGroup(*[VGroup(grid, note) for grid, note in zip(grids, notes, strict=True)]).arrange(
-        RIGHT, buff=0.8, aligned_edge=UP).move_to([0, 0, 0])
+        RIGHT, buff=0.8, aligned_edge=UP
+    ).move_to([0, 0, 0])
     assert_inside(VGroup(grids, notes), FULL_FRAME, "the two score matrices")
     narrate(scene, "With its own W k, the score of i to j differs from the score of j to i.", FadeIn(grids[0]))
     pairs = [VGroup(grid.highlight_cell(i, j), grid.highlight_cell(j, i)) for grid in grids]
-    narrate(scene, f"Token {i + 1} to token {j + 1} is not token {j + 1} to token {i + 1}.",
-            Create(pairs[0]), Write(notes[0]))
+    narrate(
+        scene,
+        f"Token {i + 1} to token {j + 1} is not token {j + 1} to token {i + 1}.",
+        Create(pairs[0]),
+        Write(notes[0]),
+    )
     narrate(scene, "Reuse W q as W k: the keys are the queries, and the scores are Q Q transposed.", FadeIn(grids[1]))
     cells = grids[1].cells
-    mirror = DashedLine(cells[0].get_corner(UP + LEFT), cells[-1].get_corner(DOWN + RIGHT),
-                        color=theme.step_arrow, stroke_width=3, stroke_opacity=0.6)
+    mirror = DashedLine(
+        cells[0].get_corner(UP + LEFT),
+        cells[-1].get_corner(DOWN + RIGHT),
+        color=theme.step_arrow,
+        stroke_width=theme.stroke.thin,
+        stroke_opacity=0.6,
+    )
     grids[1].numbers.set_z_index(1)  # the mirror line runs over the cells but under their digits
     pairs[1].set_z_index(2)
-    narrate(scene, "Now every score equals its mirror image: relevance could never be one-sided.",
-            Create(mirror), Create(pairs[1]), Write(notes[1]), run_time=1.2)
+    narrate(
+        scene,
+        "Now every score equals its mirror image: relevance could never be one-sided.",
+        Create(mirror),
+        Create(pairs[1]),
+        Write(notes[1]),
+        run_time=1.2,
+    )
     scene.wait(1)
     scene.grids = {"QK^T": grids[0], "QQ^T (W_k = W_q)": grids[1]}
 
@@ -178,8 +243,9 @@ def play_why_qkv(scene: AttentionScene) -> None:
 
 
 class WhyQKV(AttentionScene):
-    step = "why_qkv"
-    description = "Why Q, K, V: one X seen three ways; q.k is relevance, V is averaged; tied W_k = W_q gives symmetry"
-
-    def construct(self):
-        play_why_qkv(self)
+    part = Part(
+        "why_qkv",
+        "Why Q, K, V: one X seen three ways; q.k is relevance, V is averaged; tied W_k = W_q gives symmetry",
+        sections=("three_views", "relevance", "content", "tied_keys"),
+    )
+    play_part = staticmethod(play_why_qkv)

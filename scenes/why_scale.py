@@ -7,13 +7,11 @@ import math
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, VGroup, VMobject, Write
 from manim.mobject.graphing.scale import LogBase
 
-import attention
-
-from .base import AttentionScene
-from .layout import FULL_FRAME, assert_inside, cell_size
-from .matrix_grid import MatrixGrid
-from .narration import narrate
-from .notation import D, tex_number
+from scenes.base import AttentionScene, Part
+from scenes.layout import FULL_FRAME, assert_inside, cell_size
+from scenes.matrix_grid import MatrixGrid
+from scenes.narration import narrate
+from scenes.notation import D, tex_number
 
 PLOT_WIDTH, PLOT_HEIGHT = 4.8, 2.3
 DK = rf"{D}_k"
@@ -26,34 +24,41 @@ def log2_span(values) -> tuple[int, int]:
     return math.floor(math.log2(min(values))), math.ceil(math.log2(max(values)))
 
 
-def plot(scene: AttentionScene, study, y_scaling, y_range, y_ticks, y_label: str) -> Axes:
-    """Axes with a log2 d_k axis, d_k ticks labelled with the study's widths, and ``y_ticks`` labelled."""
+def plot(scene: AttentionScene, study, y_scaling, y_range, y_ticks, y_label: str) -> tuple[Axes, VGroup]:
+    """Axes with a log2 d_k axis, and its labels: d_k ticks labelled with the study's widths, ``y_ticks``
+    labelled, and the axes' titles."""
     theme = scene.theme
     x_low, x_high = log2_span(study.d_ks)
-    axes = Axes(x_range=[x_low, x_high, 1], y_range=y_range, x_length=PLOT_WIDTH, y_length=PLOT_HEIGHT, tips=False,
-                x_axis_config={"scaling": LogBase(2)}, y_axis_config={"scaling": y_scaling} if y_scaling else {},
-                axis_config={"color": theme.text, "stroke_width": 3, "tick_size": 0.06})
+    axes = Axes(
+        x_range=[x_low, x_high, 1],
+        y_range=y_range,
+        x_length=PLOT_WIDTH,
+        y_length=PLOT_HEIGHT,
+        tips=False,
+        x_axis_config={"scaling": LogBase(2)},
+        y_axis_config={"scaling": y_scaling} if y_scaling else {},
+        axis_config={"color": theme.text, "stroke_width": theme.stroke.thin, "tick_size": 0.06},
+    )
     origin_y = axes.x_axis.get_center()[1]
     labels = VGroup()
     for d_k in study.d_ks:
-        label = theme.math(str(int(d_k)), font_size=24)
+        label = theme.math(str(int(d_k)), font_size=theme.size.small)
         label.move_to([axes.c2p(d_k, y_ticks[0][0])[0], origin_y - 0.25, 0])
         labels.add(label)
     for value, text in y_ticks:
-        label = theme.math(text, font_size=24)
-        label.next_to(axes.c2p(2 ** x_low, value), LEFT, buff=0.12)
+        label = theme.math(text, font_size=theme.size.small)
+        label.next_to(axes.c2p(2**x_low, value), LEFT, buff=0.12)
         labels.add(label)
-    x_title = theme.math(DK, font_size=30).next_to(axes.x_axis, DOWN, buff=0.45)
-    y_title = theme.math(y_label, font_size=30).next_to(axes, UP, buff=0.2).align_to(axes, LEFT)
-    axes.extras = VGroup(labels, x_title, y_title)
-    return axes
+    x_title = theme.math(DK, font_size=theme.size.callout).next_to(axes.x_axis, DOWN, buff=0.45)
+    y_title = theme.math(y_label, font_size=theme.size.callout).next_to(axes, UP, buff=0.2).align_to(axes, LEFT)
+    return axes, VGroup(labels, x_title, y_title)
 
 
 def series(scene: AttentionScene, axes: Axes, d_ks, values, key: str) -> VGroup:
     """Measured points joined by a line, in the matrix colour ``key``."""
     color = scene.theme.matrix_color(key)
     points = [axes.c2p(d, v) for d, v in zip(d_ks, values, strict=True)]
-    line = VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(points)
+    line = VMobject(stroke_color=color, stroke_width=scene.theme.stroke.regular).set_points_as_corners(points)
     dots = VGroup(*[Dot(p, radius=0.07, color=color) for p in points])
     return VGroup(line, dots)
 
@@ -63,20 +68,32 @@ def table(scene: AttentionScene, study) -> VGroup:
     theme, dec = scene.theme, scene.inputs.decimals
     rows = {
         "d_k": (DK, [str(int(d)) for d in study.d_ks], theme.text),
-        "score_variance": (r"\mathrm{Var}(q\cdot k)", [tex_number(v, dec) for v in study.score_variance],
-                           theme.matrix_color(UNSCALED)),
-        "scaled_variance": (rf"\mathrm{{Var}}(q\cdot k/\sqrt{{{DK}}})",
-                            [tex_number(v, dec) for v in study.scaled_variance], theme.matrix_color(SCALED)),
-        "max_weight_unscaled": (r"\text{mean max softmax}(q\cdot k)",
-                                [tex_number(v, dec) for v in study.max_weight_unscaled], theme.matrix_color(UNSCALED)),
-        "max_weight_scaled": (rf"\text{{mean max softmax}}(q\cdot k/\sqrt{{{DK}}})",
-                              [tex_number(v, dec) for v in study.max_weight_scaled], theme.matrix_color(SCALED)),
+        "score_variance": (
+            r"\mathrm{Var}(q\cdot k)",
+            [tex_number(v, dec) for v in study.score_variance],
+            theme.matrix_color(UNSCALED),
+        ),
+        "scaled_variance": (
+            rf"\mathrm{{Var}}(q\cdot k/\sqrt{{{DK}}})",
+            [tex_number(v, dec) for v in study.scaled_variance],
+            theme.matrix_color(SCALED),
+        ),
+        "max_weight_unscaled": (
+            r"\text{mean max softmax}(q\cdot k)",
+            [tex_number(v, dec) for v in study.max_weight_unscaled],
+            theme.matrix_color(UNSCALED),
+        ),
+        "max_weight_scaled": (
+            rf"\text{{mean max softmax}}(q\cdot k/\sqrt{{{DK}}})",
+            [tex_number(v, dec) for v in study.max_weight_scaled],
+            theme.matrix_color(SCALED),
+        ),
     }
-    heads = VGroup(*[theme.math(head, font_size=26, color=color) for head, _, color in rows.values()])
+    heads = VGroup(*[theme.math(head, font_size=theme.size.note, color=color) for head, _, color in rows.values()])
     heads.arrange(DOWN, buff=0.16, aligned_edge=RIGHT)
     lines = VGroup()
     for (_, texts, color), head in zip(rows.values(), heads, strict=True):
-        cells = VGroup(*[theme.math(text, font_size=26, color=color) for text in texts])
+        cells = VGroup(*[theme.math(text, font_size=theme.size.note, color=color) for text in texts])
         for n, cell in enumerate(cells):
             cell.move_to([heads.get_right()[0] + COLUMN * (n + 0.7), head.get_center()[1], 0])
         lines.add(VGroup(head, cells))
@@ -86,18 +103,24 @@ def table(scene: AttentionScene, study) -> VGroup:
 
 def end_label(scene: AttentionScene, axes: Axes, group: VGroup, text: str, key: str) -> VGroup:
     """The name of a series, right of its last point."""
-    label = scene.theme.math(text, font_size=24, color=scene.theme.matrix_color(key))
+    label = scene.theme.math(text, font_size=scene.theme.size.small, color=scene.theme.matrix_color(key))
     return label.next_to(group[1][-1], RIGHT, buff=0.12)
 
 
 def sample_rows(scene: AttentionScene, study) -> VGroup:
     """One row of weights at the largest d_k, unscaled and scaled, as two 1 x n_keys grids with digits."""
     theme = scene.theme
-    caption = theme.math(rf"\text{{one row, }}{DK} = {int(study.d_ks[-1])}:", font_size=26)
+    caption = theme.math(rf"\text{{one row, }}{DK} = {int(study.d_ks[-1])}:", font_size=theme.size.note)
     names = (r"\mathrm{softmax}(q\cdot k)", rf"\mathrm{{softmax}}(q\cdot k/\sqrt{{{DK}}})")
-    fixed = caption.width + sum(theme.math(n, font_size=26).width for n in names) + 6 * 0.25
+    fixed = caption.width + sum(theme.math(n, font_size=theme.size.note).width for n in names) + 6 * 0.25
     size = cell_size(2 * study.n_keys, 1, fixed_width=fixed, fixed_height=0, panel=FULL_FRAME)
-    options = {**scene.grid_options(), "cell_size": size, "label_size": 26}
+    # the series' colours, on grey outlines: these rows are samples, not attention's result
+    options = {
+        **scene.grid_options(),
+        "cell_size": size,
+        "label_size": theme.size.note,
+        "stroke_color": theme.grid_line,
+    }
     grids = VGroup(
         MatrixGrid(study.sample_unscaled[-1:], UNSCALED, label=names[0], **options),
         MatrixGrid(study.sample_scaled[-1:], SCALED, label=names[1], **options),
@@ -108,13 +131,15 @@ def sample_rows(scene: AttentionScene, study) -> VGroup:
 
 
 def play_why_scale(scene: AttentionScene) -> None:
-    theme, trace = scene.theme, scene.trace
-    study = attention.scaling_study(attention.scaling.DEFAULT_D_KS, n_keys=trace.T_kv, seed=scene.inputs.seed)
-    title = theme.tex(rf"Why divide by $\sqrt{{{DK}}}$?", font_size=42).to_edge(UP, buff=0.25)
+    theme = scene.theme
+    study = scene.request.scaling_study()
+    title = theme.tex(rf"Why divide by $\sqrt{{{DK}}}$?", font_size=theme.size.heading).to_edge(UP, buff=0.25)
     low, high = log2_span([*study.score_variance, *study.scaled_variance])
-    var_ticks = [(2 ** p, str(2 ** p)) for p in range(low + low % 2, high + 1, 2)]
-    variance = plot(scene, study, LogBase(2), [low, high, 1], var_ticks, r"\mathrm{Var}(\text{score})")
-    peak = plot(scene, study, None, [0, 1, 0.25], [(0, "0"), (1, "1")], r"\text{mean max softmax of a row}")
+    var_ticks = [(2**p, str(2**p)) for p in range(low + low % 2, high + 1, 2)]
+    variance, variance_labels = plot(scene, study, LogBase(2), [low, high, 1], var_ticks, r"\mathrm{Var}(\text{score})")
+    peak, peak_labels = plot(
+        scene, study, None, [0, 1, 0.25], [(0, "0"), (1, "1")], r"\text{mean max softmax of a row}"
+    )
     curves = {
         "unscaled": series(scene, variance, study.d_ks, study.score_variance, UNSCALED),
         "scaled": series(scene, variance, study.d_ks, study.scaled_variance, SCALED),
@@ -122,48 +147,101 @@ def play_why_scale(scene: AttentionScene) -> None:
         "spread": series(scene, peak, study.d_ks, study.max_weight_scaled, SCALED),
     }
     names = {"unscaled": (r"q\cdot k", UNSCALED), "scaled": (rf"q\cdot k/\sqrt{{{DK}}}", SCALED)}
-    labels = {name: end_label(scene, axes, curves[name], *names[kind]) for name, axes, kind in
-              (("unscaled", variance, "unscaled"), ("scaled", variance, "scaled"),
-               ("collapse", peak, "unscaled"), ("spread", peak, "scaled"))}
+    labels = {
+        name: end_label(scene, axes, curves[name], *names[kind])
+        for name, axes, kind in (
+            ("unscaled", variance, "unscaled"),
+            ("scaled", variance, "scaled"),
+            ("collapse", peak, "unscaled"),
+            ("spread", peak, "scaled"),
+        )
+    }
     ends = [variance.c2p(study.d_ks[0], study.d_ks[0]), variance.c2p(study.d_ks[-1], study.d_ks[-1])]
-    reference = DashedLine(*ends, color=theme.divider, stroke_width=12, stroke_opacity=0.6)
-    reference_label = theme.math(rf"\mathrm{{Var}} = {DK}", font_size=26, color=theme.divider)
+    reference = DashedLine(*ends, color=theme.divider, stroke_width=theme.stroke.guide, stroke_opacity=0.6)
+    reference_label = theme.math(rf"\mathrm{{Var}} = {DK}", font_size=theme.size.note, color=theme.divider)
     reference_label.next_to(variance.c2p(study.d_ks[1], study.d_ks[2]), UP, buff=0.05)
-    left = VGroup(variance, variance.extras, curves["unscaled"], curves["scaled"], labels["unscaled"],
-                  labels["scaled"], reference, reference_label)
-    right = VGroup(peak, peak.extras, curves["collapse"], curves["spread"], labels["collapse"], labels["spread"])
+    left = VGroup(
+        variance,
+        variance_labels,
+        curves["unscaled"],
+        curves["scaled"],
+        labels["unscaled"],
+        labels["scaled"],
+        reference,
+        reference_label,
+    )
+    right = VGroup(peak, peak_labels, curves["collapse"], curves["spread"], labels["collapse"], labels["spread"])
     plots = VGroup(left, right).arrange(RIGHT, buff=0.6).next_to(title, DOWN, buff=0.2)
     numbers = table(scene, study).next_to(plots, DOWN, buff=0.3)
     rows = sample_rows(scene, study).next_to(numbers, DOWN, buff=0.3)
     assert_inside(VGroup(title, plots, numbers, rows), FULL_FRAME, "the scaling study")
 
     scene.next_section("variance")
-    narrate(scene, f"For growing d k, draw {study.n_queries} unit-variance queries, each against {study.n_keys} keys.",
-            Write(title), Create(variance), FadeIn(variance.extras), run_time=1.5)
-    narrate(scene, "A dot product of d k unit-variance terms should have variance d k.",
-            Create(reference), FadeIn(reference_label))
-    narrate(scene, "Measured: the variance of q dot k grows like d k.",
-            FadeIn(numbers[:2]), Create(curves["unscaled"]), FadeIn(labels["unscaled"]), run_time=1.5)
-    narrate(scene, "Divided by the square root of d k, the variance stays at one.",
-            FadeIn(numbers[2]), Create(curves["scaled"]), FadeIn(labels["scaled"]), run_time=1.5)
+    narrate(
+        scene,
+        f"For growing d k, draw {study.n_queries} unit-variance queries, each against {study.n_keys} keys.",
+        Write(title),
+        Create(variance),
+        FadeIn(variance_labels),
+        run_time=1.5,
+    )
+    narrate(
+        scene,
+        "A dot product of d k unit-variance terms should have variance d k.",
+        Create(reference),
+        FadeIn(reference_label),
+    )
+    narrate(
+        scene,
+        "Measured: the variance of q dot k grows like d k.",
+        FadeIn(numbers[:2]),
+        Create(curves["unscaled"]),
+        FadeIn(labels["unscaled"]),
+        run_time=1.5,
+    )
+    narrate(
+        scene,
+        "Divided by the square root of d k, the variance stays at one.",
+        FadeIn(numbers[2]),
+        Create(curves["scaled"]),
+        FadeIn(labels["scaled"]),
+        run_time=1.5,
+    )
 
     scene.next_section("softmax")
-    narrate(scene, "What does that do to the softmax of a row?", Create(peak), FadeIn(peak.extras))
-    narrate(scene, "Unscaled, a row piles nearly all its weight on one key: the softmax saturates.",
-            FadeIn(numbers[3]), Create(curves["collapse"]), FadeIn(labels["collapse"]), run_time=1.5)
-    narrate(scene, "Scaled, the weights keep their spread whatever d k.",
-            FadeIn(numbers[4]), Create(curves["spread"]), FadeIn(labels["spread"]), run_time=1.5)
+    narrate(scene, "What does that do to the softmax of a row?", Create(peak), FadeIn(peak_labels))
+    narrate(
+        scene,
+        "Unscaled, a row piles nearly all its weight on one key: the softmax saturates.",
+        FadeIn(numbers[3]),
+        Create(curves["collapse"]),
+        FadeIn(labels["collapse"]),
+        run_time=1.5,
+    )
+    narrate(
+        scene,
+        "Scaled, the weights keep their spread whatever d k.",
+        FadeIn(numbers[4]),
+        Create(curves["spread"]),
+        FadeIn(labels["spread"]),
+        run_time=1.5,
+    )
 
     scene.next_section("one_row")
-    narrate(scene, f"One row at d k = {int(study.d_ks[-1])}: nearly one-hot unscaled, spread out scaled.",
-            FadeIn(rows), run_time=1.2)
+    narrate(
+        scene,
+        f"One row at d k = {int(study.d_ks[-1])}: nearly one-hot unscaled, spread out scaled.",
+        FadeIn(rows),
+        run_time=1.2,
+    )
     scene.wait(1)
     scene.grids = {"softmax(q.k)": rows[1], "softmax(q.k/sqrt(d_k))": rows[2]}
-    scene.study = study
 
 
 class WhyScale(AttentionScene):
-    description = "Why divide by sqrt(d_k): Var(q.k) grows like d_k and the unscaled softmax turns one-hot, measured"
-
-    def construct(self):
-        play_why_scale(self)
+    part = Part(
+        "why_scale",
+        "Why divide by sqrt(d_k): Var(q.k) grows like d_k and the unscaled softmax turns one-hot, measured",
+        sections=("variance", "softmax", "one_row"),
+    )
+    play_part = staticmethod(play_why_scale)

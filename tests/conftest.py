@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-# `.venv/bin/pytest` (unlike `python -m pytest`) does not put the working directory on sys.path.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from manim import tempconfig  # noqa: E402
-from manim.utils.testing import frames_comparison as _frames_comparison_module  # noqa: E402
+from manim import tempconfig
+from manim.utils.testing import frames_comparison as _frames_comparison_module
 
 # frames_comparison skips every Cairo test when cairo < 1.18 (MIN_CAIRO_VERSION = 11800), because
 # cairo 1.17.8 changed antialiasing and manim's own control data is made with 1.18. This machine
@@ -33,10 +26,18 @@ _frames_comparison_module.MIN_CAIRO_VERSION = 0
 def pytest_addoption(parser):
     # The two options manim.utils.testing.frames_comparison reads; manim's own conftest defines
     # them, a third-party suite must do so itself.
-    parser.addoption("--show_diff", action="store_true", default=False,
-                     help="Show a visual comparison when a frame regression test fails.")
-    parser.addoption("--set_test", action="store_true", default=False,
-                     help="Write the control data (tests/control_data/) of every frame test that runs.")
+    parser.addoption(
+        "--show_diff",
+        action="store_true",
+        default=False,
+        help="Show a visual comparison when a frame regression test fails.",
+    )
+    parser.addoption(
+        "--set_test",
+        action="store_true",
+        default=False,
+        help="Write the control data (tests/control_data/) of every frame test that runs.",
+    )
 
 
 # ----- one LaTeX/text cache per session ------------------------------------------------------------

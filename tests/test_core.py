@@ -15,8 +15,10 @@ from attention import cross_attention, multi_head_attention, self_attention
 def reference_attention(Xq, Xkv, Wq, Wk, Wv, allowed=None):
     """Attention with explicit loops over i, j and plain Python floats."""
     Tq, Tkv, dk = len(Xq), len(Xkv), len(Wq[0])
+
     def project(x, W):
         return [sum(x[a] * W[a][c] for a in range(len(x))) for c in range(len(W[0]))]
+
     q = [project(x, Wq) for x in Xq]
     k = [project(x, Wk) for x in Xkv]
     v = [project(x, Wv) for x in Xkv]
@@ -38,8 +40,7 @@ def reference_attention(Xq, Xkv, Wq, Wk, Wv, allowed=None):
 
 
 def random_inputs(rng, T, d, dk, dv):
-    return (rng.normal(size=(T, d)), rng.normal(size=(d, dk)), rng.normal(size=(d, dk)),
-            rng.normal(size=(d, dv)))
+    return (rng.normal(size=(T, d)), rng.normal(size=(d, dk)), rng.normal(size=(d, dk)), rng.normal(size=(d, dv)))
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -131,7 +132,7 @@ def test_causal_row_ignores_later_tokens(T, d, seed, data):
     rng = np.random.default_rng(seed)
     X, Wq, Wk, Wv = random_inputs(rng, T, d, d, d)
     changed = X.copy()
-    changed[i + 1:] = rng.normal(size=(T - i - 1, d)) * 5
+    changed[i + 1 :] = rng.normal(size=(T - i - 1, d)) * 5
     before = self_attention(X, Wq, Wk, Wv, mask="causal").output
     after = self_attention(changed, Wq, Wk, Wv, mask="causal").output
     np.testing.assert_allclose(after[: i + 1], before[: i + 1], atol=1e-12)
@@ -155,9 +156,9 @@ def test_multi_head_splits_columns_and_projects():
     multi = multi_head_attention(X, Wq, Wk, Wv, Wo, heads=3)
     assert multi.h == 3 and multi.d_k == 2 and multi.concat.shape == (4, 6)
     for i, head in enumerate(multi.heads):
-        ref = self_attention(X, Wq[:, 2 * i:2 * i + 2], Wk[:, 2 * i:2 * i + 2], Wv[:, 2 * i:2 * i + 2])
+        ref = self_attention(X, Wq[:, 2 * i : 2 * i + 2], Wk[:, 2 * i : 2 * i + 2], Wv[:, 2 * i : 2 * i + 2])
         np.testing.assert_allclose(head.output, ref.output)
-        np.testing.assert_allclose(multi.concat[:, 2 * i:2 * i + 2], ref.output)
+        np.testing.assert_allclose(multi.concat[:, 2 * i : 2 * i + 2], ref.output)
     np.testing.assert_allclose(multi.output, multi.concat @ Wo)
 
 

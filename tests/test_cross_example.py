@@ -33,8 +33,9 @@ def test_equals_cross_attention_on_the_same_inputs():
     X_kv = attention.embed(source.split(), d, seed).X
     np.testing.assert_array_equal(trace.X, X_q)
     np.testing.assert_array_equal(trace.X_kv, X_kv)
-    direct = attention.cross_attention(X_q, X_kv, trace.W_q, trace.W_k, trace.W_v,
-                                       tokens=target.split(), kv_tokens=source.split())
+    direct = attention.cross_attention(
+        X_q, X_kv, trace.W_q, trace.W_k, trace.W_v, tokens=target.split(), kv_tokens=source.split()
+    )
     assert direct.digest() == trace.digest()
     # the weights follow example()'s pattern: one seeded stream per matrix, d x d_k, variance 1/d
     streams = [projection_weights(d, d, seed, s) for s in range(1, 64)]
@@ -57,20 +58,32 @@ def test_tokens_given_one_by_one_and_d_k():
 
 def test_deterministic_across_processes():
     code = "import attention; print(attention.cross_example().digest())"
-    digests = {subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                              env={"PYTHONHASHSEED": str(s)}, cwd=ROOT).stdout.strip() for s in (1, 2)}
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": str(s)},
+            cwd=ROOT,
+        ).stdout.strip()
+        for s in (1, 2)
+    }
     assert digests == {attention.cross_example().digest()}
     assert attention.cross_example(seed=1).digest() != attention.cross_example().digest()
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"target": "  "}, ValueError, "no words"),
-    ({"source": ""}, ValueError, "no words"),
-    ({"d": 0}, ValueError, "d must be"),
-    ({"d_k": 0}, ValueError, "d_k"),
-    ({"seed": -1}, ValueError, "seed"),
-    ({"target_tokens": ["a", 1]}, TypeError, "string"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"target": "  "}, ValueError, "no words"),
+        ({"source": ""}, ValueError, "no words"),
+        ({"d": 0}, ValueError, "d must be"),
+        ({"d_k": 0}, ValueError, "d_k"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"target_tokens": ["a", 1]}, TypeError, "string"),
+    ],
+)
 def test_bad_input(kwargs, error, words):
     with pytest.raises(error, match=words):
         attention.cross_example(**kwargs)

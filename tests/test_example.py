@@ -27,11 +27,23 @@ def _fingerprint():
 
 
 def test_default_is_deterministic_across_processes():
-    code = ("import json, attention; t = attention.example(); "
-            "print(json.dumps({'digest': t.digest(), 'A00': float(t.weights[0, 0]), 'R': t.output.tolist()}))")
-    runs = [json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                      text=True, env={"PYTHONHASHSEED": str(s)}, cwd=ROOT).stdout)
-            for s in (1, 2)]
+    code = (
+        "import json, attention; t = attention.example(); "
+        "print(json.dumps({'digest': t.digest(), 'A00': float(t.weights[0, 0]), 'R': t.output.tolist()}))"
+    )
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", code],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={"PYTHONHASHSEED": str(s)},
+                cwd=ROOT,
+            ).stdout
+        )
+        for s in (1, 2)
+    ]
     assert runs[0] == runs[1] == _fingerprint()
 
 

@@ -20,15 +20,16 @@ from scenes.why_scale import WhyScale
 CASES = {"video": {}, "tiny": {"sentence": "a b c", "d": 3}, "causal": {"mask": "causal", "seed": 2}}
 
 
-def inputs(case: str, seed: int = 0) -> Inputs:
-    return Inputs(trace=attention.example(**CASES[case]), theme=load_theme("video"), numbers="on", seed=seed)
+def inputs(case: str, seed: int | None = None) -> Inputs:
+    arguments = {**CASES[case], **({} if seed is None else {"seed": seed})}
+    return Inputs(request=attention.Request.from_sentence(**arguments), theme=load_theme("video"), numbers="on")
 
 
 @pytest.fixture(scope="module")
 def built(play_scene):
     cache: dict = {}
 
-    def get(scene_class, case="video", seed=0):
+    def get(scene_class, case="video", seed=None):
         key = (scene_class, case, seed)
         if key not in cache:
             cache[key] = play_scene(scene_class, inputs(case, seed))
@@ -45,10 +46,13 @@ def test_mirrored_pair_shows_equal_tied_scores(built, case):
     i, j = shown["i"], shown["j"]
     assert (i, j) == attention.mirrored_pair(trace) and i != j
     tied = attention.self_attention(trace.X, trace.W_q, trace.W_q, trace.W_v, mask=trace.mask, tokens=trace.tokens)
+    assert scene.request.tied_keys().digest() == tied.digest()
     assert shown["tied"][0] == shown["tied"][1], "W_k = W_q: the mirrored cells must show one value"
     assert list(shown["tied"]) == [attention.display_text(tied.scores[i, j]), attention.display_text(tied.scores[j, i])]
-    assert list(shown["untied"]) == [attention.display_text(trace.scores[i, j]),
-                                     attention.display_text(trace.scores[j, i])]
+    assert list(shown["untied"]) == [
+        attention.display_text(trace.scores[i, j]),
+        attention.display_text(trace.scores[j, i]),
+    ]
     assert shown["untied"][0] != shown["untied"][1], "the learned W_k gives different mirrored scores"
 
 
@@ -74,7 +78,7 @@ def test_relevance_callout_is_the_score(built):
 def test_scaling_table_is_the_core_study(built, case, seed):
     scene = built(WhyScale, case, seed)
     study = attention.scaling_study(attention.scaling.DEFAULT_D_KS, n_keys=scene.trace.T_kv, seed=seed)
-    np.testing.assert_array_equal(scene.study.score_variance, study.score_variance)  # seed from the inputs
+    np.testing.assert_array_equal(scene.request.scaling_study().score_variance, study.score_variance)
     dec = scene.inputs.decimals
     shown = scene.shown["scaling"]
     assert shown["d_k"] == [str(d) for d in study.d_ks]
@@ -94,12 +98,18 @@ def test_scaling_depends_on_the_seed(built):
 def test_cross_attention_draws_the_core_cross_trace(built, case):
     scene = built(CrossAttention, case)
     base = scene.trace
-    expected = attention.cross_example(source_tokens=base.tokens, target=attention.CROSS_TARGET, d=base.d,
-                                       d_k=base.d_k, seed=scene.inputs.seed)
-    assert scene.cross.digest() == expected.digest()
+    expected = attention.cross_example(
+        source_tokens=base.tokens, target=attention.CROSS_TARGET, d=base.d, d_k=base.d_k, seed=scene.request.seed
+    )
+    assert scene.request.cross().digest() == expected.digest()
     g = scene.grids
-    for name, values in (("Q", expected.Q), ("K", expected.K), ("V", expected.V), ("A", expected.weights),
-                         ("R", expected.output)):
+    for name, values in (
+        ("Q", expected.Q),
+        ("K", expected.K),
+        ("V", expected.V),
+        ("A", expected.weights),
+        ("R", expected.output),
+    ):
         np.testing.assert_array_equal(g[name].values, values)
     assert g["A"].values.shape == (len(expected.tokens), len(expected.kv_tokens))
     assert [w.text for w in g["A"].row_labels] == list(expected.tokens)
@@ -110,8 +120,13 @@ def test_cross_attention_draws_the_core_cross_trace(built, case):
 
 def test_cross_attention_shape_labels(built):
     g = built(CrossAttention).grids
-    expected = {"Q": ("Q", "T_q"), "K": ("K", "T_{kv}"), "V": ("V", "T_{kv}"), "A": ("A", "T_q\\times T_{kv}"),
-                "R": ("R", "T_q")}
+    expected = {
+        "Q": ("Q", "T_q"),
+        "K": ("K", "T_{kv}"),
+        "V": ("V", "T_{kv}"),
+        "A": ("A", "T_q\\times T_{kv}"),
+        "R": ("R", "T_q"),
+    }
     for name, parts in expected.items():
         tex = g[name].label.tex_string
         assert all(part in tex for part in parts), (name, tex)

@@ -23,14 +23,14 @@ __module_test__ = "scenes"
 # One fixed input for every frame: the video's example with every digit drawn, so that a wrong
 # digit changes pixels (in "auto" mode 854x480 may hide them).
 FRAME_SEED = 0
-# The whole video ends on its last part's frame (the two control files were byte-identical) and takes
-# ~15 s to play; tests/test_scenes.py still builds it.
-COMPOSITES = {"FullVideo"}
-FRAME_SCENES = [scene for scene in SCENES if scene.__name__ not in COMPOSITES]
+# The catalog's scenes; the whole video ends on its last part's frame (the two control files were
+# byte-identical) and takes ~15 s to play, so tests/test_scenes.py builds it without a frame.
+FRAME_SCENES = list(SCENES)
 
 
 def frame_inputs() -> Inputs:
-    return Inputs(trace=attention.example(seed=FRAME_SEED), theme=load_theme("video"), decimals=2, numbers="on")
+    request = attention.Request.from_sentence(seed=FRAME_SEED)
+    return Inputs(request=request, theme=load_theme("video"), decimals=2, numbers="on")
 
 
 def with_inputs(scene_class, inputs: Inputs):
@@ -58,15 +58,18 @@ def frame_test(scene_class, manim_dirs):
         scene_class.construct(scene)
 
     construct.__name__ = f"test_{scene_class.__name__}"
-    return frames_comparison(construct, last_frame=True, base_scene=base,
-                             tex_dir=manim_dirs.tex, text_dir=manim_dirs.text)
+    return frames_comparison(
+        construct, last_frame=True, base_scene=base, tex_dir=manim_dirs.tex, text_dir=manim_dirs.text
+    )
 
 
 @pytest.mark.parametrize("scene_class", FRAME_SCENES, ids=[s.__name__ for s in FRAME_SCENES])
 def test_last_frame(scene_class, manim_dirs, request, tmp_path):
     control = request.path.parent / "control_data" / __module_test__ / f"{scene_class.__name__}.npz"
     if not control.is_file() and not request.config.getoption("--set_test"):
-        pytest.fail(f"no control frame for {scene_class.__name__}: review the scene, then run "
-                    f"`.venv/bin/pytest tests/test_frames.py --set_test -k {scene_class.__name__}` "
-                    f"and commit {control.relative_to(request.path.parent.parent)}")
+        pytest.fail(
+            f"no control frame for {scene_class.__name__}: review the scene, then run "
+            f"`.venv/bin/pytest tests/test_frames.py --set_test -k {scene_class.__name__}` "
+            f"and commit {control.relative_to(request.path.parent.parent)}"
+        )
     frame_test(scene_class, manim_dirs)(request=request, tmp_path=tmp_path)

@@ -38,13 +38,16 @@ def test_masks_are_read_only():
         batch.attention_mask(1)[0, 0] = False
 
 
-@pytest.mark.parametrize("sentences, error, words", [
-    ([], ValueError, "non-empty"),
-    ("a b", ValueError, "non-empty sequence of sentences"),
-    (["a b", ["c"]], TypeError, "sentence 0"),
-    ([["a"], []], ValueError, "sentence 1 is empty"),
-    ([["a", 3]], TypeError, "string"),
-])
+@pytest.mark.parametrize(
+    "sentences, error, words",
+    [
+        ([], ValueError, "non-empty"),
+        ("a b", ValueError, "non-empty sequence of sentences"),
+        (["a b", ["c"]], TypeError, "sentence 0"),
+        ([["a"], []], ValueError, "sentence 1 is empty"),
+        ([["a", 3]], TypeError, "string"),
+    ],
+)
 def test_bad_batches_raise(sentences, error, words):
     with pytest.raises(error, match=words):
         pad_batch(sentences)

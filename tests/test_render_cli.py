@@ -16,6 +16,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from scenes.full_video import FullVideo
+from scenes.registry import ALL_SCENES
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--resolution", "320,180", "--fps", "5"]  # fast renders where the pixel size is not under test
 
@@ -74,7 +77,7 @@ def test_manifest_lists_exactly_the_files_with_their_hashes(mp4_run):
     assert set(files) == on_disk == {"ShapeTracking.mp4", "ShapeTracking.srt"}
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
-        assert entry["scene"] == "ShapeTracking" and entry["step"] == "shapes"
+        assert entry["scene"] == "ShapeTracking" and entry["part"] == "shapes" and entry["step"] is None
         assert entry["inputs"]["seed"] == 0 and len(entry["trace_sha256"]) == 64
     assert document["manim_version"] == "0.22.0" and document["project_version"]
     assert files["ShapeTracking.mp4"]["resolution"] == [854, 480] and files["ShapeTracking.mp4"]["fps"] == 15
@@ -105,15 +108,24 @@ def test_transparent_mov_is_argb(tmp_path):
     assert video_facts(tmp_path / "ShapeTracking.mov")[3] == "argb"
 
 
-def test_sections_give_one_clip_per_step(tmp_path):
-    render("FullVideo", "--sections", *SMALL, out=tmp_path)
-    clips = sorted(p.name for p in (tmp_path / "sections" / "FullVideo").glob("*.mp4"))
-    steps = [name.split("_", 1)[1].rsplit(".", 1)[0] for name in clips]
-    for step in ("intro", "tokens", "step1_matmul", "step2_scale", "step3_softmax", "step4_output", "shapes"):
-        assert step in steps
-    assert (tmp_path / "FullVideo.mp4").is_file()
-    recorded = {entry["file"] for entry in manifest(tmp_path)["files"]}
-    assert {f"sections/FullVideo/{name}" for name in clips} <= recorded
+def test_sections_give_one_clip_per_part_of_the_video(tmp_path):
+    video = FullVideo.__name__
+    render(video, "--sections", *SMALL, out=tmp_path)
+    clips = sorted(p.name for p in (tmp_path / "sections" / video).glob("*.mp4"))
+    assert clips == [f"{n:02d}_{name}.mp4" for n, name in enumerate(FullVideo.part.sections)]
+    assert list(FullVideo.part.sections) == [
+        "intro",
+        "tokens",
+        "step1_matmul",
+        "step2_scale",
+        "step3_softmax",
+        "step4_output",
+        "shapes",
+    ]
+    assert (tmp_path / f"{video}.mp4").is_file()
+    entries = {entry["file"]: entry for entry in manifest(tmp_path)["files"]}
+    for name, section in zip(clips, FullVideo.part.sections, strict=True):
+        assert entries[f"sections/{video}/{name}"]["section"] == section
 
 
 @pytest.fixture(scope="module")
@@ -186,27 +198,33 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def test_list_names_every_scene_with_its_length():
-    sys.path.insert(0, str(ROOT))
-    from scenes.catalog import SCENES
-
     lines = render("--list").stdout.strip().splitlines()
-    assert len(lines) == len(SCENES)
-    for cls, line in zip(SCENES, lines, strict=True):
-        assert line.startswith(cls.__name__) and " s " in line and cls.description in line
+    assert len(lines) == len(ALL_SCENES)
+    for cls, line in zip(ALL_SCENES, lines, strict=True):
+        assert line.startswith(cls.__name__) and " s " in line and cls.part.description in line
 
 
 def test_two_renders_into_one_folder_at_once(tmp_path):
     command = [sys.executable, str(ROOT / "render.py"), "ShapeTracking", *SMALL, "--out", str(tmp_path)]
-    runs = [subprocess.Popen([*command, "--seed", str(seed)], cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for seed in (1, 2)]
+    runs = [
+        subprocess.Popen(
+            [*command, "--seed", str(seed)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for seed in (1, 2)
+    ]
     results = [(run.wait(timeout=600), run.stderr.read()) for run in runs]
     assert [code for code, _ in results] == [0, 0], results
     assert (tmp_path / "ShapeTracking.mp4").is_file()
 
 
 def test_interrupted_run_leaves_no_partial_file(tmp_path):
-    run = subprocess.Popen([sys.executable, str(ROOT / "render.py"), "FullVideo", "--out", str(tmp_path)],
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    run = subprocess.Popen(
+        [sys.executable, str(ROOT / "render.py"), FullVideo.__name__, "--out", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     for line in run.stdout:  # wait until it is rendering
         if b"%" in line:
             break

@@ -47,8 +47,7 @@ def test_scaled_variance_is_one(study):
 
 def test_sigma_formula_matches_the_spread_over_seeds():
     n_queries, n_keys, d_k = 50, N_KEYS, 4
-    ratios = np.array([scaling_study((d_k,), n_queries, n_keys, seed).score_variance[0] / d_k
-                       for seed in range(300)])
+    ratios = np.array([scaling_study((d_k,), n_queries, n_keys, seed).score_variance[0] / d_k for seed in range(300)])
     # the standard deviation of a 300-sample standard deviation is about 4 %: allow 15 %
     assert ratios.std() == pytest.approx(float(sigma(n_queries, n_keys, d_k)), rel=0.15)
     assert abs(ratios.mean() - 1) < 4 * sigma(n_queries, n_keys, d_k) / np.sqrt(len(ratios))
@@ -100,14 +99,17 @@ def test_float64_and_read_only(study):
     np.testing.assert_array_equal(study.d_ks, DEFAULT_D_KS)
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"d_ks": ()}, ValueError, "empty"),
-    ({"d_ks": (4, 0)}, ValueError, "d_k"),
-    ({"d_ks": (4.5,)}, TypeError, "d_k"),
-    ({"n_keys": 1}, ValueError, "n_keys"),
-    ({"n_queries": 1}, ValueError, "n_queries"),
-    ({"seed": -1}, ValueError, "seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"d_ks": ()}, ValueError, "empty"),
+        ({"d_ks": (4, 0)}, ValueError, "d_k"),
+        ({"d_ks": (4.5,)}, TypeError, "d_k"),
+        ({"n_keys": 1}, ValueError, "n_keys"),
+        ({"n_queries": 1}, ValueError, "n_queries"),
+        ({"seed": -1}, ValueError, "seed"),
+    ],
+)
 def test_bad_input(kwargs, error, words):
     with pytest.raises(error, match=words):
         scaling_study(**kwargs)

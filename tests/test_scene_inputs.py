@@ -1,19 +1,28 @@
-"""The choices the embedding, masking and multi-head scenes make from their inputs, before anything is drawn."""
+"""The choices the embedding and multi-head scenes make from their inputs, before anything is drawn."""
 
 import pytest
 
 import attention
 from scenes.base import Inputs
-from scenes.embedding import EmbeddingScene, repeated_token
+from scenes.embedding import repeated_token
 from scenes.layout import LayoutError
-from scenes.masking import MaskingScene
 from scenes.multi_head import MultiHeadScene, multi_head_width
 from scenes.theme import load_theme
 
 
-@pytest.mark.parametrize("d, heads, width", [
-    (6, 2, 6), (8, 4, 8), (5, 2, 6), (3, 2, 4), (7, 2, 8), (8, 3, 6), (5, 5, 5), (2, 2, 2),
-])
+@pytest.mark.parametrize(
+    "d, heads, width",
+    [
+        (6, 2, 6),
+        (8, 4, 8),
+        (5, 2, 6),
+        (3, 2, 4),
+        (7, 2, 8),
+        (8, 3, 6),
+        (5, 5, 5),
+        (2, 2, 2),
+    ],
+)
 def test_multi_head_width_keeps_d_or_takes_the_nearest_multiple(d, heads, width):
     assert multi_head_width(d, heads) == width
     assert width % heads == 0
@@ -26,18 +35,9 @@ def test_multi_head_width_refuses_what_cannot_be_drawn(d, heads):
 
 
 def test_too_many_heatmaps_are_refused_before_drawing():
-    trace = attention.example(sentence=" ".join(["w"] * 16), d=8)
+    request = attention.Request.from_sentence(" ".join(["w"] * 16), d=8, heads=8)
     with pytest.raises(LayoutError, match="heatmaps"):
-        MultiHeadScene.check_inputs(Inputs(trace=trace, theme=load_theme("video"), heads=8))
-
-
-@pytest.mark.parametrize("scene_class", [EmbeddingScene, MaskingScene, MultiHeadScene])
-def test_a_seed_other_than_the_traces_is_refused(scene_class):
-    """These scenes rebuild E, P or new traces from Inputs.seed: it must be the seed the trace was made with."""
-    inputs = Inputs(trace=attention.example(seed=3), theme=load_theme("video"), seed=0)
-    with pytest.raises(ValueError, match="seed"):
-        scene_class.check_inputs(inputs)
-    scene_class.check_inputs(Inputs(trace=attention.example(seed=3), theme=load_theme("video"), seed=3))
+        MultiHeadScene.check_inputs(Inputs(request=request, theme=load_theme("video")))
 
 
 def test_repeated_token():

@@ -1,7 +1,7 @@
 """Every scene of the catalog, built and played with its animations skipped: it runs, it narrates,
 and what it draws agrees with the core (digits, shading, worked callouts).
 
-Parametrized over ``scenes.catalog.SCENES``, so a new scene is checked as soon as it is listed.
+Parametrized over ``scenes.registry.ALL_SCENES``, so a new scene is checked as soon as it is listed.
 """
 
 from __future__ import annotations
@@ -11,9 +11,16 @@ import pytest
 
 import attention
 from scenes.base import Inputs
-from scenes.catalog import SCENES, by_name
+from scenes.full_video import FullVideo
+from scenes.intro import IntroScene
 from scenes.layout import MAX_TOKENS, LayoutError
 from scenes.notation import tex_number
+from scenes.registry import ALL_SCENES as SCENES
+from scenes.shapes import ShapeTracking
+from scenes.step_matmul import Step1MatMul
+from scenes.step_output import Step4Output
+from scenes.step_scale import Step2Scale
+from scenes.step_softmax import Step3Softmax
 from scenes.theme import load_theme
 
 SCENE_IDS = [scene.__name__ for scene in SCENES]
@@ -25,21 +32,32 @@ def sentence(n: int) -> str:
     return " ".join(WORDS[:n])
 
 
-# name -> (trace arguments, digit mode); built lazily, once per scene and case
+# name -> (request arguments, digit mode); built lazily, once per scene and case
 CASES = {
     "video": ({}, "on"),  # the video's example, every digit drawn
     "tiny": ({"sentence": "a b c", "d": 3}, "on"),
     "largest": ({"sentence": sentence(MAX_TOKENS), "d": 8}, "auto"),  # 16 tokens, d = 8: the layout limit
 }
-CALLOUTS = ("dot_product", "softmax_row", "weighted_sum", "scale")
+# The worked callouts each scene shows (scene.shown), checked against the core; the whole video shows its
+# steps' callouts. A scene not listed shows none of these.
+STEP_CALLOUTS = {
+    Step1MatMul: {"dot_product"},
+    Step2Scale: {"scale"},
+    Step3Softmax: {"softmax_row"},
+    Step4Output: {"weighted_sum"},
+}
+CALLOUTS = {**STEP_CALLOUTS, FullVideo: set().union(*STEP_CALLOUTS.values())}
+# Scenes that end on no matrix: the paper intro, the shapes only, and the video (which ends on the shapes).
+NO_GRIDS = {IntroScene, ShapeTracking, FullVideo}
 # Scenes that only chain other scenes' parts (which the custom cases check one by one): built on the
 # video's example only, since one build plays the whole video (~15 s).
-COMPOSITES = {"FullVideo"}
+COMPOSITES = {FullVideo}
 
 
 def make_inputs(case: str) -> Inputs:
-    trace_args, numbers = CASES[case]
-    return Inputs(trace=attention.example(**trace_args), theme=load_theme("video"), decimals=2, numbers=numbers)
+    request_args, numbers = CASES[case]
+    request = attention.Request.from_sentence(**request_args)
+    return Inputs(request=request, theme=load_theme("video"), decimals=2, numbers=numbers)
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +75,35 @@ def built(play_scene):
 
 
 scene_param = pytest.mark.parametrize("scene_class", SCENES, ids=SCENE_IDS)
-PAIRS = [pytest.param(scene, case, id=f"{case}-{scene.__name__}")
-         for case in CASES for scene in SCENES if case == "video" or scene.__name__ not in COMPOSITES]
+PAIRS = [
+    pytest.param(scene, case, id=f"{case}-{scene.__name__}")
+    for case in CASES
+    for scene in SCENES
+    if case == "video" or scene not in COMPOSITES
+]
 scene_case_param = pytest.mark.parametrize(("scene_class", "case"), PAIRS)
+grid_case_param = pytest.mark.parametrize(
+    ("scene_class", "case"), [pair for pair in PAIRS if pair.values[0] not in NO_GRIDS]
+)
 
 
 # ----- the scene runs ------------------------------------------------------------------------------
 @scene_param
-def test_has_description(scene_class):
-    assert isinstance(scene_class.description, str) and scene_class.description.strip(), (
-        f"{scene_class.__name__} needs a one-line class `description`")
+def test_declares_its_part(scene_class):
+    part = scene_class.part
+    assert part.description.strip(), f"{scene_class.__name__} needs a one-line part description"
+    assert part.name and part.name == part.name.lower() and " " not in part.name
+    assert part.step in (None, 1, 2, 3, 4)
+
+
+def test_part_names_are_unique():
+    names = [scene.part.name for scene in SCENES]
+    assert len(set(names)) == len(names), names
+
+
+@scene_case_param
+def test_plays_its_declared_sections(built, scene_class, case):
+    assert built(scene_class, case).sections_played == list(scene_class.part.section_names)
 
 
 @scene_case_param
@@ -83,35 +120,27 @@ def test_builds_and_plays(built, scene_class, case):
 def test_grids_are_on_screen_at_the_end(built, scene_class):
     scene = built(scene_class)
     assert isinstance(scene.grids, dict)
+    assert bool(scene.grids) == (scene_class not in NO_GRIDS), f"{scene_class.__name__}: {list(scene.grids)}"
     on_screen = {id(m) for m in scene.get_mobject_family_members()}
     gone = [name for name, grid in scene.grids.items() if id(grid.cells) not in on_screen]
     assert not gone, f"scene.grids holds grids that are no longer on screen: {gone}"
 
 
-def test_step_scenes_record_their_grids(built):
-    """The grid checks skip a scene without grids (an intro, a diagram); the steps must have some."""
-    steps = [scene for scene in SCENES if scene.__name__.startswith("Step")]
-    assert steps, "no Step* scene in the catalog"
-    empty = [scene.__name__ for scene in steps if not built(scene).grids]
-    assert not empty, f"scene.grids is empty for {empty}"
-
-
 @scene_param
 def test_too_many_tokens_is_refused(scene_class):
-    trace = attention.example(sentence=sentence(MAX_TOKENS + 1), d=4)
+    request = attention.Request.from_sentence(sentence(MAX_TOKENS + 1), d=4)
     with pytest.raises(LayoutError):
-        scene_class(Inputs(trace=trace, theme=load_theme("video")))
+        scene_class(Inputs(request=request, theme=load_theme("video")))
 
 
 # ----- the grids agree with the core ---------------------------------------------------------------
 def grids_of(built, scene_class, case):
     scene = built(scene_class, case)
-    if not scene.grids:
-        pytest.skip(f"{scene_class.__name__} draws no matrix (test_step_scenes_record_their_grids guards the steps)")
+    assert scene.grids, f"{scene_class.__name__} ends on no matrix"
     return scene, scene.grids.items()
 
 
-@scene_case_param
+@grid_case_param
 def test_grid_digits_are_the_core_display_text(built, scene_class, case):
     scene, grids = grids_of(built, scene_class, case)
     for name, grid in grids:
@@ -125,11 +154,13 @@ def test_grid_digits_are_the_core_display_text(built, scene_class, case):
         expected = np.array([[attention.display_text(v, grid.decimals) for v in row] for row in grid.values])
         assert texts.shape == expected.shape, f"grid {name}: {texts.shape} digits for {expected.shape} values"
         wrong = np.argwhere(texts != expected)
-        assert not wrong.size, (f"grid {name}: cell {tuple(wrong[0])} shows {texts[tuple(wrong[0])]!r}, "
-                                f"the core displays {expected[tuple(wrong[0])]!r} ({len(wrong)} cells differ)")
+        assert not wrong.size, (
+            f"grid {name}: cell {tuple(wrong[0])} shows {texts[tuple(wrong[0])]!r}, "
+            f"the core displays {expected[tuple(wrong[0])]!r} ({len(wrong)} cells differ)"
+        )
 
 
-@scene_case_param
+@grid_case_param
 def test_grid_shading_follows_the_values(built, scene_class, case):
     _, grids = grids_of(built, scene_class, case)
     for name, grid in grids:
@@ -144,7 +175,7 @@ def test_grid_shading_follows_the_values(built, scene_class, case):
         assert not inverted.any(), f"grid {name}: a smaller value is shaded darker than a larger one"
 
 
-@scene_case_param
+@grid_case_param
 def test_every_grid_has_a_label(built, scene_class, case):
     _, grids = grids_of(built, scene_class, case)
     unlabelled = [name for name, grid in grids if grid.label is None]
@@ -168,7 +199,7 @@ def check_dot_product(trace, shown, dec):
 def check_softmax_row(trace, shown, dec):
     weights = list(shown["weights"])
     assert weights == texts(trace.weights[shown["i"]], dec)
-    tolerance = len(weights) * 0.5 * 10.0 ** -dec
+    tolerance = len(weights) * 0.5 * 10.0**-dec
     assert abs(sum(float(w) for w in weights) - 1) <= tolerance + 1e-12
     assert abs(float(shown["sum"]) - 1) <= tolerance + 1e-12
 
@@ -185,22 +216,18 @@ def check_scale(trace, shown, dec):
     assert shown == tex_number(trace.scale, places)
 
 
-CHECKS = {"dot_product": check_dot_product, "softmax_row": check_softmax_row, "weighted_sum": check_weighted_sum,
-          "scale": check_scale}
-assert set(CHECKS) == set(CALLOUTS)
+CHECKS = {
+    "dot_product": check_dot_product,
+    "softmax_row": check_softmax_row,
+    "weighted_sum": check_weighted_sum,
+    "scale": check_scale,
+}
 
 
 @scene_case_param
-@pytest.mark.parametrize("callout", CALLOUTS)
-def test_callout_shows_the_core_numbers(built, scene_class, case, callout):
+def test_callouts_show_the_core_numbers(built, scene_class, case):
     scene = built(scene_class, case)
-    if callout not in scene.shown:
-        pytest.skip(f"{scene_class.__name__} shows no {callout}")
-    shown = scene.shown[callout]
-    trace = scene.trace.heads[shown["head"]] if isinstance(shown, dict) and "head" in shown else scene.trace
-    CHECKS[callout](trace, shown, scene.inputs.decimals)
-
-
-def test_step1_shows_a_dot_product(built):
-    """The callout checks above skip when a key is absent; this one makes sure they check something."""
-    assert "dot_product" in built(by_name("Step1MatMul")).shown
+    shown = {name: value for name, value in scene.shown.items() if name in CHECKS}
+    assert set(shown) == CALLOUTS.get(scene_class, set()), f"{scene_class.__name__} shows {sorted(shown)}"
+    for name, value in shown.items():
+        CHECKS[name](scene.trace, value, scene.inputs.decimals)

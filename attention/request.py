@@ -1,0 +1,224 @@
+"""What the user asked for, as one frozen value, and every trace a scene draws, derived from it by name.
+
+A ``Request`` holds the sentence (or tokens), the sizes, the mask and the seed. Its methods give the
+self-attention trace and its variants (causal, a prefix, a padded batch, several heads, cross-attention,
+tied keys, the scaling study); each is computed once per request and process. Scenes read these and
+never build a generator or pass a seed on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .core import cross_attention, multi_head_attention, self_attention
+from .embedding import Embedding, check_size, embed, projection_weights, tokenize
+from .padding import PaddedBatch, pad_batch, padding_mask
+from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
+from .symmetry import tied_keys
+from .trace import MultiHeadTrace, Trace
+from .validation import check_tokens
+
+VIDEO_SENTENCE = "Jane is going to the cinema to watch a new movie"
+# The start of a French translation of the video's sentence ("Jane va au cinéma pour voir un nouveau film").
+CROSS_TARGET = "Jane va au cinéma pour voir"
+MASKS = (None, "causal")
+
+# Generator streams, one per weight matrix (see projection_weights): W_q, W_k, W_v, W_o of self-attention,
+# and the cross-attention's own W_q, W_k, W_v, so that no two matrices ever share numbers.
+_STREAM_Q, _STREAM_K, _STREAM_V, _STREAM_O = 1, 2, 3, 4
+_STREAM_CROSS_Q, _STREAM_CROSS_K, _STREAM_CROSS_V = 11, 12, 13
+SHORT_SENTENCE_WORDS = 3  # how much of the sentence a description quotes
+
+
+@dataclass(frozen=True)
+class Request:
+    """Attention over ``tokens`` with d-wide seeded embeddings and weights.
+
+    ``d_k``: the query/key width of the single-head trace (default d; d_v follows d_k).
+    ``heads``: the number of heads of the multi-head view (each d / heads wide).
+    ``mask``: None or "causal". ``sentence``: the text the tokens came from, when given as text.
+    """
+
+    tokens: tuple[str, ...]
+    d: int = 5
+    d_k: int | None = None
+    heads: int = 2
+    mask: str | None = None
+    seed: int = 0
+    sentence: str | None = None
+
+    def __post_init__(self):
+        tokens = check_tokens(self.tokens, len(self.tokens))
+        if not tokens:
+            raise ValueError("the sequence is empty; give at least one token")
+        object.__setattr__(self, "tokens", tokens)
+        check_size("d", self.d)
+        check_size("heads", self.heads)
+        check_size("seed", self.seed, minimum=0)
+        if self.d_k is not None:
+            check_size("d_k", self.d_k)
+        if self.mask not in MASKS:
+            raise ValueError(f'mask must be None or "causal", got {self.mask!r}')
+
+    @classmethod
+    def from_sentence(cls, sentence: str = VIDEO_SENTENCE, **sizes) -> Request:
+        """The request for ``sentence``, split on white space; ``sizes``: d, d_k, heads, mask, seed."""
+        return cls(tokens=tokenize(sentence), sentence=sentence, **sizes)
+
+    # ----- facts -------------------------------------------------------------------------------
+    @property
+    def T(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def width(self) -> int:
+        """d_k of the single-head trace."""
+        return self.d if self.d_k is None else self.d_k
+
+    def describe(self) -> str:
+        """The inputs in a few words, for captions: "'Jane is going …', d = 5, seed 0"."""
+        words = self.tokens[:SHORT_SENTENCE_WORDS]
+        quoted = " ".join(words) + (" \u2026" if self.T > len(words) else "")
+        sizes = f"d = {self.d}" + (f", d_k = {self.d_k}" if self.d_k not in (None, self.d) else "")
+        return f"'{quoted}', {sizes}, seed {self.seed}" + (", causal mask" if self.mask else "")
+
+    # ----- the traces, by name -----------------------------------------------------------------
+    def embedding(self) -> Embedding:
+        """E (seeded per token), P (sinusoidal) and X = E + P."""
+        return _embedding(self.tokens, self.d, self.seed)
+
+    def trace(self) -> Trace:
+        """The self-attention the video shows: one head of width d_k, with the request's mask."""
+        return _self_attention(self.tokens, self.d, self.width, self.mask, self.seed)
+
+    def causal(self) -> Trace:
+        """The same self-attention under a causal mask: query i sees keys 1 to i."""
+        return _self_attention(self.tokens, self.d, self.width, "causal", self.seed)
+
+    def prefix(self, n: int) -> Trace:
+        """The causal self-attention of the first ``n`` tokens alone (embedded at the same positions)."""
+        n = check_size("n", n)
+        if n > self.T:
+            raise ValueError(f"a prefix of {n} tokens is longer than the {self.T} tokens")
+        return _self_attention(self.tokens[:n], self.d, self.width, "causal", self.seed)
+
+    def padded_batch(self) -> PaddedBatch:
+        """A batch of two sentences: the tokens, and their last T // 2 (at least one), padded to one length."""
+        return pad_batch([self.tokens, self.tokens[-max(1, self.T // 2) :]])
+
+    def padded(self) -> Trace:
+        """The shorter sentence of ``padded_batch``, pads included, attending under its padding mask."""
+        batch = self.padded_batch()
+        return _masked_attention(batch.tokens[1], self.d, self.width, self.seed, batch.key_mask[1])
+
+    def multi_head(self, d: int | None = None) -> MultiHeadTrace:
+        """``heads`` heads of width d / heads over the tokens, with the request's mask; ``d`` may replace
+        the request's embedding width (a view that needs d divisible by the heads)."""
+        d = self.d if d is None else check_size("d", d)
+        if d % self.heads:
+            raise ValueError(f"d = {d} is not divisible by heads = {self.heads}")
+        return _multi_head(self.tokens, d, self.heads, self.mask, self.seed)
+
+    def cross(self, target: str = CROSS_TARGET) -> Trace:
+        """Queries from ``target`` (a decoder's tokens so far), keys and values from the request's tokens;
+        each embedded from position 0, projected with their own seeded weights. No mask."""
+        return cross_example(source_tokens=self.tokens, target=target, d=self.d, d_k=self.width, seed=self.seed)
+
+    def tied_keys(self) -> Trace:
+        """The self-attention with W_k replaced by W_q (keys = queries), so QK^T = QQ^T is symmetric."""
+        return tied_keys(self.trace())
+
+    def scaling_study(self, d_ks=DEFAULT_D_KS) -> ScalingStudy:
+        """Var(q.k) and the softmax's peak for each d_k, each query against T keys, from the request's seed."""
+        return _scaling_study(tuple(d_ks), self.T, self.seed)
+
+
+# Cached by value: scenes ask for the same trace many times, and a request is hashable.
+@lru_cache(maxsize=64)
+def _embedding(tokens: tuple[str, ...], d: int, seed: int) -> Embedding:
+    return embed(tokens, d, seed)
+
+
+def _weights(d: int, width: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return tuple(projection_weights(d, width, seed, s) for s in (_STREAM_Q, _STREAM_K, _STREAM_V))
+
+
+@lru_cache(maxsize=64)
+def _self_attention(tokens: tuple[str, ...], d: int, d_k: int, mask: str | None, seed: int) -> Trace:
+    return self_attention(_embedding(tokens, d, seed).X, *_weights(d, d_k, seed), mask=mask, tokens=tokens)
+
+
+def _masked_attention(tokens: tuple[str, ...], d: int, d_k: int, seed: int, key_mask: np.ndarray) -> Trace:
+    return self_attention(
+        _embedding(tokens, d, seed).X, *_weights(d, d_k, seed), mask=padding_mask(key_mask), tokens=tokens
+    )
+
+
+@lru_cache(maxsize=16)
+def _multi_head(tokens: tuple[str, ...], d: int, heads: int, mask: str | None, seed: int) -> MultiHeadTrace:
+    W_q, W_k, W_v = _weights(d, d, seed)
+    W_o = projection_weights(d, d, seed, _STREAM_O)
+    return multi_head_attention(_embedding(tokens, d, seed).X, W_q, W_k, W_v, W_o, heads, mask=mask, tokens=tokens)
+
+
+@lru_cache(maxsize=8)
+def _scaling_study(d_ks: tuple[int, ...], n_keys: int, seed: int) -> ScalingStudy:
+    return scaling_study(d_ks, n_keys=n_keys, seed=seed)
+
+
+def cross_example(
+    source: str | None = VIDEO_SENTENCE,
+    target: str | None = CROSS_TARGET,
+    d: int = 5,
+    d_k: int | None = None,
+    seed: int = 0,
+    source_tokens=None,
+    target_tokens=None,
+) -> Trace:
+    """Queries from ``target`` (the decoder's tokens so far), keys and values from ``source`` (the
+    encoder's sentence); each embedded with ``embed`` (its own positions from 0) and projected with
+    seeded d x d_k weights (d_v = d_k). The trace's ``tokens`` are the target's, ``kv_tokens`` the source's.
+    """
+    queries = tokenize(target) if target_tokens is None else target_tokens
+    keys = tokenize(source) if source_tokens is None else source_tokens
+    d = check_size("d", d)
+    seed = check_size("seed", seed, minimum=0)
+    d_k = d if d_k is None else check_size("d_k", d_k)
+    X_q, X_kv = embed(queries, d, seed).X, embed(keys, d, seed).X
+    W_q, W_k, W_v = (projection_weights(d, d_k, seed, s) for s in (_STREAM_CROSS_Q, _STREAM_CROSS_K, _STREAM_CROSS_V))
+    return cross_attention(X_q, X_kv, W_q, W_k, W_v, tokens=tuple(queries), kv_tokens=tuple(keys))
+
+
+def example(
+    sentence: str | None = VIDEO_SENTENCE,
+    d: int = 5,
+    d_k: int | None = None,
+    heads: int = 1,
+    mask=None,
+    seed: int = 0,
+    tokens=None,
+) -> Trace | MultiHeadTrace:
+    """Attention over ``sentence`` (or explicit ``tokens``) with d-wide embeddings, for notebooks and tests.
+
+    One head: d_k = d_v = d (the video's setting) unless ``d_k`` is given; d_v follows d_k.
+    Several heads: d_k = d_v = d / heads unless ``d_k`` is given. ``mask``: None, "causal" or a boolean array.
+    """
+    words = tokenize(sentence) if tokens is None else tokens
+    d = check_size("d", d)
+    heads = check_size("heads", heads)
+    seed = check_size("seed", seed, minimum=0)
+    if d_k is None:
+        if d % heads:
+            raise ValueError(f"d = {d} is not divisible by heads = {heads}; choose d_k explicitly")
+        d_k = d // heads
+    d_k = check_size("d_k", d_k)
+    X = embed(words, d, seed).X
+    width = d_k * heads
+    W_q, W_k, W_v = _weights(d, width, seed)
+    if heads == 1:
+        return self_attention(X, W_q, W_k, W_v, mask=mask, tokens=words)
+    W_o = projection_weights(width, d, seed, _STREAM_O)
+    return multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=mask, tokens=words)

@@ -1,0 +1,180 @@
+"""The command line for the three uses: the video (or some scenes), lecture clips, article figures.
+
+render.py                          the whole video, 480p15, into renders/
+render.py Step1MatMul -q h         one scene at 1080p60
+render.py --sections               one clip per section as well as the whole
+render.py Step3Softmax -t --format webm    a clip with alpha, for slides
+render.py figures                  PNG (3840 px), SVG and PDF of every scene
+render.py --list                   every scene, what it shows, its length
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import attention
+
+from .errors import UserError
+from .exporters import Exporter, FiguresExporter, SectionsExporter, VideoExporter
+from .options import inputs_record, look_of, out_dir, parse, picture_of, request_of
+from .spec import Look
+
+
+def fail(message: str) -> int:
+    print(f"render.py: {message}", file=sys.stderr)
+    return 2
+
+
+def resolve(names: list[str], figures: bool) -> list[type]:
+    """Scene classes for names given as class or part names; the default: the video, or every scene's figure."""
+    from scenes.catalog import SCENES
+    from scenes.registry import DEFAULT_VIDEO, by_name
+
+    if not names:
+        return list(SCENES) if figures else [DEFAULT_VIDEO]
+    chosen = []
+    for name in names:
+        try:
+            scene = by_name(name)
+        except KeyError as exc:
+            raise UserError(f"{exc.args[0]} (see --list)") from None
+        if scene not in chosen:
+            chosen.append(scene)
+    return chosen
+
+
+def check_latex() -> None:
+    for tool in ("latex", "dvisvgm"):
+        if shutil.which(tool) is None:
+            raise UserError(f"{tool} is not installed, so LaTeX cannot typeset; run `bash setup.sh install`")
+
+
+def check_out(out: Path) -> None:
+    """The output folder exists or can be made, and takes files; raises a UserError otherwise."""
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"--out {out}: {existing} is a file, not a folder")
+    probe = existing / f".probe-{uuid.uuid4().hex}"
+    try:
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as exc:
+        raise UserError(f"--out {out} is not writable ({exc.strerror}); choose another folder") from None
+
+
+def check_drawable(classes, request: attention.Request, look: Look) -> None:
+    """Each scene can draw the request (checked without building a Scene, which would make Manim's folders)."""
+    try:
+        inputs = look.inputs(request)
+        for cls in classes:
+            cls.check_inputs(inputs)
+    except (ValueError, TypeError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def list_scenes(classes, request: attention.Request, look: Look, jobs: int) -> int:
+    from .manim_jobs import cached_length, scene_length
+    from .pool import run_jobs
+
+    lengths = {cls.__name__: cached_length(cls.__name__, request, look) for cls in classes}
+    missing = [name for name, length in lengths.items() if length is None]
+    if missing:
+        calls = [(scene_length, (name, request, look)) for name in missing]
+        lengths.update(zip(missing, run_jobs(jobs, calls), strict=True))
+    for cls in classes:
+        print(f"{cls.__name__:18} {cls.part.name:18} {lengths[cls.__name__]:6.1f} s  {cls.part.description}")
+    return 0
+
+
+def exporters_for(kind: str, args, classes) -> list[Exporter]:
+    if kind == "figures":
+        return [FiguresExporter(classes, args.width, args.formats)]
+    picture = picture_of(args)
+    chosen: list[Exporter] = [VideoExporter(classes, picture, args.format)]
+    if args.sections:
+        chosen.append(SectionsExporter(classes, picture, args.format))
+    return chosen
+
+
+def versions() -> dict:
+    import manim
+
+    return {
+        "project": "self-attention-animated",
+        "project_version": attention.__version__,
+        "manim_version": manim.__version__,
+    }
+
+
+def dry_run(classes, exporters, request, look, out: Path) -> int:
+    from .manim_jobs import scene_length
+
+    try:
+        for cls in classes:
+            print(f"built {cls.__name__} ({scene_length(cls.__name__, request, look):.1f} s of video)")
+    except (ValueError, TypeError) as exc:
+        return fail(str(exc))
+    print("would write:")
+    for path in [p for exporter in exporters for p in exporter.plan()] + ["manifest.json"]:
+        print(f"  {out / path}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    try:
+        kind, args = parse(argv)
+        from scenes.registry import ALL_SCENES
+
+        classes = list(ALL_SCENES) if kind == "video" and args.list else resolve(args.scenes, kind == "figures")
+        request, look = request_of(args), look_of(args)
+        check_drawable(classes, request, look)
+        if kind == "video" and args.list:
+            return list_scenes(classes, request, look, args.jobs)
+        exporters = exporters_for(kind, args, classes)
+        for exporter in exporters:
+            exporter.check(look)
+        check_latex()
+        out = out_dir(args)
+        check_out(out)
+    except UserError as exc:
+        return fail(str(exc))
+    if args.dry_run:
+        return dry_run(classes, exporters, request, look, out)
+
+    from .manifest import write_manifest
+    from .run import execute
+
+    start = time.monotonic()
+    try:
+        placed, run_id = execute(exporters, request, look, out, args.jobs)
+        manifest = write_manifest(
+            out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id
+        )
+    except KeyboardInterrupt:
+        print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError) as exc:  # a layout that does not fit, found while building
+        return fail(str(exc))
+    print(f"done in {time.monotonic() - start:.1f} s; written:")
+    for item in placed:
+        print(f"  {item.path}")
+    print(f"  {manifest}")
+    return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run() -> None:
+    """The console entry point: Ctrl-C and SIGTERM clean up like any failure."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)  # a killed job cleans up like Ctrl-C
+    sys.exit(main(sys.argv[1:]))

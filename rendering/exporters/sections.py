@@ -1,0 +1,50 @@
+"""A scene as one clip per section (for slides), named "<nn>_<section>.<format>" under sections/<Scene>/."""
+
+from __future__ import annotations
+
+from ..pool import Staging
+from ..spec import MovieJob, Picture, Written
+from .base import Exporter, Results
+from .video import VideoExporter
+
+
+class SectionsExporter(Exporter):
+    kind = "sections"
+
+    def __init__(self, scenes, picture: Picture, format: str):
+        super().__init__(scenes)
+        self.picture, self.format = picture, format
+
+    def check(self, look) -> None:
+        VideoExporter(self.scenes, self.picture, self.format).check(look)  # the same clips, cut
+
+    def plan(self) -> list[str]:
+        return [
+            f"sections/{scene.__name__}/{n:02d}_{name}.{self.format}"
+            for scene in self.scenes
+            for n, name in enumerate(scene.part.section_names)
+        ]
+
+    def jobs(self) -> list[MovieJob]:
+        return [MovieJob(scene.__name__, self.picture, self.format, sections=True) for scene in self.scenes]
+
+    def write(self, results: Results, staging: Staging) -> list[Written]:
+        written = []
+        for scene, job in zip(self.scenes, self.jobs(), strict=True):
+            for section, clip in results.movie(job).sections:
+                path = staging.path(f"sections/{scene.__name__}/{clip.name}")
+                clip.replace(path)
+                written.append(
+                    Written(
+                        path,
+                        scene.__name__,
+                        scene.part.name,
+                        "section",
+                        self.format,
+                        section=section,
+                        step=scene.part.step,
+                        resolution=self.picture.size,
+                        fps=self.picture.fps,
+                    )
+                )
+        return written
