@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -30,18 +31,29 @@ class Inputs:
 @dataclass(frozen=True)
 class Part:
     """A scene's place in the project: its short name (used for sections, clips and figures), what it
-    shows, the pipeline step (1 to 4) it explains if any, whether the video plays it, and its sections
-    in order (a scene of one section has the part's name as its only section)."""
+    shows (``description``, one line for --list; ``title``, a few words for slides and captions), the
+    pipeline step (1 to 4) it explains if any, whether the video plays it, and its sections in order
+    with their titles (a scene of one section has the part's name and title as its only section)."""
 
     name: str
+    title: str
     description: str
     step: int | None = None
     in_video: bool = False
     sections: tuple[str, ...] = ()
+    section_titles: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        missing = set(self.sections) - set(self.section_titles)
+        if missing:
+            raise ValueError(f"part {self.name}: sections without a title: {sorted(missing)}")
 
     @property
     def section_names(self) -> tuple[str, ...]:
         return self.sections or (self.name,)
+
+    def section_title(self, section: str) -> str:
+        return self.section_titles.get(section, self.title)
 
 
 class StepPanel(VGroup):

@@ -160,7 +160,14 @@ def play_cross_attention(scene: AttentionScene) -> None:
 class CrossAttention(AttentionScene):
     part = Part(
         "cross_attention",
+        "Cross-attention",
         "Cross-attention: a partial translation's queries over the source sentence's keys and values",
         sections=("sentences", "projections", "weights", "output"),
+        section_titles={
+            "sentences": "Two sentences",
+            "projections": "Keys and values from the encoder, queries from the decoder",
+            "weights": "The weights A",
+            "output": "The output R = A V",
+        },
     )
     play_part = staticmethod(play_cross_attention)

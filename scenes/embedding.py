@@ -152,7 +152,14 @@ class EmbeddingScene(AttentionScene):
 
     part = Part(
         "embedding",
+        "Where X comes from",
         "Where X comes from: token embeddings E + sinusoidal position encodings P = X",
         sections=("tokens", "positions", "sum", "layers"),
+        section_titles={
+            "tokens": "Token embeddings E",
+            "positions": "Position encodings P",
+            "sum": "X = E + P",
+            "layers": "Deeper layers",
+        },
     )
     play_part = staticmethod(play_embedding)

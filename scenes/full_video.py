@@ -20,8 +20,10 @@ def play_video(scene: AttentionScene) -> None:
 class FullVideo(AttentionScene):
     part = Part(
         "video",
+        "Scaled dot-product self-attention",
         "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part",
         sections=tuple(scene.part.name for scene in VIDEO_PARTS),
+        section_titles={scene.part.name: scene.part.title for scene in VIDEO_PARTS},
     )
     play_part = staticmethod(play_video)
 

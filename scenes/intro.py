@@ -46,6 +46,9 @@ def play_intro(scene: AttentionScene) -> None:
 
 class IntroScene(AttentionScene):
     part = Part(
-        "intro", "The paper intro: title block and the scaled dot-product attention diagram, built up", in_video=True
+        "intro",
+        "Attention Is All You Need",
+        "The paper intro: title block and the scaled dot-product attention diagram, built up",
+        in_video=True,
     )
     play_part = staticmethod(play_intro)

@@ -192,7 +192,13 @@ class MaskingScene(AttentionScene):
 
     part = Part(
         "masking",
+        "The optional mask",
         "The optional mask: causal (-inf above the diagonal, rows still sum to 1) and padding in a batch",
         sections=("causal_mask", "causal_output", "padding_mask"),
+        section_titles={
+            "causal_mask": "A causal mask",
+            "causal_output": "Causal: row i sees tokens 1 to i",
+            "padding_mask": "A padding mask in a batch",
+        },
     )
     play_part = staticmethod(play_masking)

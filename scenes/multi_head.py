@@ -262,8 +262,14 @@ class MultiHeadScene(AttentionScene):
 
     part = Part(
         "multi_head",
+        "Multi-head attention",
         "Multi-head attention: h heads of width d/h, a heatmap per head, Concat x W^o -> output",
         sections=("split", "heads", "concat"),
+        section_titles={
+            "split": "Each head its own Q, K, V",
+            "heads": "One weight map per head",
+            "concat": "Concat times W^o",
+        },
     )
     play_part = staticmethod(play_multi_head)
 

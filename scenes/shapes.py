@@ -72,5 +72,10 @@ def play_shapes(scene: AttentionScene) -> None:
 
 
 class ShapeTracking(AttentionScene):
-    part = Part("shapes", "Shape tracking: X -> Q, K^T -> QK^T -> A -> V -> R, the shapes only", in_video=True)
+    part = Part(
+        "shapes",
+        "The shapes, end to end",
+        "Shape tracking: X -> Q, K^T -> QK^T -> A -> V -> R, the shapes only",
+        in_video=True,
+    )
     play_part = staticmethod(play_shapes)

@@ -140,6 +140,10 @@ def play_matmul(scene: AttentionScene) -> None:
 
 class Step1MatMul(AttentionScene):
     part = Part(
-        "step1_matmul", "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling", step=1, in_video=True
+        "step1_matmul",
+        "Step 1: MatMul, Q times K transposed",
+        "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling",
+        step=1,
+        in_video=True,
     )
     play_part = staticmethod(play_matmul)

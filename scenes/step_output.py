@@ -95,6 +95,10 @@ def play_output(scene: AttentionScene) -> None:
 
 class Step4Output(AttentionScene):
     part = Part(
-        "step4_output", "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V", step=4, in_video=True
+        "step4_output",
+        "Step 4: MatMul, A times V",
+        "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V",
+        step=4,
+        in_video=True,
     )
     play_part = staticmethod(play_output)

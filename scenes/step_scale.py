@@ -51,6 +51,10 @@ def play_scale(scene: AttentionScene) -> None:
 
 class Step2Scale(AttentionScene):
     part = Part(
-        "step2_scale", "Step 2: QK^T scaled by 1/sqrt(d_k), the grid taking the scaled values", step=2, in_video=True
+        "step2_scale",
+        "Step 2: Scale by 1/√d_k",
+        "Step 2: QK^T scaled by 1/sqrt(d_k), the grid taking the scaled values",
+        step=2,
+        in_video=True,
     )
     play_part = staticmethod(play_scale)

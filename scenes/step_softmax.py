@@ -94,6 +94,7 @@ def play_softmax(scene: AttentionScene) -> None:
 class Step3Softmax(AttentionScene):
     part = Part(
         "step3_softmax",
+        "Step 3: Softmax on each row",
         "Step 3: softmax on each row, one row worked out to weights summing to 1",
         step=3,
         in_video=True,

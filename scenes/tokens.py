@@ -204,6 +204,9 @@ def play_projections(scene: AttentionScene) -> None:
 
 class TokensToQKV(AttentionScene):
     part = Part(
-        "tokens", "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic", in_video=True
+        "tokens",
+        "Tokens to queries, keys and values",
+        "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic",
+        in_video=True,
     )
     play_part = staticmethod(play_tokens)

@@ -245,7 +245,14 @@ def play_why_qkv(scene: AttentionScene) -> None:
 class WhyQKV(AttentionScene):
     part = Part(
         "why_qkv",
+        "Why three matrices: Q, K and V",
         "Why Q, K, V: one X seen three ways; q.k is relevance, V is averaged; tied W_k = W_q gives symmetry",
         sections=("three_views", "relevance", "content", "tied_keys"),
+        section_titles={
+            "three_views": "One X, three views",
+            "relevance": "q·k measures relevance",
+            "content": "V is what gets averaged",
+            "tied_keys": "Tied keys give symmetric scores",
+        },
     )
     play_part = staticmethod(play_why_qkv)

@@ -241,7 +241,13 @@ def play_why_scale(scene: AttentionScene) -> None:
 class WhyScale(AttentionScene):
     part = Part(
         "why_scale",
+        "Why divide by √d_k?",
         "Why divide by sqrt(d_k): Var(q.k) grows like d_k and the unscaled softmax turns one-hot, measured",
         sections=("variance", "softmax", "one_row"),
+        section_titles={
+            "variance": "The variance of q·k grows with d_k",
+            "softmax": "An unscaled softmax saturates",
+            "one_row": "One row, unscaled and scaled",
+        },
     )
     play_part = staticmethod(play_why_scale)

@@ -91,7 +91,8 @@ grid_case_param = pytest.mark.parametrize(
 @scene_param
 def test_declares_its_part(scene_class):
     part = scene_class.part
-    assert part.description.strip(), f"{scene_class.__name__} needs a one-line part description"
+    assert part.description.strip() and part.title.strip(), f"{scene_class.__name__}: part description, title"
+    assert set(part.section_titles) == set(part.sections)
     assert part.name and part.name == part.name.lower() and " " not in part.name
     assert part.step in (None, 1, 2, 3, 4)
 
