@@ -1,22 +1,30 @@
-"""Render benchmark: each scene through the real `manim render` CLI, beside a blank-scene floor.
+"""Render benchmark: render.py against Manim's own floor, each row of issue #10 measured in one run.
 
-For every scene of ``scenes.registry.ALL_SCENES`` (or ``--scenes``) this times
+Rows, each timed as a wall clock of the real command in a fresh process:
 
-    .venv/bin/manim render -q<Q> --disable_caching --media_dir <tmp> --progress_bar none -v WARNING video.py <Scene>
+    floor      a blank Manim scene as long as FullVideo, 1080p60, one `manim render` process
+    cold       render.py FullVideo -q h, empty ATTENTION_CACHE (LaTeX cold too)       target <= 1.0x floor
+    unchanged  the same command again                                               target <= 0.05x cold
+    one scene  a comment added to one scene's file (in a copy of the project, never the repository's
+               files), the same command again from the copy: which sections rendered    target: that scene's only
+    jobs       the 7 video scenes at -q m, --jobs 2 against --jobs 1 (LaTeX warm, no outputs cached)
+                                                                                    target >= 1.7x
+    figures    render.py figures --width 3840 (PNG, SVG, PDF of every scene), empty cache   target <= 30 s
+    cold_single  (only with --rows cold_single) the cold render with --jobs 1: what the parallel parts gain
 
-and, as the floor, a generated scene that only does ``self.wait(<same seconds>)`` at the same quality:
-process start, ``import manim``, and encoding that many frames. The full video (the registry's default) is
-rendered at --full-quality (1080p60 by default) and compared with the target of at most
---target times its floor. Scene names and quality presets come from the project (registry, rendering.spec).
+It takes 10 to 15 minutes on the 2-core machine; the load average before and after is printed, since timings
+taken beside other work are noisy.
 
-    .venv/bin/python bench/bench_render.py                       # every scene at -ql, FullVideo at -qh
-    .venv/bin/python bench/bench_render.py --scenes Step1MatMul  # one scene
+    .venv/bin/python bench/bench_render.py                        # every row
+    .venv/bin/python bench/bench_render.py --rows cold unchanged  # some rows (floor comes with cold)
+    .venv/bin/python bench/bench_render.py --touch scenes/intro.py
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,15 +35,16 @@ from pathlib import Path
 
 import av
 
-from rendering.spec import QUALITIES as SPEC_QUALITIES
-from scenes.registry import ALL_SCENES, DEFAULT_VIDEO  # imports manim: ~2 s, once
-
-FULL_VIDEO = DEFAULT_VIDEO.__name__
+from scenes.catalog import VIDEO_PARTS  # imports manim: ~2 s, once
+from scenes.registry import DEFAULT_VIDEO
 
 ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
 MANIM = ROOT / ".venv" / "bin" / "manim"
-ENTRY = ROOT / "video.py"
-QUALITIES = {letter: f"{height}p{fps}" for letter, (_, _, height, fps) in SPEC_QUALITIES.items()}
+FULL_VIDEO = DEFAULT_VIDEO.__name__
+PROJECT = ("attention", "scenes", "rendering", "assets", "render.py", "video.py")
+ROWS = ("cold", "unchanged", "one_scene", "jobs", "figures")
+EXTRA_ROWS = ("cold_single",)  # on request: the cold render in one process, to show what the parts gain
 
 BLANK_SCENE = """\
 import os
@@ -50,186 +59,240 @@ class Blank(Scene):
 
 
 @dataclass
-class Run:
-    seconds: float  # wall clock of the manim process
-    video_seconds: float  # duration of the mp4 it wrote
-    frames: int
+class Timed:
+    seconds: float
+    log: str
 
 
 @dataclass
 class Row:
-    scene: str
-    quality: str
-    run: Run | None
-    floor: Run | None
-    error: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        if self.run is None or self.floor is None or self.floor.seconds <= 0:
-            return None
-        return self.run.seconds / self.floor.seconds
+    name: str
+    measured: str  # the ratio or figure, as printed
+    target: str
+    verdict: str
 
 
-def catalog_names() -> list[str]:
-    return [scene.__name__ for scene in ALL_SCENES]
-
-
-def video_length(path: Path) -> tuple[float, int]:
-    """Seconds and frames of the first video stream of ``path``."""
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        if stream.duration is not None and stream.time_base is not None:
-            seconds = float(stream.duration * stream.time_base)
-        else:
-            seconds = container.duration / av.time_base
-        frames = stream.frames or round(seconds * float(stream.average_rate or 0))
-    return seconds, frames
-
-
-def render(entry: Path, scene: str, quality: str, media_dir: Path, env: dict | None = None) -> Run:
-    cmd = [
-        str(MANIM),
-        "render",
-        f"-q{quality}",
-        "--disable_caching",
-        "--media_dir",
-        str(media_dir),
-        "--progress_bar",
-        "none",
-        "-v",
-        "WARNING",
-        str(entry),
-        scene,
-    ]
+def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> Timed:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
-        raise RuntimeError(f"`{' '.join(cmd)}` exited with {done.returncode}:\n{tail}")
-    movies = [p for p in media_dir.rglob(f"{scene}.mp4") if "partial_movie_files" not in p.parts]
-    if len(movies) != 1:
-        raise RuntimeError(f"expected one {scene}.mp4 under {media_dir}, found {movies}")
-    video_seconds, frames = video_length(movies[0])
-    return Run(seconds, video_seconds, frames)
+        raise RuntimeError(f"`{' '.join(command)}` exited with {done.returncode}:\n{tail}")
+    return Timed(seconds, done.stdout)
 
 
-def bench(scene: str, quality: str, work: Path, blank: Path, warm: bool = False) -> Row:
-    row = Row(scene, QUALITIES[quality], None, None)
-    media = work / f"{scene}-{quality}"
-    try:
-        if warm:  # LaTeX and text SVGs made once, untimed; --disable_caching still re-renders every frame
-            render(ENTRY, scene, quality, media)
-        row.run = render(ENTRY, scene, quality, media)
-        row.floor = render(
-            blank,
-            "Blank",
-            quality,
-            work / f"{scene}-{quality}-floor",
-            env={"BENCH_SECONDS": repr(row.run.video_seconds)},
-        )
-    except RuntimeError as error:
-        row.error = str(error)
-    return row
+def render_py(args: list[str], cache: Path, out: Path, root: Path) -> Timed:
+    env = {"ATTENTION_CACHE": str(cache), "PYTHONPATH": str(root)}  # the copy's packages, not the editable install's
+    timed = run([str(PYTHON), str(root / "render.py"), *args, "--out", str(out)], env, cwd=root)
+    summary = re.compile(r"^(from the cache|rendering|  part|nothing to render|done in|\w+: rendered)")
+    for line in timed.log.splitlines():
+        if summary.match(line):
+            print(f"    {line}", file=sys.stderr)
+    print(f"    ({timed.seconds:.1f} s)", file=sys.stderr, flush=True)
+    return timed
 
 
-def fmt(value: float | None, spec: str = ".2f") -> str:
-    return "-" if value is None else format(value, spec)
+def video_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return float(stream.duration * stream.time_base)
 
 
-def print_table(rows: list[Row], target: float, warm: bool) -> None:
-    head = ("scene", "quality", "video s", "render s", "frames/s", "floor s", "ratio")
-    lines = []
-    for r in rows:
-        run, floor = r.run, r.floor
-        fps = run.frames / run.seconds if run and run.seconds else None
-        lines.append(
-            (
-                r.scene,
-                r.quality,
-                fmt(run and run.video_seconds, ".1f"),
-                fmt(run and run.seconds, ".1f"),
-                fmt(fps, ".1f"),
-                fmt(floor and floor.seconds, ".1f"),
-                fmt(r.ratio),
+def floor(seconds: float, work: Path) -> Timed:
+    """A blank scene of ``seconds`` at 1080p60 in one Manim process: process start, import and encoding."""
+    blank = work / "blank_scene.py"
+    blank.write_text(BLANK_SCENE)
+    media = work / "floor-media"
+    command = [str(MANIM), "render", "-qh", "--disable_caching", "--media_dir", str(media), "--progress_bar", "none"]
+    return run([*command, "-v", "WARNING", str(blank), "Blank"], {"BENCH_SECONDS": repr(seconds)})
+
+
+def warm_cache(source: Path, target: Path) -> Path:
+    """A new cache folder with the LaTeX and text SVGs of ``source``'s Manim slots, and nothing else."""
+    for slot in source.glob("slot-*"):
+        for folder in ("Tex", "texts"):
+            if (slot / folder).is_dir():
+                shutil.copytree(slot / folder, target / slot.name / folder, ignore=shutil.ignore_patterns("*_.svg"))
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def copy_project(target: Path, root: Path = ROOT) -> Path:
+    for name in PROJECT:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def part_seconds(log: str) -> list[tuple[str, float]]:
+    return [(label, float(s)) for label, s in re.findall(r"part (.+?): filmed .* in ([\d.]+) s", log)]
+
+
+def verdict(met: bool, by: str, because: str) -> str:
+    return "met" if met else f"misses by {by} because {because}"
+
+
+def load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def bench(rows: tuple[str, ...], touch: str, work: Path) -> list[Row]:
+    table: list[Row] = []
+    video_cmd = [FULL_VIDEO, "-q", "h"]
+    cache, out = work / "cache", work / "out"
+    # every row runs a snapshot of the code taken now: edits made meanwhile in the working tree change nothing
+    snapshot = copy_project(work / "snapshot")
+    cold = unchanged = None
+    if {"cold", "unchanged", "one_scene"} & set(rows):
+        print("cold: render.py FullVideo -q h, empty cache ...", file=sys.stderr, flush=True)
+        cold = render_py(video_cmd, cache, out, snapshot)
+        length = video_seconds(out / f"{FULL_VIDEO}.mp4")
+        print(f"floor: a blank scene of {length:.1f} s at 1080p60 ...", file=sys.stderr, flush=True)
+        blank = floor(length, work)
+        ratio = cold.seconds / blank.seconds
+        parts = part_seconds(cold.log)
+        slowest = max(parts, key=lambda p: p[1]) if parts else ("-", 0.0)
+        table.append(Row("floor", f"{blank.seconds:.1f} s for {length:.1f} s of video", "-", "-"))
+        table.append(
+            Row(
+                "cold",
+                f"{cold.seconds:.1f} s = {ratio:.2f}x floor",
+                "<= 1.0x floor",
+                verdict(
+                    ratio <= 1.0,
+                    f"{cold.seconds - blank.seconds:.1f} s",
+                    f"its slowest part ({slowest[0]}) took {slowest[1]:.1f} s, building the sections it skips "
+                    f"as well as filming its own, and the parts share 2 cores",
+                ),
             )
         )
+    if "cold_single" in rows and cold is not None:
+        print("cold, one process: render.py FullVideo -q h --jobs 1, empty cache ...", file=sys.stderr, flush=True)
+        single = render_py([*video_cmd, "--jobs", "1"], work / "cache-single", work / "out-single", snapshot)
+        table.append(
+            Row(
+                "cold, 1 job",
+                f"{single.seconds:.1f} s = {single.seconds / blank.seconds:.2f}x floor",
+                "-",
+                f"the parts make the cold render {single.seconds / cold.seconds:.2f}x faster",
+            )
+        )
+    if "unchanged" in rows:
+        print("unchanged: the same command again ...", file=sys.stderr, flush=True)
+        unchanged = render_py(video_cmd, cache, out, snapshot)
+        ratio = unchanged.seconds / cold.seconds
+        imports = run([str(PYTHON), "-c", "import rendering.cli, scenes.registry"]).seconds
+        table.append(
+            Row(
+                "unchanged",
+                f"{unchanged.seconds:.1f} s = {ratio:.3f}x cold",
+                "<= 0.05x cold",
+                verdict(
+                    ratio <= 0.05,
+                    f"{unchanged.seconds - 0.05 * cold.seconds:.1f} s",
+                    f"starting Python and importing Manim and the scenes alone takes {imports:.1f} s",
+                ),
+            )
+        )
+    if "one_scene" in rows:
+        copy = copy_project(work / "project", snapshot)
+        with open(copy / touch, "a") as fh:
+            fh.write("# bench: a comment, new code, the same frames\n")
+        module = Path(touch).with_suffix("").as_posix().replace("/", ".")
+        touched = next((scene.part.name for scene in VIDEO_PARTS if scene.__module__ == module), Path(touch).stem)
+        print(f"one scene: {touch} touched in a copy of the project, FullVideo again ...", file=sys.stderr, flush=True)
+        changed = render_py(video_cmd, cache, out, root=copy)
+        found = re.search(rf"{FULL_VIDEO}: rendered (.*?); from the cache", changed.log)
+        again = found.group(1).split(", ") if found else []
+        table.append(
+            Row(
+                "one scene",
+                f"{changed.seconds:.1f} s = {changed.seconds / cold.seconds:.2f}x cold; rendered: {', '.join(again)}",
+                f"only {touched}",
+                verdict(
+                    again == [touched],
+                    f"{len(again) - 1} section(s)",
+                    "what the later sections start from changed (the state digest differs), so they were filmed too",
+                ),
+            )
+        )
+    if "jobs" in rows:
+        scenes = [scene.__name__ for scene in VIDEO_PARTS]
+        seeded = cache if cache.is_dir() else None
+        timed = {}
+        for jobs in (1, 2):
+            print(f"jobs: {len(scenes)} video scenes -q m --jobs {jobs} ...", file=sys.stderr, flush=True)
+            fresh = warm_cache(seeded, work / f"cache-jobs{jobs}") if seeded else work / f"cache-jobs{jobs}"
+            timed[jobs] = render_py(
+                [*scenes, "-q", "m", "--jobs", str(jobs)], fresh, work / f"out-jobs{jobs}", snapshot
+            )
+        speedup = timed[1].seconds / timed[2].seconds
+        table.append(
+            Row(
+                "jobs",
+                f"--jobs 1 {timed[1].seconds:.1f} s / --jobs 2 {timed[2].seconds:.1f} s = {speedup:.2f}x",
+                ">= 1.7x",
+                verdict(speedup >= 1.7, f"{1.7 - speedup:.2f}x", "the scenes are unequal, the last one runs alone"),
+            )
+        )
+    if "figures" in rows:
+        print("figures: render.py figures --width 3840, empty cache ...", file=sys.stderr, flush=True)
+        figures = render_py(["figures", "--width", "3840"], work / "cache-figures", work / "out-figures", snapshot)
+        table.append(
+            Row(
+                "figures",
+                f"{figures.seconds:.1f} s",
+                "<= 30 s",
+                verdict(
+                    figures.seconds <= 30,
+                    f"{figures.seconds - 30:.1f} s",
+                    "each scene is built whole (animations skipped) and drawn at 3840 px, PNG, SVG and PDF",
+                ),
+            )
+        )
+    return table
+
+
+def print_table(table: list[Row]) -> None:
+    head = ("row", "measured", "target", "verdict")
+    lines = [(r.name, r.measured, r.target, r.verdict) for r in table]
     widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=True)]
     print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for line in lines:
-        print(
-            "  ".join(
-                str(x).rjust(w) if n > 1 else str(x).ljust(w) for n, (x, w) in enumerate(zip(line, widths, strict=True))
-            )
-        )
-    print(
-        "\nratio = render s / floor s; floor = a blank scene of the same length and quality; "
-        "frames/s = frames written / render s; " + ("LaTeX warm" if warm else "fresh media_dir: LaTeX compiled cold")
-    )
-    for r in rows:
-        if r.scene == FULL_VIDEO and r.ratio is not None:
-            verdict = "meets" if r.ratio <= target else "misses"
-            print(
-                f"{FULL_VIDEO} at {r.quality}: {r.ratio:.2f}x its floor -> {r.ratio / target:.2f} of the "
-                f"{target:g}x target ({verdict} it); {r.run.seconds / r.run.video_seconds:.2f} s of render "
-                f"per second of video"
-            )
-    for r in rows:
-        if r.error:
-            print(f"\n{r.scene} FAILED: {r.error}")
+        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--scenes",
+        "--rows",
         nargs="+",
-        metavar="SCENE",
-        help="scene names (space- or comma-separated); default: every scene of the catalog",
+        choices=ROWS + EXTRA_ROWS,
+        default=list(ROWS),
+        help="rows to measure (default: all but cold_single, the cold render in one process)",
     )
-    parser.add_argument("--quality", choices=QUALITIES, default="l", help="quality of each scene (default l: 480p15)")
     parser.add_argument(
-        "--full-quality", choices=QUALITIES, default="h", help=f"quality of {FULL_VIDEO} (default h: 1080p60)"
+        "--touch", default="scenes/step_output.py", help="the scene file the one-scene row changes (in a copy)"
     )
-    parser.add_argument("--target", type=float, default=2.0, help=f"{FULL_VIDEO}'s target ratio to its floor")
-    parser.add_argument(
-        "--warm",
-        action="store_true",
-        help="render each scene once untimed first, so LaTeX is not compiled in the timed run",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary media directory and print it")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args(argv)
-
-    known = catalog_names()
-    wanted = [n for item in args.scenes for n in item.split(",") if n] if args.scenes else known
-    unknown = [n for n in wanted if n not in known]
-    if unknown:
-        parser.error(f"unknown scene(s) {', '.join(unknown)}; known: {', '.join(known)}")
-
     work = Path(tempfile.mkdtemp(prefix="bench_render_"))
-    blank = work / "blank_scene.py"
-    blank.write_text(BLANK_SCENE)
-    rows = []
+    print(f"load average before: {load()} (1, 5, 15 min; 2 cores)")
     try:
-        for name in wanted:
-            if name == FULL_VIDEO:
-                continue
-            print(f"rendering {name} at -q{args.quality} ...", file=sys.stderr, flush=True)
-            rows.append(bench(name, args.quality, work, blank, args.warm))
-        if FULL_VIDEO in wanted:
-            print(f"rendering {FULL_VIDEO} at -q{args.full_quality} ...", file=sys.stderr, flush=True)
-            rows.append(bench(FULL_VIDEO, args.full_quality, work, blank, args.warm))
-        elif FULL_VIDEO not in known:
-            print(f"no {FULL_VIDEO} scene in the catalog: the full-video render is skipped", file=sys.stderr)
+        table = bench(tuple(args.rows), args.touch, work)
     finally:
         if args.keep:
-            print(f"media kept in {work}", file=sys.stderr)
+            print(f"kept {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print_table(rows, args.target, args.warm)
-    return 1 if any(r.error for r in rows) else 0
+    print(f"load average after:  {load()}")
+    print_table(table)
+    return 0
 
 
 if __name__ == "__main__":

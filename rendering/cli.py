@@ -1,10 +1,11 @@
-"""The command line for the three uses: the video (or some scenes), lecture clips, article figures.
+"""The command line for the three uses: the video (or some scenes), lecture clips and decks, article figures.
 
-render.py                          the whole video, 480p15, into renders/
+render.py                          the whole video, 720p30, into renders/
 render.py Step1MatMul -q h         one scene at 1080p60
 render.py --sections               one clip per section as well as the whole
 render.py Step3Softmax -t --format webm    a clip with alpha, for slides
 render.py figures                  PNG (3840 px), SVG and PDF of every scene
+render.py deck                     deck/video.html (offline) and deck/video.pptx, a slide per section
 render.py --list                   every scene, what it shows, its length
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 import attention
 
 from .errors import UserError
-from .exporters import Exporter, FiguresExporter, SectionsExporter, VideoExporter
+from .exporters import DeckExporter, Exporter, FiguresExporter, SectionsExporter, VideoExporter
 from .options import inputs_record, look_of, out_dir, parse, picture_of, request_of
 from .spec import Look
 
@@ -69,6 +70,17 @@ def check_out(out: Path) -> None:
         raise UserError(f"--out {out} is not writable ({exc.strerror}); choose another folder") from None
 
 
+def check_targets(out: Path, paths: list[str]) -> None:
+    """Each planned file can land at its path: it is not a folder, and no folder on its way is a file."""
+    for relative in paths:
+        target = out / relative
+        if target.is_dir():
+            raise UserError(f"cannot write {target}: it is a folder")
+        for folder in target.relative_to(out).parents:
+            if (out / folder).exists() and not (out / folder).is_dir():
+                raise UserError(f"cannot write {target}: {out / folder} is a file, not a folder")
+
+
 def check_drawable(classes, request: attention.Request, look: Look) -> None:
     """Each scene can draw the request (checked without building a Scene, which would make Manim's folders)."""
     try:
@@ -77,6 +89,28 @@ def check_drawable(classes, request: attention.Request, look: Look) -> None:
             cls.check_inputs(inputs)
     except (ValueError, TypeError) as exc:
         raise UserError(str(exc)) from None
+
+
+def drawable(classes, request: attention.Request, look: Look, kind: str) -> tuple[list, list[dict]]:
+    """The scenes that can draw the request, and a record of each that cannot (named on stderr with the reason):
+    for figures, one scene that cannot draw an input must not keep the others' figures from being written."""
+    try:
+        inputs = look.inputs(request)
+    except (ValueError, TypeError) as exc:
+        raise UserError(str(exc)) from None
+    able, not_drawn = [], []
+    for cls in classes:
+        try:
+            cls.check_inputs(inputs)
+            able.append(cls)
+        except (ValueError, TypeError) as exc:
+            not_drawn.append(not_drawn_record(cls.__name__, kind, str(exc)))
+    return able, not_drawn
+
+
+def not_drawn_record(scene: str, kind: str, reason: str) -> dict:
+    print(f"render.py: {scene} cannot be drawn, its {kind} are left out: {reason}", file=sys.stderr)
+    return {"scene": scene, "kind": kind, "reason": reason}
 
 
 def list_scenes(classes, request: attention.Request, look: Look, jobs: int) -> int:
@@ -95,8 +129,10 @@ def list_scenes(classes, request: attention.Request, look: Look, jobs: int) -> i
 
 def exporters_for(kind: str, args, classes) -> list[Exporter]:
     if kind == "figures":
-        return [FiguresExporter(classes, args.width, args.formats)]
+        return [FiguresExporter(classes, args.width, args.formats, args.crop)]
     picture = picture_of(args)
+    if kind == "deck":
+        return [DeckExporter(classes, picture, args.theme, args.deck_media, args.deck_name, args.format)]
     chosen: list[Exporter] = [VideoExporter(classes, picture, args.format)]
     if args.sections:
         chosen.append(SectionsExporter(classes, picture, args.format))
@@ -127,14 +163,31 @@ def dry_run(classes, exporters, request, look, out: Path) -> int:
     return 0
 
 
+def clear_cache() -> int:
+    from .cache import Store
+
+    store = Store()
+    entries, size = store.clear()
+    print(f"cleared the output cache {store.root}: {entries} render(s), {size / 1e6:.1f} MB")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     try:
         kind, args = parse(argv)
+        if kind == "video" and args.clear_cache:
+            return clear_cache()
         from scenes.registry import ALL_SCENES
 
         classes = list(ALL_SCENES) if kind == "video" and args.list else resolve(args.scenes, kind == "figures")
         request, look = request_of(args), look_of(args)
-        check_drawable(classes, request, look)
+        not_drawn: list[dict] = []
+        if kind == "figures":
+            classes, not_drawn = drawable(classes, request, look, kind)
+            if not classes:
+                raise UserError("no scene can draw this input, so no figure was written")
+        else:
+            check_drawable(classes, request, look)
         if kind == "video" and args.list:
             return list_scenes(classes, request, look, args.jobs)
         exporters = exporters_for(kind, args, classes)
@@ -143,6 +196,7 @@ def main(argv: list[str]) -> int:
         check_latex()
         out = out_dir(args)
         check_out(out)
+        check_targets(out, [path for exporter in exporters for path in exporter.plan()])
     except UserError as exc:
         return fail(str(exc))
     if args.dry_run:
@@ -154,18 +208,29 @@ def main(argv: list[str]) -> int:
     start = time.monotonic()
     try:
         placed, run_id = execute(exporters, request, look, out, args.jobs)
+        for exporter in exporters:
+            for scene, reason in getattr(exporter, "failures", ()):
+                not_drawn.append(not_drawn_record(scene, exporter.kind, reason))
+        if not placed:
+            if out.is_dir() and not any(out.iterdir()):
+                out.rmdir()  # made for this run, which wrote nothing
+            raise UserError("no scene could be drawn, so nothing was written")
         manifest = write_manifest(
-            out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id
+            out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id, not_drawn
         )
     except KeyboardInterrupt:
         print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
         return 130
-    except (ValueError, TypeError) as exc:  # a layout that does not fit, found while building
+    except (UserError, ValueError, TypeError) as exc:  # e.g. a layout that does not fit, found while building
         return fail(str(exc))
     print(f"done in {time.monotonic() - start:.1f} s; written:")
     for item in placed:
-        print(f"  {item.path}")
+        if not item.reused:
+            print(f"  {item.path}")
     print(f"  {manifest}")
+    for item in placed:
+        if item.reused:
+            print(f"reused (unchanged): {item.path}")
     return 0
 
 

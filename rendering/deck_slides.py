@@ -32,7 +32,7 @@ class DeckError(Exception):
 class Slide:
     title: str  # from the section, e.g. "Step 3: Softmax"
     clip: Path  # an mp4 (H.264) or webm clip of that section
-    poster: Path  # a PNG of the clip's first frame (see extract_poster)
+    poster: Path  # a PNG of one frame of the clip (see extract_poster; render.py deck uses the last)
     notes: str  # the narration text (subtitle lines joined with newlines)
     label: str  # accessible label of the video, e.g. "Animation: Step 3, softmax on each row"
 

@@ -50,20 +50,33 @@ def entry(item: Written, out: Path, inputs: dict, trace_sha256: str) -> dict:
         "trace_sha256": trace_sha256,
         "sha256": sha256_of(item.path),
     }
+    if item.caption is not None:
+        record["caption"] = item.caption
+    if item.units is not None:
+        record["units"] = list(item.units)
     return record
 
 
 def write_manifest(
-    out: Path, files: list[Written], inputs: dict, trace_sha256: str, versions: dict, run_id: str
+    out: Path,
+    files: list[Written],
+    inputs: dict,
+    trace_sha256: str,
+    versions: dict,
+    run_id: str,
+    not_drawn: list[dict] | None = None,
 ) -> Path:
     """Record this run's files in out/manifest.json, keeping the entries of earlier runs whose files
-    are still there unchanged; under a lock, so concurrent runs into one folder both get recorded."""
+    are still there unchanged; under a lock, so concurrent runs into one folder both get recorded.
+    ``not_drawn``: the scenes this run could not draw, each {"scene", "kind", "reason"}."""
     target = out / "manifest.json"
     with open(out / ".manifest.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         records = {record["file"]: record for record in _still_valid(out, target)}
         records.update((r["file"], r) for r in (entry(item, out, inputs, trace_sha256) for item in files))
         document = {**versions, "files": [records[name] for name in sorted(records)]}
+        if not_drawn:
+            document["not_drawn"] = not_drawn
         partial = out / f".partial-{run_id}-manifest.json"
         partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         os.replace(partial, target)

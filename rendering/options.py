@@ -13,8 +13,10 @@ import attention
 from .errors import UserError
 from .exporters.figures import FIGURE_FORMATS
 from .spec import QUALITIES, Look, Picture
+from .stills import CROPS
 
 FORMATS = ("mp4", "gif", "webm", "mov")
+DEFAULT_QUALITY = "m"  # 720p30: what lecturers embed, and a first render of a few minutes
 MAX_DECIMALS = 4
 
 
@@ -54,7 +56,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
-        help="scenes rendered in parallel processes (default: the number of cores)",
+        help="render processes at once: scenes, or parts of a scene of several sections (default: the number of cores)",
     )
     out.add_argument("--config", metavar="FILE.toml", help="options from a TOML file; the command line wins")
     out.add_argument(
@@ -64,38 +66,61 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def video_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="render.py",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Render the attention video, some of its scenes, or (`render.py figures`) stills.",
-        epilog="examples:\n  render.py                         the whole video, 480p15, into renders/\n"
-        "  render.py Step1MatMul -q h        one scene at 1080p60\n"
-        "  render.py --sections              one clip per section as well as the whole\n"
-        "  render.py figures --width 1600    a PNG, SVG and PDF of every scene\n"
-        "  render.py --list                  every scene, what it shows, its length",
-    )
-    parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scenes to render (default: FullVideo)")
-    parser.add_argument("--list", action="store_true", help="list every scene with its length, then exit")
+def _picture(parser: argparse.ArgumentParser) -> None:
+    """The options of a movie's pixel size and frame rate (videos and decks)."""
     parser.add_argument(
         "-q",
         "--quality",
         choices=list(QUALITIES),
-        default="l",
-        help="l 480p15 (default), m 720p30, h 1080p60, p 1440p60, k 2160p60",
+        default=DEFAULT_QUALITY,
+        help="l 480p15, m 720p30 (default: its grids show digits where they fit, the explained numbers "
+        "are large at every preset), h 1080p60, p 1440p60, k 2160p60",
     )
     parser.add_argument("--fps", type=int, help="frame rate, overriding the preset's")
     parser.add_argument("--resolution", metavar="W,H", help="pixel size, overriding the preset's, e.g. 1280,720")
+
+
+def video_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="render.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Render the attention video, some of its scenes, stills (`render.py figures`) or lecture decks "
+        "(`render.py deck`).",
+        epilog="examples:\n  render.py                         the whole video, 720p30, into renders/\n"
+        "  render.py Step1MatMul -q h        one scene at 1080p60\n"
+        "  render.py --sections              one clip per section as well as the whole\n"
+        "  render.py figures --width 1600    a PNG, SVG and PDF of every scene\n"
+        "  render.py deck -q h               an HTML deck and a PowerPoint file, a slide per section\n"
+        "  render.py --list                  every scene, what it shows, its length",
+    )
+    parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scenes to render (default: FullVideo)")
+    parser.add_argument("--list", action="store_true", help="list every scene with its length, then exit")
+    _picture(parser)
     parser.add_argument("--format", choices=FORMATS, default=None, help="mp4 (default; mov with --transparent)")
     parser.add_argument("--sections", action="store_true", help="one clip per section as well as the whole")
+    parser.add_argument(
+        "--clear-cache",
+        action="store_true",
+        help="forget every remembered render (the output cache under $ATTENTION_CACHE/outputs), then exit",
+    )
     _common(parser)
     return parser
 
 
 def figure_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="render.py figures", description="Stills of each scene's final state, for articles.")
+    parser = _Parser(
+        prog="render.py figures",
+        description="Figures for articles: each meaningful state of each scene (one per section where a scene has "
+        "several), cropped to its content, with a caption in the manifest.",
+    )
     parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scene or part names (default: every scene)")
     parser.add_argument("--width", type=int, default=3840, help="PNG width in pixels (default 3840)")
+    parser.add_argument(
+        "--crop",
+        choices=CROPS,
+        default="content",
+        help="content: cropped to what is drawn with an even margin (default); frame: the 16:9 frame, for slides",
+    )
     parser.add_argument(
         "--formats",
         nargs="+",
@@ -105,6 +130,31 @@ def figure_parser() -> argparse.ArgumentParser:
     )
     _common(parser)
     return parser
+
+
+def deck_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="render.py deck",
+        description="A lecture deck of each scene, a slide per section (its clip, title and narration as notes): "
+        "deck/<name>.html, one offline file, and deck/<name>.pptx.",
+    )
+    parser.add_argument("scenes", nargs="*", metavar="SCENE", help="scene or part names (default: FullVideo)")
+    _picture(parser)
+    parser.add_argument(
+        "--format", choices=FORMATS, default="mp4", help="mp4 only: H.264, which browsers and PowerPoint both play"
+    )
+    parser.add_argument(
+        "--deck-media",
+        choices=("embed", "beside"),
+        default="embed",
+        help="embed the clips in the HTML file (default), or put them beside it in deck/<name>_media/",
+    )
+    parser.add_argument("--deck-name", metavar="NAME", help="file name of the deck (default: the scene's part name)")
+    _common(parser)
+    return parser
+
+
+SUBCOMMANDS = {"figures": figure_parser, "deck": deck_parser}
 
 
 def _from_toml(path: str, parser: argparse.ArgumentParser) -> dict:
@@ -126,10 +176,10 @@ def _from_toml(path: str, parser: argparse.ArgumentParser) -> dict:
 
 
 def parse(argv: list[str]) -> tuple[str, argparse.Namespace]:
-    """('video' | 'figures', options), the TOML file's values under the command line's."""
-    kind = "figures" if argv[:1] == ["figures"] else "video"
-    parser = figure_parser() if kind == "figures" else video_parser()
-    args = argv[1:] if kind == "figures" else argv
+    """('video' | 'figures' | 'deck', options), the TOML file's values under the command line's."""
+    kind = argv[0] if argv[:1] and argv[0] in SUBCOMMANDS else "video"
+    parser = SUBCOMMANDS[kind]() if kind in SUBCOMMANDS else video_parser()
+    args = argv[1:] if kind in SUBCOMMANDS else argv
     first = parser.parse_args(args)
     if first.config:
         parser.set_defaults(**_from_toml(first.config, parser))

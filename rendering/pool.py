@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import signal
+import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -13,22 +14,34 @@ from pathlib import Path
 from .spec import Written
 
 
-def _ignore_interrupts() -> None:
+def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and terminates the workers
+    # tqdm (Manim's progress bars) would make a multiprocessing lock, a named semaphore that a terminated
+    # worker never unlinks: the resource tracker then warns of a leak after every failed or interrupted run.
+    # A thread lock does, since a worker's bars are its own.
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
 
 
-def run_jobs(jobs: int, calls: list) -> list:
+def run_jobs(jobs: int, calls: list, on_result=None) -> list:
     """Run (function, args) pairs in worker processes; results in call order.
 
-    On Ctrl-C or SIGTERM the workers are terminated at once and KeyboardInterrupt propagates.
+    ``on_result(n, result)`` runs in this process as each call's result arrives, in call order (e.g. to keep
+    it before a later call fails). On Ctrl-C or SIGTERM the workers are terminated at once and
+    KeyboardInterrupt propagates.
     """
     if not calls:
         return []
     context = multiprocessing.get_context("spawn")  # a fresh Manim config in every worker
-    pool = context.Pool(max(1, min(jobs, len(calls))), initializer=_ignore_interrupts)
+    pool = context.Pool(max(1, min(jobs, len(calls))), initializer=_start_worker)
     try:
         pending = [pool.apply_async(function, args) for function, args in calls]
-        results = [job.get() for job in pending]
+        results = []
+        for n, job in enumerate(pending):
+            results.append(job.get())
+            if on_result is not None:
+                on_result(n, results[-1])
         pool.close()
         return results
     except BaseException:

@@ -1,4 +1,5 @@
-"""One run of some exporters: their renders in worker processes, their files staged, then published together."""
+"""One run of some exporters: their renders (cached or made in worker processes), their files staged, then
+published together; a file whose bytes are already at its final path is left there and reported reused."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 import attention
 
 from .exporters import Exporter, Results
-from .manim_jobs import render_movie, render_stills
-from .pool import Staging, run_jobs
+from .manifest import sha256_of
+from .pool import Staging
+from .renders import render_all
 from .spec import Look, MovieJob, StillJob, Written
 
 
@@ -26,26 +28,32 @@ def merged_jobs(exporters: list[Exporter]) -> list[MovieJob | StillJob]:
     return list(by_key.values())
 
 
-def _call(job, request: attention.Request, look: Look, work: Path):
-    function = render_movie if isinstance(job, MovieJob) else render_stills
-    return function, (job, request, look, str(work))
+def _unchanged(item: Written, staging: Staging) -> Path | None:
+    """The final path of ``item`` if the file there already has its very bytes (compared by sha256)."""
+    target = staging.out / item.path.relative_to(staging.root)
+    try:
+        same = target.is_file() and target.stat().st_size == item.path.stat().st_size
+        return target if same and sha256_of(target) == sha256_of(item.path) else None
+    except OSError:
+        return None
 
 
 def execute(
     exporters: list[Exporter], request: attention.Request, look: Look, out: Path, jobs: int
 ) -> tuple[list[Written], str]:
-    """Render what the exporters need and write their files into ``out``; (the files written, the run's id).
+    """Render what the exporters need and write their files into ``out``; (the files, the run's id).
 
+    Files already at their final path with the same bytes are not rewritten: they come back with ``reused``.
     Nothing reaches ``out`` unless every job succeeds; on any error or interrupt the staging folder goes.
     """
     staging = Staging(out)
     try:
-        renders = merged_jobs(exporters)
-        calls = [_call(job, request, look, staging.work / f"{n:02d}") for n, job in enumerate(renders)]
-        print(f"rendering {len(calls)} scene(s) with {min(jobs, len(calls))} job(s) ...", flush=True)
-        results = Results({job.key: result for job, result in zip(renders, run_jobs(jobs, calls), strict=True)})
+        results = Results(render_all(merged_jobs(exporters), request, look, staging.work, jobs))
         written = [item for exporter in exporters for item in exporter.write(results, staging)]
-        return staging.publish(written), staging.run_id
+        kept = {id(item): _unchanged(item, staging) for item in written}
+        reused = [replace(item, path=kept[id(item)], reused=True) for item in written if kept[id(item)]]
+        placed = staging.publish([item for item in written if not kept[id(item)]])
+        return placed + reused, staging.run_id
     except BaseException:
         staging.discard()
         raise

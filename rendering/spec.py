@@ -71,15 +71,36 @@ class MovieJob:
 
 @dataclass(frozen=True)
 class StillJob:
-    """One scene built with its animations skipped and drawn as stills of its final state."""
+    """One scene built once, with its animations skipped, and each state it marks as a figure drawn in every
+    format: cropped to its content (``crop="content"``) or at the 16:9 frame (``"frame"``)."""
 
     scene: str
     width: int
     formats: tuple[str, ...]
+    crop: str = "content"
 
     @property
     def key(self) -> tuple:
-        return ("still", self.scene, self.width, self.formats)
+        return ("still", self.scene, self.width, self.formats, self.crop)
+
+
+@dataclass(frozen=True)
+class Still:
+    """One figure of a scene: its name, its caption (alt text), its files by format, its pixel size."""
+
+    name: str
+    caption: str
+    files: dict[str, Path]
+    size: tuple[int, int]  # pixels of the PNG (points of the SVG and PDF pages)
+    units: tuple[float, float]  # the region drawn, in Manim units (the frame is 14.2 x 8)
+
+
+@dataclass(frozen=True)
+class Stills:
+    """What a still job made: the scene's figures, or why the scene could not be drawn."""
+
+    figures: tuple[Still, ...] = ()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,9 +119,12 @@ class Written:
     path: Path
     scene: str
     part: str
-    kind: str  # video, section, subtitles, figure
+    kind: str  # video, section, subtitles, figure, deck
     format: str
     section: str | None = None
     step: int | None = None
     resolution: tuple[int, int] | None = None
     fps: int | None = None
+    reused: bool = False  # already at its path with these very bytes: left in place (see run.py)
+    caption: str | None = None  # a figure's one-sentence description, its alt text
+    units: tuple[float, float] | None = None  # a figure's region, in Manim units

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -12,6 +12,7 @@ import attention
 from scenes.block_diagram import BlockDiagram, StepPointer
 from scenes.layout import DIVIDER_X, check_drawable
 from scenes.narration import narrate
+from scenes.skipping import finish_at_once
 from scenes.theme import Theme, load_theme
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
@@ -56,6 +57,17 @@ class Part:
         return self.section_titles.get(section, self.title)
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A state of a scene worth a still for articles: its file name, one sentence that says what it shows
+    (the alt text an author pastes under it), and the mobjects a crop must hold (the step layout's divider,
+    as tall as the frame, is drawn but does not stretch the crop)."""
+
+    name: str
+    caption: str
+    extent: tuple = field(default=(), repr=False, compare=False)
+
+
 class StepPanel(VGroup):
     """The step layout left of the divider: the small block diagram, the pointer at a block, the divider."""
 
@@ -92,6 +104,9 @@ class AttentionScene(Scene):
         self.grids: dict = {}  # the grids on screen at the end of the step, by name
         self.panel: StepPanel | None = None  # the step layout, while it is on screen
         self.sections_played: list[str] = []  # in order (Manim's writer forgets empty ones, as in a dry run)
+        self.explained: list = []  # what showed the numbers the narration explained, for the legibility tests
+        self.figures: list[Figure] = []  # the states marked as figures, in order
+        self.on_figure: Callable[[AttentionScene, Figure], None] | None = None  # set by a build that draws them
 
     @staticmethod
     def play_part(scene: AttentionScene) -> None:
@@ -123,12 +138,53 @@ class AttentionScene(Scene):
     def setup(self):
         self.camera.background_color = self.theme.background
 
-    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+    # The sections a render films (None: all). A worker rendering part of a scene sets it on a subclass it makes
+    # (rendering/part_jobs.py): the other sections still run with their animations skipped, so each filmed one
+    # starts from what the earlier ones left on screen, and the render ends once the last filmed one is complete.
+    play_only: ClassVar[tuple[str, ...] | None] = None
+
+    def next_section(self, name: str = "unnamed", section_type: str | None = None, skip_animations=False) -> None:
+        from manim.scene.section import DefaultSectionType
+        from manim.utils.exceptions import EndSceneEarlyException
+
         sections = type(self).part.section_names
         if name not in sections:
             raise ValueError(f"{type(self).__name__} plays a section {name!r} it does not declare ({sections})")
+        # Manim's clock where each section begins: the subtitles are on it, and in skipped sections it runs on by
+        # the nominal run times, not by frames; a part's subtitles are placed with it (rendering/join.py)
+        vars(self).setdefault("section_clock", {})[name] = self.renderer.time
+        if self.play_only is not None:
+            if set(self.play_only) <= set(self.sections_played):
+                raise EndSceneEarlyException()  # Manim ends the scene normally: the movie holds what was filmed
+            skip_animations = skip_animations or name not in self.play_only
         self.sections_played.append(name)
-        super().next_section(name, *args, **kwargs)
+        super().next_section(name, section_type or DefaultSectionType.NORMAL, skip_animations)
+
+    def play(self, *animations, **kwargs) -> None:
+        """Manim's play; in a dry run, where nothing is filmed, the end state without the frames (skipping.py)."""
+        if not finish_at_once(self, animations, **kwargs):
+            super().play(*animations, **kwargs)
+
+    def figure(self, caption: str, variant: str | None = None) -> Figure:
+        """Mark what is on screen now as a figure, with ``caption`` (one sentence: its alt text). It is named
+        after the part, and after the section too when the part has several (``variant`` tells apart two
+        figures of one section)."""
+        section = self.sections_played[-1] if self.sections_played else self.part.name
+        name = self.part.name if len(self.part.section_names) == 1 else f"{self.part.name}-{section}"
+        extent = [m for m in self.mobjects if m is not self.panel]
+        if self.panel is not None and self.panel in self.mobjects:
+            extent += [self.panel.diagram, self.panel.pointer]
+        figure = Figure(name if variant is None else f"{name}-{variant}", caption, tuple(extent))
+        if any(known.name == figure.name for known in self.figures):
+            raise ValueError(f"{type(self).__name__} marks two figures named {figure.name!r}")
+        self.figures.append(figure)
+        if self.on_figure is not None:
+            self.on_figure(self, figure)
+        return figure
+
+    def explain(self, *mobjects) -> None:
+        """Record ``mobjects`` as showing the numbers being explained: their digits must be readable at 480p."""
+        self.explained.extend(mobjects)
 
     def grid_options(self) -> dict:
         return {"theme": self.theme, "decimals": self.inputs.decimals, "numbers": self.inputs.numbers}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup
 
 import attention
+from scenes.labels import short_label
 from scenes.layout import RIGHT_PANEL
 from scenes.theme import Theme
 
@@ -65,7 +66,7 @@ def batch_table(theme: Theme, batch: attention.PaddedBatch) -> BatchTable:
     """The batch's tokens above its padding mask, centred in the right panel."""
     width = min(MAX_COLUMN, (RIGHT_PANEL.width - HEADER_ROOM) / batch.length - 0.04)
     token_rows = [
-        [(t, theme.token_highlight if real else theme.masked, False) for t, real in zip(s, m, strict=True)]
+        [(short_label(t), theme.token_highlight if real else theme.masked, False) for t, real in zip(s, m, strict=True)]
         for s, m in zip(batch.tokens, batch.key_mask, strict=True)
     ]
     mask_rows = [

@@ -5,35 +5,59 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup
 
 import attention
+from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.layout import FULL_FRAME, assert_inside, cell_size
+from scenes.labels import short_label
+from scenes.layout import FULL_FRAME, assert_inside, cell_size, stack
+from scenes.lens import ValueStrip
 from scenes.matrix_grid import MatrixGrid, token_label_room
 from scenes.narration import narrate
-from scenes.notation import dim
+from scenes.notation import SQRT_DK, dim
 
 ROW_GAP = 0.4  # between Q and the weights below it
 SIDE_GAP = 0.8  # between the encoder's and the decoder's matrices
 ARROW = 1.1  # the arrow A -> R
 HEADS, LABEL = 0.6, 0.7  # room for "encoder: ..." and for a shape label
+LENS_GAP = 0.3  # between the matrices and the magnified row of A under them
 
 
 def sized(symbol: str, rows: str, cols: str) -> str:
     return rf"{symbol}_{{{rows}\times {cols}}}"
 
 
-def cell_for(scene: AttentionScene, trace: attention.Trace) -> float:
-    """The largest cell with which K V (left) and Q over A -> R (right) fit the frame."""
+def cell_for(scene: AttentionScene, trace: attention.Trace, lens_room: float) -> float:
+    """The largest cell with which K V (left) and Q over A -> R (right) fit the frame above the lens."""
     word = token_label_room(scene.theme, (*trace.tokens, *trace.kv_tokens))
     columns = trace.d_k + trace.d_v + max(trace.d_k, trace.T_kv + trace.d_v)
     wide = cell_size(columns, 1, 2 * word + SIDE_GAP + 0.3 + ARROW + 0.6, 0, panel=FULL_FRAME)
-    right = cell_size(1, 2 * trace.T, 0, HEADS + 2 * LABEL + ROW_GAP + word, panel=FULL_FRAME)
-    left = cell_size(1, trace.T_kv, 0, HEADS + LABEL, panel=FULL_FRAME)
+    right = cell_size(1, 2 * trace.T, 0, HEADS + 2 * LABEL + ROW_GAP + word + lens_room, panel=FULL_FRAME)
+    left = cell_size(1, trace.T_kv, 0, HEADS + LABEL + lens_room, panel=FULL_FRAME)
     return min(wide, right, left)
 
 
+def weights_lens(scene: AttentionScene, trace: attention.Trace, i: int, peak: float) -> VGroup:
+    """Row i of A, readable: what query token i takes from each source token, under its name."""
+    theme = scene.theme
+    caption = theme.words(f"row {i + 1} of A, query '{short_label(trace.tokens[i])}':", font_size=theme.size.note)
+    strip = ValueStrip(
+        theme,
+        trace.weights[i],
+        "S",
+        rf"\mathbf{{a}}_{{{i + 1}}} =",
+        max_width=FULL_FRAME.width - caption.width - LENS_GAP,
+        decimals=scene.inputs.decimals,
+        peak=peak,
+    )
+    return VGroup(caption, strip).arrange(RIGHT, buff=LENS_GAP)
+
+
 def build(scene: AttentionScene, trace: attention.Trace) -> dict:
-    """Left, the encoder's K and V; right, the decoder's Q above the weights A -> R."""
-    theme, options = scene.theme, {**scene.grid_options(), "cell_size": cell_for(scene, trace)}
+    """Left, the encoder's K and V; right, the decoder's Q above the weights A -> R; the focus row of A
+    magnified along the bottom."""
+    theme = scene.theme
+    i, _ = attention.focus(trace)
+    lens = weights_lens(scene, trace, i, MatrixGrid(trace.weights, "S", theme=theme).peak)
+    options = {**scene.grid_options(), "cell_size": cell_for(scene, trace, lens.height + LENS_GAP)}
     k_dim, v_dim = dim(trace, "k"), dim(trace, "v")
     g = {
         "Q": MatrixGrid(trace.Q, "Q", label=sized("Q", "T_q", k_dim), row_labels=trace.tokens, **options),
@@ -62,14 +86,16 @@ def build(scene: AttentionScene, trace: attention.Trace) -> dict:
         theme.words("decoder: queries", font_size=theme.size.note).next_to(g["Q"], UP, buff=0.2),
     )
     decoder = VGroup(heads[1], g["Q"], weights)
-    VGroup(VGroup(heads[0], encoder), decoder).arrange(RIGHT, buff=SIDE_GAP, aligned_edge=UP).move_to([0, 0, 0])
+    layout = VGroup(VGroup(heads[0], encoder), decoder).arrange(RIGHT, buff=SIDE_GAP, aligned_edge=UP)
     heads[0].align_to(heads[1], UP)
     encoder.next_to(heads[0], DOWN, buff=0.2)
-    g["heads"], g["arrow"] = heads, middle
+    lens.set_x(0)
+    stack([layout, lens], LENS_GAP, panel=FULL_FRAME)
+    g["heads"], g["arrow"], g["lens"] = heads, middle, lens
     g["formula"] = theme.math(
-        rf"A = \mathrm{{softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{k_dim}}}}}\right)", font_size=theme.size.body
+        rf"A = \mathrm{{softmax}}\!\left(\frac{{QK^\top}}{{{SQRT_DK}}}\right)", font_size=theme.size.body
     ).next_to(g["Q"].cells, RIGHT, buff=0.5)
-    assert_inside(VGroup(heads, encoder, decoder, g["formula"]), FULL_FRAME, "the cross-attention matrices")
+    assert_inside(VGroup(heads, encoder, decoder, g["formula"], lens), FULL_FRAME, "the cross-attention matrices")
     return g
 
 
@@ -84,11 +110,11 @@ def play_cross_attention(scene: AttentionScene) -> None:
     lines = VGroup(
         VGroup(
             theme.words("encoder reads:", font_size=theme.size.callout),
-            theme.words(" ".join(trace.kv_tokens), font_size=theme.size.formula),
+            theme.words(" ".join(map(short_label, trace.kv_tokens)), font_size=theme.size.formula),
         ),
         VGroup(
             theme.words("decoder has written:", font_size=theme.size.callout),
-            theme.words(" ".join(trace.tokens), font_size=theme.size.formula),
+            theme.words(" ".join(map(short_label, trace.tokens)), font_size=theme.size.formula),
         ),
     )
     for line in lines:
@@ -135,14 +161,17 @@ def play_cross_attention(scene: AttentionScene) -> None:
     )
     scene.play(FadeOut(frames), run_time=0.4)
     scene.fill_rows(g["A"], blank, "A softmax on each row: each row of A sums to one over the source tokens.")
-    best = g["A"].highlight_cell(i, j)
+    best = VGroup(g["A"].highlight_row(i), g["A"].highlight_cell(i, j))
+    scene.explain(g["lens"])
     narrate(
         scene,
         f"'{trace.tokens[i]}' draws most on '{trace.kv_tokens[j]}' (untrained weights: numbers, not meaning).",
         Create(best),
+        FadeIn(g["lens"], shift=UP * 0.1),
         run_time=0.8,
     )
-    scene.play(FadeOut(best), run_time=0.4)
+    scene.wait(1)
+    scene.play(FadeOut(best), FadeOut(g["lens"]), run_time=0.4)
 
     scene.next_section("output")
     frames = VGroup(g["A"].highlight_all(), g["V"].highlight_all())
@@ -155,6 +184,7 @@ def play_cross_attention(scene: AttentionScene) -> None:
     scene.play(FadeOut(frames), run_time=0.4)
     scene.wait(1)
     scene.grids = {name: g[name] for name in ("Q", "K", "V", "A", "R")}
+    scene.figure(captions.cross(scene.request, trace))
 
 
 class CrossAttention(AttentionScene):

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
+from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, VGroup, Write
 
 from attention.embedding import POSITION_BASE
+from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.layout import FULL_FRAME, assert_inside, cell_size, row_of
-from scenes.matrix_grid import MatrixGrid
+from scenes.layout import FULL_FRAME, Panel, assert_inside, cell_size, row_of
+from scenes.lens import StripTable
+from scenes.matrix_grid import MatrixGrid, peak_of
 from scenes.narration import narrate
 from scenes.notation import D, labelled
 
 ROOM_ABOVE = 1.2  # column headers and shape labels
 ROOM_BELOW = 2.0  # the captions under the grids, the formula and the closing note
+# The grids on the left, the magnified row (lens) on the right.
+GRIDS_PANEL = Panel(left=FULL_FRAME.left, right=1.4)
+LENS_PANEL = Panel(left=1.8, right=FULL_FRAME.right)
 HEADER_WIDTH = 0.8  # of a cell, at most
 
 
@@ -42,7 +47,24 @@ def play_embedding(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     embedding = scene.request.embedding()
     options = scene.grid_options()
-    size = cell_size(3 * trace.d, trace.T, fixed_width=4.6, fixed_height=ROOM_ABOVE + ROOM_BELOW, panel=FULL_FRAME)
+    pair = repeated_token(trace.tokens)
+    t = pair[0] if pair is not None else 0  # the row the lens magnifies: a repeated token's first, else the first
+    lens = StripTable(
+        theme,
+        [
+            (rf"\mathbf{{e}}_{{{t + 1}}}", embedding.token_embedding[t], "E", peak_of(embedding.token_embedding)),
+            (
+                rf"+\ \mathbf{{p}}_{{{t + 1}}}",
+                embedding.position_encoding[t],
+                "P",
+                peak_of(embedding.position_encoding),
+            ),
+            (rf"=\ \mathbf{{x}}_{{{t + 1}}}", embedding.X[t], "X", peak_of(embedding.X)),
+        ],
+        max_width=LENS_PANEL.width,
+        decimals=scene.inputs.decimals,
+    )
+    size = cell_size(3 * trace.d, trace.T, fixed_width=4.6, fixed_height=ROOM_ABOVE + ROOM_BELOW, panel=GRIDS_PANEL)
     e = MatrixGrid(
         embedding.token_embedding,
         "E",
@@ -57,37 +79,38 @@ def play_embedding(scene: AttentionScene) -> None:
     row_of(
         [e, plus, p, equals, x],
         buff=0.6,
-        panel=FULL_FRAME,
+        panel=GRIDS_PANEL,
         y=FULL_FRAME.bottom + ROOM_BELOW + (FULL_FRAME.height - ROOM_ABOVE - ROOM_BELOW) / 2,
     )
+    lens.move_to([LENS_PANEL.center[0], x.cells.get_y(), 0])
     headers = wave_headers(scene, p)
     for grid in (e, x):
         grid.label.match_y(p.label)  # one line of shape labels, above P's sin/cos headers
-    captions = VGroup(
+    grid_names = VGroup(
         *[
             theme.words(text, font_size=theme.size.token).next_to(grid.cells, DOWN, buff=0.2)
             for grid, text in ((e, "token embeddings"), (p, "position encodings"), (x, "input of attention"))
         ]
     )
-    captions.align_to(captions[0], UP)
+    grid_names.align_to(grid_names[0], UP)
     formula = theme.math(
         r"P_{t,\,2i} = \sin\!\big(t\,\omega_i\big),\quad P_{t,\,2i+1} = \cos\!\big(t\,\omega_i\big),"
         rf"\quad \omega_i = {POSITION_BASE:g}^{{-2i/{D}}}",
         font_size=theme.size.callout,
     )
-    formula.next_to(captions, DOWN, buff=0.3).set_x(0)
+    formula.next_to(grid_names, DOWN, buff=0.3).set_x(0)
     note = theme.words(
         "Deeper layers take the previous layer's output as their X, not embeddings.", font_size=theme.size.note
     )
     note.next_to(formula, DOWN, buff=0.3).set_x(0)
-    assert_inside(VGroup(e, p, x, headers, captions, formula, note), FULL_FRAME, "the embedding sum")
+    assert_inside(VGroup(e, p, x, headers, grid_names, formula, note), FULL_FRAME, "the embedding sum")
+    assert_inside(lens, LENS_PANEL, "the magnified row of E, P and X")
 
     scene.next_section("tokens")
     narrate(scene, f"The sentence: {trace.T} tokens, one per row.", FadeIn(e.row_labels, shift=UP * 0.1))
     blank_e = e.blank()
-    scene.play(FadeIn(blank_e), FadeIn(e.label), FadeIn(captions[0]), run_time=0.8)
+    scene.play(FadeIn(blank_e), FadeIn(e.label), FadeIn(grid_names[0]), run_time=0.8)
     scene.fill_rows(e, blank_e, "Each token looks up its embedding: d numbers, seeded here, learned in a model.")
-    pair = repeated_token(trace.tokens)
     if pair is not None:
         frames = VGroup(*[e.highlight_row(n) for n in pair])
         narrate(
@@ -107,7 +130,7 @@ def play_embedding(scene: AttentionScene) -> None:
         FadeIn(blank_p),
         FadeIn(p.label),
         FadeIn(headers),
-        FadeIn(captions[1]),
+        FadeIn(grid_names[1]),
         run_time=0.8,
     )
     scene.fill_rows(p, blank_p, "Row t holds sines and cosines of t, slower and slower from column to column.")
@@ -123,10 +146,22 @@ def play_embedding(scene: AttentionScene) -> None:
         FadeIn(equals),
         FadeIn(blank_x),
         FadeIn(x.label),
-        FadeIn(captions[2]),
+        FadeIn(grid_names[2]),
         run_time=0.8,
     )
     scene.fill_rows(x, blank_x, "X = E + P: T rows of d numbers, which attention turns into Q, K and V.")
+    frames = VGroup(*[grid.highlight_row(t) for grid in (e, p, x)])
+    scene.explain(lens)
+    narrate(
+        scene,
+        f"Row {t + 1} in numbers: the embedding of {trace.tokens[t]!r} plus the encoding of position {t + 1}.",
+        Create(frames),
+        FadeIn(lens, shift=LEFT * 0.2),
+        run_time=1.2,
+    )
+    scene.wait(1)
+    scene.play(FadeOut(frames), run_time=0.5)
+    scene.figure(captions.embedding(scene.request, t))
     if pair is not None:
         frames = VGroup(*[grid.highlight_row(n) for grid in (e, p, x) for n in pair])
         narrate(

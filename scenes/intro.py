@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Line, VGroup, Write
 
+from scenes import captions
 from scenes.base import AttentionScene, Part
 from scenes.block_diagram import BLOCKS, BlockDiagram
 from scenes.narration import narrate
@@ -42,6 +43,7 @@ def play_intro(scene: AttentionScene) -> None:
     scene.play(Create(diagram.arrows), run_time=1.2)
     scene.add(diagram)
     scene.wait(2)
+    scene.figure(captions.intro())
 
 
 class IntroScene(AttentionScene):

@@ -12,7 +12,7 @@ DIVIDER_X = -3.7
 PANEL_LEFT, PANEL_RIGHT = -3.35, 6.8
 PANEL_BOTTOM, PANEL_TOP = -3.75, 3.75
 MAX_CELL = 0.35
-MIN_CELL = 0.16
+MIN_CELL = 0.12  # 7 px at 480p: a cell still shows its shade; its numbers are in the lenses
 MAX_TOKENS = 16
 MIN_TOKENS = 2
 MIN_WIDTH, MAX_WIDTH = 2, 8
@@ -72,7 +72,38 @@ def row_of(items: list[Mobject], buff: float, panel: Panel = RIGHT_PANEL, y: flo
         anchor = getattr(item, "cells", item)
         item.shift([0, line - anchor.get_center()[1], 0])
     group.shift([panel.center[0] - group.get_center()[0], 0, 0])
+    shrink_to_fit(group, panel, height=False)
     return group
+
+
+def shrink_to_fit(group: Mobject, panel: Panel, width: bool = True, height: bool = True) -> float:
+    """Scale ``group`` down about its centre, if it is wider (or taller) than ``panel``, and return the
+    factor. Cells estimated to fit can be outgrown by what surrounds them (a shape label wider than a
+    two-column grid, a long token); grids that shrink keep their own sizes right, and a grid pushed below
+    the smallest legible cell raises LayoutError."""
+    factors = [1.0]
+    if width and group.width > panel.width:
+        factors.append(panel.width / group.width)
+    if height and group.height > panel.height:
+        factors.append(panel.height / group.height)
+    factor = min(factors)
+    if factor < 1.0:
+        group.scale(factor)
+        for part in group.get_family():
+            resize = getattr(part, "scaled_by", None)
+            if callable(resize):
+                resize(factor)
+    return factor
+
+
+def stack(parts: list[Mobject], gap: float, panel: Panel = RIGHT_PANEL) -> None:
+    """Move ``parts`` (each laid out already) one under the other, ``gap`` apart, the stack centred
+    vertically in ``panel``; their x positions stay."""
+    total = sum(part.height for part in parts) + gap * (len(parts) - 1)
+    top = panel.center[1] + total / 2
+    for part in parts:
+        part.shift([0, top - part.get_top()[1], 0])
+        top -= part.height + gap
 
 
 def assert_inside(mobject: Mobject, panel: Panel, what: str) -> None:

@@ -5,28 +5,67 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, ReplacementTransform, VGroup, Write
 
 import attention
+from scenes import captions
 from scenes.base import AttentionScene, Part, StepPanel
 from scenes.batch_table import batch_table
-from scenes.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of
-from scenes.matrix_grid import MatrixGrid
+from scenes.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of, shrink_to_fit
+from scenes.lens import Num, StripTable, TeX
+from scenes.matrix_grid import MatrixGrid, peak_of, token_label_room
 from scenes.narration import narrate
-from scenes.notation import D, dim, labelled
+from scenes.notation import SQRT_DK, D, labelled
 
-ROOM_ABOVE = 2.0  # column token labels and the shape label
+LABEL_ROOM = 1.1  # the shape label above the column token labels
 ROOM_BELOW = 0.9  # the rule of the mask, under the grids
 SOFTMAX_WIDTH = 1.6  # the arrow and its caption between the scores and A
 
 
 def scores_label(trace, masked: bool) -> str:
-    scaled = rf"\frac{{QK^\top}}{{\sqrt{{{dim(trace, 'k')}}}}}"
+    scaled = rf"\frac{{QK^\top}}{{{SQRT_DK}}}"
     inner = rf"\mathrm{{Mask}}\!\left({scaled}\right)" if masked else rf"\left({scaled}\right)"
     return rf"{inner}_{{T\times T}}"
 
 
+def partly_masked_row(mask) -> int:
+    """The row nearest the middle in which some keys are allowed and some forbidden: the one worth magnifying."""
+    rows = [i for i, row in enumerate(mask) if row.any() and not row.all()]
+    real = [i for i in rows if i < len(mask[i]) and mask[i][i]]  # a query that may see itself: not a pad's
+    rows = real or rows
+    middle = (len(mask) - 1) / 2
+    return min(rows, key=lambda i: (abs(i - middle), i)) if rows else 0
+
+
+def row_lens(scene: AttentionScene, trace: attention.Trace, i: int, peak: float) -> StripTable:
+    """Row i of the masked scores (minus infinity where forbidden) over row i of A (exact zeros there)."""
+    dec = scene.inputs.decimals
+    shown_sum = attention.display_text(float(attention.row_sums(trace.weights)[i, 0]), dec)  # the exact sum
+    return StripTable(
+        scene.theme,
+        [
+            (rf"\text{{row }}{i + 1}:\ \tfrac{{QK^\top}}{{{SQRT_DK}}} + M", trace.masked[i], "S", peak),
+            (
+                [TeX(rf"\mathbf{{a}}_{{{i + 1}}}\ (\textstyle\sum ="), Num(shown_sum), TeX(")")],
+                trace.weights[i],
+                "S",
+                peak_of(trace.weights),
+            ),
+        ],
+        max_width=RIGHT_PANEL.width - 0.2,
+        decimals=dec,
+    )
+
+
 def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: str, why: str) -> dict:
-    """Scaled scores -> masked (-inf where forbidden) -> softmax -> A, with each row's sum beside A."""
+    """Scaled scores -> masked (-inf where forbidden) -> softmax -> A, with each row's sum beside A, and one
+    partly masked row magnified under them."""
     theme, options = scene.theme, scene.grid_options()
-    size = cell_size(2 * trace.T + 1, trace.T, fixed_width=SOFTMAX_WIDTH + 2.4, fixed_height=ROOM_ABOVE + ROOM_BELOW)
+    i = partly_masked_row(trace.mask)
+    lens = row_lens(scene, trace, i, MatrixGrid(trace.scaled, "S", theme=theme).peak)
+    size = cell_size(
+        2 * trace.T + 1,
+        trace.T,
+        fixed_width=SOFTMAX_WIDTH + 2.4,
+        fixed_height=LABEL_ROOM + token_label_room(theme, trace.kv_tokens) + ROOM_BELOW,
+    )
     scores = MatrixGrid(
         trace.scaled,
         "S",
@@ -67,6 +106,7 @@ def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: s
     rule_tex.set_x(RIGHT_PANEL.center[0])
     stage = VGroup(scores, middle, weights, sums, rule_tex)
     stage.shift(UP * (RIGHT_PANEL.center[1] - stage.get_center()[1]))
+    lens.move_to(RIGHT_PANEL.center)  # shown in the grids' place for a moment: 16 tokens leave no room beside
     # the masked scores: a grid of their own over the scaled ones, shaded on the same scale
     masked = MatrixGrid(
         trace.masked,
@@ -80,7 +120,10 @@ def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: s
         **options,
     )
     masked.shift(scores.cells.get_center() - masked.cells.get_center())
-    assert_inside(VGroup(stage, masked), RIGHT_PANEL, "the mask and softmax")
+    everything = VGroup(stage, masked)
+    shrink_to_fit(everything, RIGHT_PANEL)
+    everything.move_to(RIGHT_PANEL.center)
+    assert_inside(VGroup(stage, masked, lens), RIGHT_PANEL, "the mask and softmax")
 
     narrate(scene, "The scaled scores: one row per query, one column per key.", FadeIn(scores))
     narrate(scene, why, Write(rule_tex))
@@ -91,7 +134,20 @@ def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: s
     zero = "exactly zero" if attention.masked_weights_are_zero(trace) else "zero"
     scene.fill_rows(weights, blank, f"Softmax: e to the minus infinity is {zero}, so forbidden weights are {zero}.")
     narrate(scene, "Each row still sums to one: the allowed weights share all of it.", FadeIn(sums, shift=LEFT * 0.1))
+    frames = VGroup(masked.highlight_row(i), weights.highlight_row(i))
+    narrate(scene, f"Take row {i + 1}.", Create(frames), run_time=0.6)
+    on_screen = VGroup(masked, middle, weights, sums, rule_tex, frames)
+    scene.play(FadeOut(on_screen), run_time=0.5)
+    scene.explain(lens)
+    narrate(
+        scene,
+        f"Row {i + 1} in numbers: minus infinity where the mask forbids, and there the weight is {zero}.",
+        FadeIn(lens, shift=UP * 0.1),
+        run_time=1.2,
+    )
     scene.wait(1)
+    scene.play(FadeOut(lens), run_time=0.5)
+    scene.play(FadeIn(VGroup(masked, middle, weights, sums, rule_tex)), run_time=0.6)
     return {"masked scores": masked, "A": weights, "row sums": sums}
 
 
@@ -146,7 +202,7 @@ def play_causal_output(scene: AttentionScene, causal: attention.Trace) -> None:
 def play_masking(scene: AttentionScene) -> None:
     request = scene.request
     # the step layout of the other steps, with the Mask (Opt.) block shown and pointed at
-    panel = StepPanel(scene.theme, "mask", with_mask=True, label="Mask")
+    panel = scene.panel = StepPanel(scene.theme, "mask", with_mask=True, label="Mask")
     assert_inside(VGroup(panel.diagram, panel.pointer), FULL_FRAME, "the diagram with its mask pointer")
     scene.next_section("causal_mask")
     narrate(scene, "The optional Mask block, between Scale and Softmax.", FadeIn(panel))
@@ -157,10 +213,12 @@ def play_masking(scene: AttentionScene) -> None:
         r"M_{ij} = -\infty \ \text{ for } j > i",
         "A causal mask: query i may look at keys 1 to i, never at a later token.",
     )
+    scene.figure(captions.causal_mask(request, causal))
 
     scene.next_section("causal_output")
     scene.clear_stage(keep=[panel])
     play_causal_output(scene, causal)
+    scene.figure(captions.causal_output(request, max(1, causal.T // 2)))
 
     scene.next_section("padding_mask")
     scene.clear_stage(keep=[panel])
@@ -175,6 +233,7 @@ def play_masking(scene: AttentionScene) -> None:
     )
     narrate(scene, "Its padding mask: True for a real token, False for a pad.", FadeIn(table.mask))
     scene.wait(1)
+    scene.figure(captions.padding_mask(request, batch), variant="batch")
     scene.clear_stage(keep=[panel])
     scene.grids = play_mask_and_softmax(
         scene,
@@ -184,6 +243,7 @@ def play_masking(scene: AttentionScene) -> None:
     )
     narrate(scene, "The pads' own rows are computed too, and thrown away.")
     scene.wait(1)
+    scene.figure(captions.padding_mask(request, batch))
 
 
 class MaskingScene(AttentionScene):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
+    DOWN,
     LEFT,
+    RIGHT,
     UP,
     AnimationGroup,
     FadeIn,
     FadeOut,
+    Line,
     ManimColor,
     Rectangle,
-    Square,
     Transform,
     VGroup,
     config,
@@ -19,6 +21,8 @@ from manim import (
 )
 
 import attention
+from scenes.labels import short_label
+from scenes.layout import MIN_CELL, LayoutError
 from scenes.numerals import Numeral, width_per_height
 from scenes.theme import Theme
 
@@ -54,7 +58,8 @@ def shades(values: np.ndarray, peak: float | None = None) -> np.ndarray:
 
 def token_label_room(theme: Theme, tokens) -> float:
     """The width the grids' token labels may take beside a grid: the widest at the theme's token size, plus a gap."""
-    return max(theme.words(t, font_size=theme.size.token).width for t in tokens) + TOKEN_LABEL_GAP
+    labels = (short_label(t) for t in tokens)
+    return max(theme.words(label, font_size=theme.size.token).width for label in labels) + TOKEN_LABEL_GAP
 
 
 def pixels_per_unit() -> float:
@@ -82,9 +87,13 @@ class MatrixGrid(VGroup):
         label_size: float | None = None,
         stroke_color: str | None = None,
         peak: float | None = None,
+        digit_fill: float = DIGIT_HEIGHT,
+        cell_height: float | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.digit_fill = digit_fill  # the digits' height, as a fraction of the cell's, at most
+        self.cell_height = cell_height or cell_size  # cells are squares unless asked to be wider than tall
         if numbers not in ("auto", "on", "off"):
             raise ValueError(f"numbers must be auto, on or off, got {numbers!r}")
         self.theme = theme
@@ -100,8 +109,9 @@ class MatrixGrid(VGroup):
         self.peak = peak_of(self.values) if peak is None else peak
         self.shades = shades(self.values, self.peak)
         self.cells = self._build_cells(self.values)
+        self.marks = self._build_marks(self.values, self.cells)
         self.numbers = self._build_numbers(self.values)
-        self.add(self.cells, self.numbers)
+        self.add(self.cells, self.marks, self.numbers)
         self.label = None
         if label is not None:
             self.label = theme.math(label, font_size=label_size or theme.size.label)
@@ -109,6 +119,15 @@ class MatrixGrid(VGroup):
             self.add(self.label)
         self.row_labels = self._token_labels(row_labels, rows=True)
         self.col_labels = self._token_labels(col_labels, rows=False)
+
+    def scaled_by(self, factor: float) -> None:
+        """Take note that the grid was scaled as part of a larger group (its cells' sizes changed)."""
+        self.cell_size *= factor
+        self.cell_height *= factor
+        if min(self.cell_size, self.cell_height) < MIN_CELL - 1e-9:
+            raise LayoutError(
+                f"a {self.n_rows} x {self.n_cols} grid does not fit legibly; use fewer tokens or a smaller d"
+            )
 
     # ----- construction -------------------------------------------------------------------
     def fill_of(self, shade: float) -> ManimColor:
@@ -121,29 +140,55 @@ class MatrixGrid(VGroup):
         return interpolate_color(ManimColor(theme.background), ManimColor(target), strength)
 
     def _build_cells(self, values) -> VGroup:
-        s = self.cell_size
+        w, h = self.cell_size, self.cell_height
         grid_shades = shades(values, self.peak)
         cells = VGroup()
         for i in range(self.n_rows):
             for j in range(self.n_cols):
-                cell = Square(
-                    side_length=s,
+                cell = Rectangle(
+                    width=w,
+                    height=h,
                     stroke_color=self.stroke_color,
-                    stroke_width=self.theme.stroke.cell(s),
+                    stroke_width=self.theme.stroke.cell(min(w, h)),
                     fill_color=self.fill_of(grid_shades[i, j]),
                     fill_opacity=1.0,
                 )
-                cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * s, ((self.n_rows - 1) / 2 - i) * s, 0]))
+                cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * w, ((self.n_rows - 1) / 2 - i) * h, 0]))
                 cells.add(cell)
         if hasattr(self, "cells"):
             cells.move_to(self.cells)
         return cells
 
+    def _build_marks(self, values, cells) -> VGroup:
+        """A diagonal stroke across each masked (-inf) cell where no digits are drawn: at sizes too small for
+        digits, a masked cell must still differ from a small negative one, whose slate fill is close to the
+        masked grey (where digits are drawn, "−∞" says it, and a stroke would cross it out)."""
+        marks = VGroup()
+        if self.numbers_visible(values):
+            return marks
+        for cell, value in zip(cells, np.ravel(values), strict=True):
+            if np.isneginf(value):
+                marks.add(
+                    Line(
+                        cell.get_corner(UP + LEFT),
+                        cell.get_corner(DOWN + RIGHT),
+                        color=self.stroke_color,
+                        stroke_width=self.theme.stroke.cell(min(self.cell_size, self.cell_height)),
+                    )
+                )
+        return marks
+
+    def masked_marks(self, i: int) -> list:
+        """The marks of row i's masked cells."""
+        row_values = self.values[i]
+        before = int(np.isneginf(self.values[:i]).sum())
+        return list(self.marks[before : before + int(np.isneginf(row_values).sum())])
+
     def digit_height(self, values) -> float:
         """The digit height that fits the widest number of ``values`` in a cell."""
         texts = [attention.display_text(v, self.decimals) for v in np.ravel(values)]
         widest = max(width_per_height(t, self.theme.serif) for t in texts)
-        return min(DIGIT_HEIGHT * self.cell_size, DIGIT_WIDTH * self.cell_size / widest)
+        return min(self.digit_fill * self.cell_height, DIGIT_WIDTH * self.cell_size / widest)
 
     def numbers_visible(self, values=None) -> bool:
         if self.numbers_mode != "auto":
@@ -177,7 +222,7 @@ class MatrixGrid(VGroup):
         if tokens is None:
             return None
         size = min(self.theme.size.token, TOKEN_LABEL_PER_UNIT * self.cell_size)
-        group = VGroup(*[self.theme.words(t, font_size=size) for t in tokens])
+        group = VGroup(*[self.theme.words(short_label(t), font_size=size) for t in tokens])
         if len(group) != (self.n_rows if rows else self.n_cols):
             raise ValueError("one token label per row (or column) is needed")
         for n, word in enumerate(group):
@@ -195,7 +240,7 @@ class MatrixGrid(VGroup):
         return group
 
     # ----- access -------------------------------------------------------------------------
-    def cell(self, i: int, j: int) -> Square:
+    def cell(self, i: int, j: int) -> Rectangle:
         return self.cells[i * self.n_cols + j]
 
     def row(self, i: int) -> VGroup:
@@ -207,7 +252,7 @@ class MatrixGrid(VGroup):
     def row_with_numbers(self, i: int) -> VGroup:
         """Row i's cells and, when drawn, their digits."""
         numbers = self.numbers[i * self.n_cols : (i + 1) * self.n_cols] if len(self.numbers) else []
-        return VGroup(*self.row(i), *numbers)
+        return VGroup(*self.row(i), *self.masked_marks(i), *numbers)
 
     def blank(self) -> VGroup:
         """An empty copy of the cells, to stand in for the grid before it is computed."""
@@ -228,10 +273,11 @@ class MatrixGrid(VGroup):
 
     # ----- emphasis -----------------------------------------------------------------------
     def frame_around(self, group: VGroup) -> Rectangle:
-        """A highlight frame around ``group`` (cells of this grid), in the step pointer's colour."""
+        """A highlight frame around ``group`` (cells of this grid), in the step pointer's colour, drawn on the
+        cells' outer grid lines: no wider than them, so it never covers a neighbouring cell's digits."""
         frame = Rectangle(
-            width=group.width + 0.06,
-            height=group.height + 0.06,
+            width=group.width,
+            height=group.height,
             stroke_color=self.theme.step_arrow,
             stroke_width=self.theme.stroke.medium,
         )
@@ -261,9 +307,15 @@ class MatrixGrid(VGroup):
             raise ValueError(f"new values have shape {values.shape}, the grid {self.values.shape}")
         new_cells = self._build_cells(values)
         new_numbers = self._build_numbers(values, new_cells)
+        animations = [Transform(self.cells, new_cells)]
+        if not np.array_equal(np.isneginf(values), np.isneginf(self.values)) or len(new_numbers) != len(self.numbers):
+            new_marks = self._build_marks(values, new_cells)
+            animations += [FadeOut(self.marks), FadeIn(new_marks)]
+            self.remove(self.marks)
+            self.marks = new_marks
+            self.add(new_marks)
         self.values = values
         self.shades = shades(values, self.peak)
-        animations = [Transform(self.cells, new_cells)]
         if len(self.numbers) and len(new_numbers):
             animations.append(Transform(self.numbers, new_numbers))
             for old, new in zip(self.numbers, new_numbers, strict=True):

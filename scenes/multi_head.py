@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, Line, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, LaggedStart, Line, VGroup, Write
 
 import attention
+from scenes import captions
 from scenes.base import AttentionScene, Inputs, Part
-from scenes.layout import FULL_FRAME, MAX_WIDTH, MIN_WIDTH, LayoutError, assert_inside, cell_size, row_of
-from scenes.matrix_grid import MatrixGrid
+from scenes.layout import FULL_FRAME, MAX_WIDTH, MIN_WIDTH, LayoutError, assert_inside, cell_size, row_of, stack
+from scenes.lens import StripTable
+from scenes.matrix_grid import MatrixGrid, peak_of
 from scenes.narration import narrate
-from scenes.notation import D
+from scenes.notation import SQRT_DK, D
 
 HEAD_GAP = 0.5  # between the heads' groups, and between the heads' outputs before they are joined
+HEATMAP_ROOM = 2.6  # the heatmaps' labels above and the rule under them
+LENS_GAP = 0.35  # between the rule and the magnified rows under it
 
 
 def multi_head_width(d: int, heads: int) -> int:
@@ -121,13 +125,28 @@ def play_split(scene: AttentionScene, multi: attention.MultiHeadTrace, note: str
         narrate(scene, text, *([FadeIn(layout.arrow)] if i == 0 else []), FadeIn(group, shift=RIGHT * 0.2))
     scene.play(Write(layout.rule), run_time=1.2)
     scene.wait(2)
+    scene.figure(captions.multi_head_split(scene.request, multi))
 
 
 def play_heads(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
-    """One attention-weight heatmap per head, side by side."""
+    """One attention-weight heatmap per head, side by side; then one query's row of each, magnified."""
     theme, options = scene.theme, scene.grid_options()
+    i, _ = attention.focus(multi.heads[0])
+    lens = StripTable(
+        theme,
+        [
+            (rf"\mathbf{{a}}^{{({h + 1})}}_{{{i + 1}}}", trace.weights[i], "S", peak_of(trace.weights))
+            for h, trace in enumerate(multi.heads)
+        ],
+        max_width=FULL_FRAME.width,
+        decimals=scene.inputs.decimals,
+    )
     size = cell_size(
-        multi.h * multi.T, multi.T, fixed_width=1.4 + multi.h * HEAD_GAP, fixed_height=2.6, panel=FULL_FRAME
+        multi.h * multi.T,
+        multi.T,
+        fixed_width=1.4 + multi.h * HEAD_GAP,
+        fixed_height=HEATMAP_ROOM + lens.height + LENS_GAP,
+        panel=FULL_FRAME,
     )
     maps = VGroup(
         *[
@@ -144,11 +163,12 @@ def play_heads(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
         ]
     )
     row_of(list(maps), buff=HEAD_GAP, panel=FULL_FRAME, y=-0.2)
-    scores = rf"\frac{{Q^{{(i)}}K^{{(i)\top}}}}{{\sqrt{{{D}_k}}}}"
+    scores = rf"\frac{{Q^{{(i)}}K^{{(i)\top}}}}{{{SQRT_DK}}}"
     rule = theme.math(rf"A^{{(i)}} = \mathrm{{softmax}}\!\left({scores}\right)", font_size=theme.size.body)
     rule.next_to(maps, DOWN, buff=0.35)
-    VGroup(maps, rule).shift(UP * (FULL_FRAME.center[1] - VGroup(maps, rule).get_center()[1]))
-    assert_inside(VGroup(maps, rule), FULL_FRAME, "the heads' weights")
+    lens.set_x(0)
+    stack([VGroup(maps, rule), lens], LENS_GAP, panel=FULL_FRAME)
+    assert_inside(VGroup(maps, rule, lens), FULL_FRAME, "the heads' weights")
     narrate(
         scene,
         "Each head has its own attention weights: a T by T heatmap per head.",
@@ -156,7 +176,18 @@ def play_heads(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
         run_time=1.5,
     )
     narrate(scene, "Each is a softmax of its own scores, scaled by one over the square root of d k.", Write(rule))
+    frames = VGroup(*[grid.highlight_row(i) for grid in maps])
+    scene.explain(lens)
+    narrate(
+        scene,
+        f"Query {i + 1} in numbers: each head spreads its weight over the keys its own way.",
+        Create(frames),
+        FadeIn(lens, shift=UP * 0.1),
+        run_time=1.2,
+    )
     scene.wait(1.5)
+    scene.play(FadeOut(frames), run_time=0.4)
+    scene.figure(captions.multi_head_heads(scene.request, multi))
 
 
 def play_concat(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
@@ -229,6 +260,7 @@ def play_concat(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
     )
     scene.wait(1.5)
     scene.grids = {"Concat": concat, "W^o": w_o, "MultiHead": out}
+    scene.figure(captions.multi_head_concat(scene.request, multi))
 
 
 def play_multi_head(scene: AttentionScene) -> None:

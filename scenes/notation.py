@@ -5,6 +5,8 @@ from __future__ import annotations
 import attention
 
 D = r"\mathsf{d}"
+# The scale is written 1/sqrt(d_k) everywhere, as in the paper; the video's d_k equals d, which Step 2 says.
+SQRT_DK = rf"\sqrt{{{D}_k}}"
 
 
 def dim(trace, which: str) -> str:
@@ -31,6 +33,12 @@ def tex_number(value: float, decimals: int) -> str:
     """A displayed value for MathTex: ASCII minus, \\infty for a masked score."""
     text = attention.display_text(value, decimals)
     return text.replace("\u2212", "-").replace("\u221e", r"\infty")
+
+
+def factor_text(value: float, decimals: int) -> str:
+    """A displayed value as a factor in a product drawn from glyphs: true minus, parenthesised when negative."""
+    text = attention.display_text(value, decimals)
+    return f"({text})" if text.startswith("\u2212") else text
 
 
 def tex_factor(value: float, decimals: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, RIGHT, UP, Arrow, FadeIn, GrowArrow, Rectangle, VGroup
 
+from scenes import captions
 from scenes.base import AttentionScene, Part
 from scenes.layout import FULL_FRAME, assert_inside
 from scenes.narration import narrate
@@ -69,6 +70,7 @@ def play_shapes(scene: AttentionScene) -> None:
     for n in range(1, len(boxes)):
         scene.play(GrowArrow(arrows[n - 1]), FadeIn(ops[n - 1]), FadeIn(boxes[n], shift=RIGHT * 0.2), run_time=0.7)
     scene.wait(2)
+    scene.figure(captions.shapes(trace))
 
 
 class ShapeTracking(AttentionScene):

@@ -18,23 +18,41 @@ from manim import (
 )
 
 import attention
+from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.callouts import wrapped_sum
-from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, stack
+from scenes.lens import Num, WorkedSum
 from scenes.matrix_grid import MatrixGrid
 from scenes.narration import narrate
-from scenes.notation import labelled, shape, tex_factor, tex_number
+from scenes.notation import factor_text, labelled, shape, tex_number
 
-CALLOUT_ROOM = 1.5  # units kept free under the grids for the worked entry
-TERMS_PER_LINE = 4
+LABELS_ROOM = 1.4  # the shape labels above the grids
+CALLOUT_GAP = 0.35  # between the grids and the worked entry under them
+
+
+def dot_product_sum(scene: AttentionScene, work: attention.DotProduct) -> WorkedSum:
+    """q_i . k_j = the factors, term by term, over their products, and the total: in aligned columns."""
+    dec = scene.inputs.decimals
+    factors = [
+        [Num(f"{factor_text(a, dec)}\u2009\u00b7\u2009{factor_text(b, dec)}")]
+        for a, b in zip(work.q, work.k, strict=True)
+    ]
+    products = [[Num(factor_text(p, dec))] for p in work.products]
+    head = rf"\mathbf{{q}}_{{{work.i + 1}}}\cdot\mathbf{{k}}_{{{work.j + 1}}} ="
+    rows = [(head, factors, []), ("=", products, [Num(f"= {attention.display_text(work.total, dec)}")])]
+    return WorkedSum(scene.theme, rows, max_width=RIGHT_PANEL.width - 0.2)
 
 
 def play_matmul(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
     scene.enter_step(1, "Step 1: multiply the queries Q by the transposed keys K transposed.")
+    i, j = attention.focus(trace)
+    work = attention.dot_product(trace, i, j)
+    callout = dot_product_sum(scene, work)
+    callout_room = callout.height + CALLOUT_GAP
     size = cell_size(
-        trace.d_k + 2 * trace.T_kv, max(trace.T, trace.d_k), fixed_width=2.4, fixed_height=1.4 + CALLOUT_ROOM
+        trace.d_k + 2 * trace.T_kv, max(trace.T, trace.d_k), fixed_width=2.4, fixed_height=LABELS_ROOM + callout_room
     )
     q = MatrixGrid(trace.Q, "Q", cell_size=size, label=labelled("Q", trace, "T", "k"), **options)
     kt = MatrixGrid(trace.K.T, "K", cell_size=size, label=rf"K^\top_{{{shape(trace, 'k', 'kv')}}}", **options)
@@ -43,7 +61,9 @@ def play_matmul(scene: AttentionScene) -> None:
     )
     times = theme.math(r"\times", font_size=theme.size.operator)
     arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
-    row_of([q, times, kt, arrow, scores], buff=0.3, y=RIGHT_PANEL.center[1] + CALLOUT_ROOM / 2)
+    matrices = row_of([q, times, kt, arrow, scores], buff=0.3)
+    callout.set_x(RIGHT_PANEL.center[0])
+    stack([matrices, callout], CALLOUT_GAP)
     blank = scores.blank()
     assert_inside(VGroup(q, kt, scores), RIGHT_PANEL, "Step 1's matrices")
     narrate(
@@ -69,7 +89,7 @@ def play_matmul(scene: AttentionScene) -> None:
         r"T\times T",
         font_size=theme.size.label,
     )
-    parts.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
+    parts.move_to(callout.get_center())
     scene.play(Write(VGroup(*parts[:5])), run_time=1)
     strikes = VGroup(
         *[
@@ -88,8 +108,6 @@ def play_matmul(scene: AttentionScene) -> None:
     scene.play(FadeOut(parts), FadeOut(strikes), run_time=0.5)
 
     # one entry in real numbers
-    i, j = attention.focus(trace)
-    work = attention.dot_product(trace, i, j)
     dec = scene.inputs.decimals
     frames = VGroup(q.highlight_row(i), kt.highlight_column(j), scores.highlight_cell(i, j))
     narrate(
@@ -99,17 +117,8 @@ def play_matmul(scene: AttentionScene) -> None:
         Create(frames[1]),
         run_time=0.8,
     )
-    factors = [f"{tex_factor(a, dec)}\\cdot {tex_factor(b, dec)}" for a, b in zip(work.q, work.k, strict=True)]
     total = tex_number(work.total, dec)
-    callout = VGroup(
-        wrapped_sum(theme, rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = ", factors, "", TERMS_PER_LINE),
-        wrapped_sum(theme, "= ", [tex_factor(p, dec) for p in work.products], " =", TERMS_PER_LINE),
-        theme.math(total, font_size=theme.size.body),
-    )
-    callout[:2].arrange(RIGHT, buff=0.3, aligned_edge=UP)
-    callout[2].next_to(callout[1][-1], RIGHT, buff=0.15)
-    callout.scale_to_fit_width(min(callout.width, RIGHT_PANEL.width - 0.2))
-    callout.move_to([RIGHT_PANEL.center[0], RIGHT_PANEL.bottom + CALLOUT_ROOM / 2, 0])
+    assert_inside(callout, RIGHT_PANEL, "Step 1's worked entry")
     scene.shown["dot_product"] = {
         "i": i,
         "j": j,
@@ -117,8 +126,9 @@ def play_matmul(scene: AttentionScene) -> None:
         "products": [tex_number(p, dec) for p in work.products],
         "total": total,
     }
-    scene.play(Write(callout[0]), run_time=1.5)
-    narrate(scene, f"Their products add up to {total}.", Write(callout[1]), Write(callout[2]), run_time=1.5)
+    scene.explain(callout)
+    scene.play(Write(callout.rows[0]), run_time=1.5)
+    narrate(scene, f"Their products add up to {total}.", Write(callout.rows[1]), run_time=1.5)
     landing = VGroup(scores.cell(i, j))
     number = scores.number(i, j)
     if number is not None:
@@ -127,15 +137,16 @@ def play_matmul(scene: AttentionScene) -> None:
         scene,
         "The sum lands in cell (i, j) of QK transposed.",
         Create(frames[2]),
-        TransformFromCopy(callout[2], landing),
+        TransformFromCopy(callout.tails[1], landing),
         run_time=1.2,
     )
     scene.wait(1)
 
     # every entry
-    scene.play(FadeOut(callout), FadeOut(frames), run_time=0.5)
+    scene.play(FadeOut(frames), run_time=0.5)  # the worked entry stays: the figure shows it
     scene.fill_rows(scores, blank, "Every query against every key: the T by T score matrix.")
     scene.grids = {"Q": q, "K^T": kt, "QK^T": scores}
+    scene.figure(captions.step1(scene.request, trace))
 
 
 class Step1MatMul(AttentionScene):

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Brace, FadeIn, FadeOut, VGroup, Write
+from manim import DOWN, UP, Brace, Create, FadeIn, FadeOut, VGroup, Write
 
+import attention
+from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, stack
+from scenes.lens import MathLine, Num, TeX
 from scenes.matrix_grid import MatrixGrid
 from scenes.narration import narrate
-from scenes.notation import D, shape, tex_number
+from scenes.notation import SQRT_DK, factor_text, shape, tex_number
+
+SCALE_DECIMALS = 3  # 1/sqrt(d_k) gets a digit more than the grids: it is one number, and 0.447 reads better
+ABOVE_ROOM = 3.2  # the brace, its label and the grid's own label above the cells, with the operator's room
+CALLOUT_GAP = 0.45  # between the grid and the worked cell under it
 
 
 def play_scale(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
+    dec = scene.inputs.decimals
     scene.enter_step(2, "Step 2: scale the scores by one over the square root of d k.")
-    size = cell_size(trace.T_kv, trace.T, fixed_width=2.6, fixed_height=3.2)
+    # one cell worked out: score times the factor gives the scaled score
+    i, j = attention.focus(trace)
+    scale = tex_number(trace.scale, SCALE_DECIMALS)
+    scale_text = attention.display_text(trace.scale, SCALE_DECIMALS)
+    callout = MathLine(
+        theme,
+        TeX(rf"s_{{{i + 1},{j + 1}}}\cdot\tfrac{{1}}{{{SQRT_DK}}} ="),
+        Num(
+            f"{factor_text(trace.scores[i, j], dec)} \u00d7 {scale_text} = "
+            f"{attention.display_text(trace.scaled[i, j], dec)}"
+        ),
+    )
+    size = cell_size(trace.T_kv, trace.T, fixed_width=2.6, fixed_height=ABOVE_ROOM + callout.height + CALLOUT_GAP)
     grid = MatrixGrid(
         trace.scores,
         "S",
@@ -22,18 +42,22 @@ def play_scale(scene: AttentionScene) -> None:
         label=rf"\left(QK^\top\right)_{{{shape(trace, 'T', 'kv')}}}",
         **scene.grid_options(),
     )
-    factor = theme.math(rf"\frac{{1}}{{\sqrt{{{D}_k}}}}\times", font_size=theme.size.operator)
-    value = theme.math(rf"\frac{{1}}{{\sqrt{{{trace.d_k}}}}} = {tex_number(trace.scale, 3)}", font_size=theme.size.math)
+    factor = theme.math(rf"\frac{{1}}{{{SQRT_DK}}}\times", font_size=theme.size.operator)
+    value = MathLine(theme, TeX(rf"\frac{{1}}{{\sqrt{{{trace.d_k}}}}} ="), Num(scale_text), font_size=theme.size.math)
     value.next_to(factor, DOWN, buff=0.35)
-    row_of([VGroup(factor, value), grid], buff=0.3, y=RIGHT_PANEL.center[1] - 0.55)
+    top = row_of([VGroup(factor, value), grid], buff=0.3)
     brace = Brace(grid.cells, UP, buff=0.12, color=theme.text)
-    brace_label = theme.math(rf"\frac{{1}}{{\sqrt{{{D}}}}}\left(QK^\top\right)", font_size=theme.size.title)
+    brace_label = theme.math(rf"\frac{{1}}{{{SQRT_DK}}}\left(QK^\top\right)", font_size=theme.size.title)
     brace_label.next_to(brace, UP, buff=0.12)
+    top.add(brace, brace_label)
+    callout.set_x(grid.cells.get_x())
+    stack([top, callout], CALLOUT_GAP)
+    top.remove(brace, brace_label)
     scene.play(FadeIn(grid), run_time=1)
-    assert_inside(VGroup(grid, factor, value, brace_label), RIGHT_PANEL, "Step 2's matrix")
+    assert_inside(VGroup(grid, factor, value, brace_label, callout), RIGHT_PANEL, "Step 2's matrix")
     narrate(scene, f"Here d k is {trace.d_k}.", Write(factor), run_time=1)
     scene.play(FadeIn(value), run_time=0.6)
-    scene.shown["scale"] = tex_number(trace.scale, 3)
+    scene.shown["scale"] = scale
     narrate(
         scene,
         "Every score shrinks by the same factor, so a large d k cannot saturate the softmax.",
@@ -45,8 +69,18 @@ def play_scale(scene: AttentionScene) -> None:
     )
     grid.remove(grid.label)
     grid.label = brace_label
+    frame = grid.highlight_cell(i, j)
+    scene.explain(value, callout)
+    narrate(
+        scene,
+        f"One score: entry ({i + 1}, {j + 1}) times {scale} gives {tex_number(trace.scaled[i, j], dec)}.",
+        Create(frame),
+        Write(callout),
+        run_time=1.2,
+    )
     scene.wait(2)
     scene.grids = {"scaled": grid}
+    scene.figure(captions.step2(scene.request, trace, i, j, scale))
 
 
 class Step2Scale(AttentionScene):

@@ -5,35 +5,38 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup, Write
 
 import attention
+from scenes import captions
 from scenes.base import AttentionScene, Part
 from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
+from scenes.lens import MathLine, Num, StripTable, TeX
 from scenes.matrix_grid import MatrixGrid
 from scenes.narration import narrate
-from scenes.notation import D, tex_number
+from scenes.notation import SQRT_DK, tex_number
+
+ROW_GAP = 0.45  # between the worked row's stages
 
 
 def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
-    """Row i through the softmax: scaled scores, exp, the sum, the weights, each a 1 x T grid with digits."""
+    """Row i through the softmax: scaled scores, exp, the weights (readable, shaded strips, key j in one
+    column), and their sum."""
     theme, dec = scene.theme, scene.inputs.decimals
-    width = min(0.62, (RIGHT_PANEL.width - 2.6) / len(row.scaled))
-    options = {"theme": theme, "decimals": dec, "numbers": "on", "cell_size": width}
-    lines = VGroup(
-        MatrixGrid([row.scaled], "S", **options),
-        MatrixGrid([row.exps], "S", **options),
-        MatrixGrid([row.weights], "S", **options),
-    ).arrange(DOWN, buff=0.55)
-    names = (
-        rf"\tfrac{{1}}{{\sqrt{{{D}}}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top",
-        r"e^{\,x_j - \max x}",
-        rf"\div {tex_number(row.total, dec)}",
-    )
-    for grid, name in zip(lines, names, strict=True):
-        grid.add(theme.math(name, font_size=theme.size.callout).next_to(grid.cells, LEFT, buff=0.3))
     shown_sum = tex_number(float(attention.display(row.weights, dec).sum()), dec)
-    total = theme.math(rf"\textstyle\sum_j = {shown_sum}", font_size=theme.size.callout)
-    total.next_to(lines[2].cells, RIGHT, buff=0.3)
-    lines.add(total)
+    table = StripTable(
+        theme,
+        [
+            (rf"\tfrac{{1}}{{{SQRT_DK}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top", row.scaled, "S", None),
+            (r"e^{\,x_j - \max x}", row.exps, "S", None),
+            ([Num(f"\u00f7 {attention.display_text(row.total, dec)}")], row.weights, "S", None),
+        ],
+        max_width=RIGHT_PANEL.width - 0.2,
+        decimals=dec,
+        gap=ROW_GAP,
+    )
+    total = MathLine(theme, TeX(r"\textstyle\sum_j ="), Num(attention.display_text(float(shown_sum), dec)))
+    total.next_to(table, DOWN, buff=ROW_GAP).align_to(table.strips[2], LEFT)
+    lines = VGroup(*table.rows, total)
     lines.move_to(RIGHT_PANEL.center)
+    assert_inside(lines, RIGHT_PANEL, "Step 3's worked row")
     scene.shown["softmax_row"] = {
         "i": row.i,
         "weights": [tex_number(w, dec) for w in row.weights],
@@ -48,12 +51,12 @@ def play_softmax(scene: AttentionScene) -> None:
     scene.enter_step(3, "Step 3: a softmax on each row turns scores into weights.")
     size = cell_size(2 * trace.T_kv, trace.T, fixed_width=3.9, fixed_height=1.8)
     options = scene.grid_options()
-    scaled = MatrixGrid(trace.masked, "S", cell_size=size, label=rf"\frac{{1}}{{\sqrt{{{D}}}}}QK^\top", **options)
+    scaled = MatrixGrid(trace.masked, "S", cell_size=size, label=rf"\frac{{1}}{{{SQRT_DK}}}QK^\top", **options)
     weights = MatrixGrid(
         trace.weights,
         "S",
         cell_size=size,
-        label=rf"\mathrm{{Softmax}}\!\left(\frac{{QK^\top}}{{\sqrt{{{D}}}}}\right)",
+        label=rf"\mathrm{{Softmax}}\!\left(\frac{{QK^\top}}{{{SQRT_DK}}}\right)",
         **options,
     )
     arrow = Arrow(LEFT * 1.4, RIGHT * 1.4, buff=0, color=theme.arrow, stroke_width=theme.stroke.bold)
@@ -75,6 +78,7 @@ def play_softmax(scene: AttentionScene) -> None:
     on_screen = VGroup(scaled, middle, blank, weights.label)
     scene.play(FadeOut(on_screen), FadeOut(frame), run_time=0.6)
     lines = worked_rows(scene, attention.softmax_row(trace, i))
+    scene.explain(lines)
     scene.play(FadeIn(lines[0]), run_time=0.8)
     narrate(
         scene,
@@ -89,6 +93,7 @@ def play_softmax(scene: AttentionScene) -> None:
     scene.play(FadeIn(on_screen), run_time=0.8)
     scene.fill_rows(weights, blank, "Every row the same way: the attention weights A.")
     scene.grids = {"scaled": scaled, "A": weights}
+    scene.figure(captions.step3(scene.request, trace))
 
 
 class Step3Softmax(AttentionScene):

@@ -13,10 +13,13 @@ from pathlib import Path
 
 from manim import ManimColor, MathTex, Tex, Text, TexTemplate, interpolate_color
 
+from scenes.cloning import clone
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PALETTES = ASSETS / "palettes"
 THEME_NAMES = tuple(sorted(p.stem for p in PALETTES.glob("*.toml")))
 RESULT = "R"  # the matrix key of attention's output
+RESULT_OUTLINE_DARKER = 0.4  # of the way from R's colour to the text colour
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,9 @@ class StrokeScale:
     cell_min: float = 1  # ... and at least this
 
     def cell(self, size: float) -> float:
-        """The outline of a grid cell of side ``size``: thinner for smaller cells."""
-        return max(self.cell_min, self.cell_per_unit * size)
+        """The outline of a grid cell of side ``size``: thinner for smaller cells, never heavier than a plain
+        arrow (the large cells of a magnified strip)."""
+        return min(self.regular, max(self.cell_min, self.cell_per_unit * size))
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,10 @@ class Theme:
 
     def math(self, *tex: str, font_size: float | None = None, color: str | None = None) -> MathTex:
         """Mathematics typeset with the theme's Times-like template (several strings: separate parts)."""
-        return MathTex(
-            *tex, tex_template=self.tex_template, font_size=font_size or self.size.label, color=color or self.text
+        size, ink = font_size or self.size.label, str(color or self.text)
+        return _typeset(
+            ("math", self.name, tex, size, ink),
+            lambda: MathTex(*tex, tex_template=self.tex_template, font_size=size, color=ink),
         )
 
     def tex(self, tex: str, font_size: float | None = None, color: str | None = None) -> Tex:
@@ -105,20 +111,39 @@ class Theme:
         self, text: str, font_size: float | None = None, color: str | None = None, weight: str = "NORMAL"
     ) -> Text:
         """Plain text in the serif; tokens go through here, so they are never read as LaTeX."""
-        return Text(
-            text, font=self.serif, font_size=font_size or self.size.body, color=color or self.text, weight=weight
+        size, ink = font_size or self.size.body, str(color or self.text)
+        return _typeset(
+            ("words", self.serif, text, size, ink, weight),
+            lambda: Text(text, font=self.serif, font_size=size, color=ink, weight=weight),
         )
 
     def matrix_color(self, key: str) -> str:
         return self.matrix[key]
 
-    def grid_stroke(self, key: str) -> str:
-        """The outline of a grid's cells: grey, except the result R, outlined in its own colour as in the video."""
-        return self.matrix[key] if key == RESULT else self.grid_line
+    def grid_stroke(self, key: str) -> ManimColor | str:
+        """The outline of a grid's cells: grey, except the result R, outlined in its own colour as in the video,
+        darkened so that a cell filled with the full colour (R's largest value) keeps its border."""
+        if key == RESULT:
+            return interpolate_color(ManimColor(self.matrix[key]), ManimColor(self.text), RESULT_OUTLINE_DARKER)
+        return self.grid_line
 
     def rendered_fill(self, key: str) -> ManimColor:
         """The base colour as the stills show it: at fill_opacity over the background."""
         return interpolate_color(ManimColor(self.background), ManimColor(self.matrix[key]), self.fill_opacity)
+
+
+# Typesetting parses an SVG (Pango's or dvisvgm's) into dozens of VMobjects, ~50 ms a string; a scene sets the
+# same token labels and symbols again and again. Each is typeset once per process and cloned (under 1 ms).
+_TYPESET: dict[tuple, MathTex | Text] = {}
+_TYPESET_LIMIT = 4096
+
+
+def _typeset(key: tuple, make):
+    if key not in _TYPESET:
+        if len(_TYPESET) >= _TYPESET_LIMIT:
+            _TYPESET.clear()
+        _TYPESET[key] = make()
+    return clone(_TYPESET[key])
 
 
 def load_theme(name: str = "video") -> Theme:

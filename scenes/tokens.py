@@ -9,12 +9,12 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
+    Create,
     FadeIn,
     FadeOut,
     GrowArrow,
     LaggedStart,
     Rectangle,
-    ReplacementTransform,
     RoundedRectangle,
     Square,
     Text,
@@ -22,8 +22,11 @@ from manim import (
     Write,
 )
 
+from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.layout import FULL_FRAME, assert_inside, cell_size, row_of
+from scenes.labels import short_label
+from scenes.layout import FULL_FRAME, assert_inside, cell_size, row_of, stack
+from scenes.lens import ValueStrip
 from scenes.matrix_grid import MatrixGrid
 from scenes.narration import narrate
 from scenes.notation import D, labelled, shape
@@ -32,6 +35,7 @@ from scenes.theme import Theme
 TOKEN_ROW_WIDTH = 13.4
 
 
+LENS_GAP = 0.15  # between the lines of the worked first row, and (three times it) around the arithmetic
 X_BOX = 0.75  # side of the box around x_i, before the row is scaled to fit
 
 
@@ -40,7 +44,7 @@ class TokenColumn(VGroup):
 
     def __init__(self, theme: Theme, token: str, n: int):
         super().__init__()
-        word = theme.words(token, font_size=theme.size.label)
+        word = theme.words(short_label(token), font_size=theme.size.label)
         highlight = Rectangle(
             width=word.width + 0.2,
             height=0.8,
@@ -156,50 +160,82 @@ def play_tokens(scene: AttentionScene) -> None:
 
 
 def play_projections(scene: AttentionScene) -> None:
-    """X stacked into its grid, then Q, K, V = X W, with the shape arithmetic."""
+    """X stacked into its grid, then X times W^q, W^k, W^v side by side gives Q, K, V side by side, with the
+    shape arithmetic and the first token's row worked out (x_1 and q_1 = x_1 W^q, readable)."""
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
-    size = cell_size(trace.d + trace.d + 3 * trace.d_k, trace.T, fixed_width=4.6, fixed_height=2.6, panel=FULL_FRAME)
+    lens = VGroup(
+        ValueStrip(
+            theme, trace.X[0], "X", r"\mathbf{x}_1 =", max_width=FULL_FRAME.width, decimals=scene.inputs.decimals
+        ),
+        ValueStrip(
+            theme,
+            trace.Q[0],
+            "Q",
+            r"\mathbf{q}_1 = \mathbf{x}_1 W^q =",
+            max_width=FULL_FRAME.width,
+            decimals=scene.inputs.decimals,
+        ),
+    ).arrange(DOWN, buff=LENS_GAP, aligned_edge=RIGHT)
+    columns = trace.d + 3 * trace.d + 3 * trace.d_k
+    size = cell_size(columns, trace.T, fixed_width=6.0, fixed_height=2.8 + lens.height, panel=FULL_FRAME)
     x = MatrixGrid(
         trace.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), row_labels=trace.tokens, **options
     )
-    weights = {"q": trace.W_q, "k": trace.W_k, "v": trace.W_v}
-    outputs = {"q": ("Q", trace.Q), "k": ("K", trace.K), "v": ("V", trace.V)}
-    w_grids = {
-        v: MatrixGrid(
-            w, "W", cell_size=size, label=rf"W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}", **options
-        )
-        for v, w in weights.items()
+    names = {
+        "q": ("Q", trace.W_q, trace.Q),
+        "k": ("K", trace.W_k, trace.K),
+        "v": ("V", trace.W_v, trace.V),
     }
+    w_grids = VGroup(
+        *[
+            MatrixGrid(
+                w, "W", cell_size=size, label=rf"W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}", **options
+            )
+            for v, (_, w, _) in names.items()
+        ]
+    ).arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
     results = VGroup(
         *[
-            MatrixGrid(values, key, cell_size=size, label=labelled(name, trace, "T", v), **options)
-            for v, (name, values) in outputs.items()
-            for key in [name]
+            MatrixGrid(values, name, cell_size=size, label=labelled(name, trace, "T", v), **options)
+            for v, (name, _, values) in names.items()
         ]
-    ).arrange(RIGHT, buff=0.25)
+    ).arrange(RIGHT, buff=0.2)
     times = theme.math(r"\times", font_size=theme.size.title)
     arrow = Arrow(LEFT * 0.4, RIGHT * 0.4, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
-    row_of([x, times, w_grids["q"], arrow, results], buff=0.3, panel=FULL_FRAME, y=0.3)
-    for grid in results:
+    matrices = row_of([x, times, w_grids, arrow, results], buff=0.3, panel=FULL_FRAME)
+    for grid in (*w_grids, *results):
         grid.shift(UP * (x.cells.get_center()[1] - grid.cells.get_center()[1]))
-    for v in ("k", "v"):
-        w_grids[v].move_to(w_grids["q"])
     arithmetic = theme.math(rf"(T\times {D})\,({D}\times {D}) \;\to\; T\times {D}", font_size=theme.size.math)
-    arithmetic.next_to(VGroup(x, results), DOWN, buff=0.45)
-    assert_inside(VGroup(x, results, arithmetic), FULL_FRAME, "the projections")
+    arithmetic.set_x(0)
+    lens.set_x(0)
+    stack([matrices, arithmetic, lens], LENS_GAP * 3, panel=FULL_FRAME)
+    assert_inside(VGroup(matrices, arithmetic, lens), FULL_FRAME, "the projections")
     narrate(scene, "Stacked, the x i form X, one row per token.", FadeIn(x), run_time=1)
-    scene.play(FadeIn(times), FadeIn(w_grids["q"]), FadeIn(arrow), run_time=0.8)
-    current = w_grids["q"]
+    scene.play(FadeIn(times), FadeIn(arrow), run_time=0.6)
     for n, v in enumerate(("q", "k", "v")):
-        if v != "q":
-            scene.play(ReplacementTransform(current, w_grids[v]), run_time=0.8)
-            current = w_grids[v]
-        narrate(scene, f"X times W {v} gives {outputs[v][0]}.", FadeIn(results[n], shift=RIGHT * 0.2), run_time=1)
+        scene.play(FadeIn(w_grids[n]), run_time=0.6)
+        narrate(scene, f"X times W {v} gives {names[v][0]}.", FadeIn(results[n], shift=RIGHT * 0.2), run_time=1)
         if v == "q":
             narrate(scene, "T by d times d by d gives T by d.", Write(arithmetic), run_time=1)
+            frames = VGroup(x.highlight_row(0), results[0].highlight_row(0))
+            scene.explain(lens)
+            narrate(
+                scene,
+                f"Row 1: the token {trace.tokens[0]!r} as x 1, and its query q 1 = x 1 W q.",
+                Create(frames),
+                FadeIn(lens, shift=UP * 0.1),
+                run_time=1.2,
+            )
+            scene.wait(1)
+            scene.play(FadeOut(frames), run_time=0.4)
     scene.wait(2)
-    scene.grids = {"X": x, f"W^{v}": current, **{g.color_key: g for g in results}}
+    scene.figure(captions.tokens(scene.request, trace))
+    scene.grids = {
+        "X": x,
+        **{g.label.tex_string.split("_")[0]: g for g in w_grids},
+        **{g.color_key: g for g in results},
+    }
 
 
 class TokensToQKV(AttentionScene):

@@ -19,8 +19,11 @@ from manim import (
 )
 
 import attention
+from scenes import captions
 from scenes.base import AttentionScene, Part
+from scenes.labels import short_label
 from scenes.layout import FULL_FRAME, assert_inside, cell_size
+from scenes.lens import MathLine, Num, TeX
 from scenes.matrix_grid import MatrixGrid, token_label_room
 from scenes.narration import narrate
 from scenes.notation import D, dim, tex_number
@@ -46,16 +49,16 @@ def views(scene: AttentionScene) -> dict:
     trace, theme = scene.trace, scene.theme
     options = {**scene.grid_options(), "cell_size": views_size(scene)}
     g = {"X": MatrixGrid(trace.X, "X", label=rf"X_{{T\times {D}}}", row_labels=trace.tokens, **options)}
-    captions = VGroup()
+    roles = VGroup()
     for v, name, values in (("q", "Q", trace.Q), ("k", "K", trace.K), ("v", "V", trace.V)):
         g[name] = MatrixGrid(values, name, label=rf"{name}_{{T\times {dim(trace, v)}}}", **options)
         role = VGroup(*[theme.words(line, font_size=theme.size.tiny) for line in ROLES[v]]).arrange(DOWN, buff=0.08)
         caption = VGroup(theme.math(rf"XW^{v}", font_size=theme.size.callout), role)
-        captions.add(caption.arrange(DOWN, buff=0.1))
+        roles.add(caption.arrange(DOWN, buff=0.1))
     g["qkv"] = VGroup(g["Q"], g["K"], g["V"]).arrange(RIGHT, buff=0.35, aligned_edge=UP)
-    for caption, grid in zip(captions, (g["Q"], g["K"], g["V"]), strict=True):
+    for caption, grid in zip(roles, (g["Q"], g["K"], g["V"]), strict=True):
         caption.next_to(grid.cells, DOWN, buff=0.2)
-    g["captions"] = captions
+    g["captions"] = roles
     arrow = Arrow(LEFT * ARROW / 2, RIGHT * ARROW / 2, buff=0, color=theme.arrow, stroke_width=theme.stroke.medium)
     g["arrow"] = VGroup(arrow, theme.math(r"W^q,\,W^k,\,W^v", font_size=theme.size.text).next_to(arrow, UP, buff=0.1))
     return g
@@ -121,15 +124,21 @@ def play_relevance(scene: AttentionScene, g: dict) -> None:
         run_time=1.2,
     )
     total = tex_number(trace.scores[i, j], scene.inputs.decimals)
-    callout = theme.math(
-        rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} = {total}", font_size=theme.size.formula
-    )
-    callout.add(theme.words(f"  relevance of '{trace.tokens[j]}' to '{trace.tokens[i]}'", font_size=theme.size.note))
-    callout[1].next_to(callout[0], RIGHT, buff=0.2)
+    relevance = f"relevance of '{short_label(trace.tokens[j])}' to '{short_label(trace.tokens[i])}'"
+    callout = VGroup(
+        MathLine(
+            theme,
+            TeX(rf"\mathbf{{q}}_{{{i + 1}}}\cdot\mathbf{{k}}_{{{j + 1}}} ="),
+            Num(attention.display_text(trace.scores[i, j], scene.inputs.decimals)),
+            font_size=theme.size.formula,
+        ),
+        theme.words(relevance, font_size=theme.size.note),
+    ).arrange(RIGHT, buff=0.3)
     callout.next_to(VGroup(g["captions"], g["S"]), DOWN, buff=0.35).set_x(0)
     assert_inside(callout, FULL_FRAME, "the relevance callout")
     scene.shown["relevance"] = {"i": i, "j": j, "total": total}
     cell = g["S"].highlight_cell(i, j)
+    scene.explain(callout)
     narrate(
         scene,
         f"A relevance score: row {i + 1}, column {j + 1} of the score matrix.",
@@ -150,11 +159,12 @@ def play_content(scene: AttentionScene, g: dict) -> None:
     )
     i, _ = attention.focus(trace)
     frames = VGroup(g["A"].highlight_row(i), g["V"].highlight_all())
-    formula = theme.math(
-        rf"\mathbf{{r}}_{{{i + 1}}} = \textstyle\sum_j a_{{{i + 1}j}}\,\mathbf{{v}}_j", font_size=theme.size.math
-    )
-    formula.add(theme.words("  the values are what gets averaged", font_size=theme.size.note))
-    formula[1].next_to(formula[0], RIGHT, buff=0.2)
+    formula = VGroup(
+        theme.math(
+            rf"\mathbf{{r}}_{{{i + 1}}} = \textstyle\sum_j a_{{{i + 1}j}}\,\mathbf{{v}}_j", font_size=theme.size.math
+        ),
+        theme.words("the values are what gets averaged", font_size=theme.size.note),
+    ).arrange(RIGHT, buff=0.3)
     formula.next_to(VGroup(g["captions"], g["A"]), DOWN, buff=0.35).set_x(0)
     assert_inside(formula, FULL_FRAME, "the weighted-sum callout")
     narrate(
@@ -164,6 +174,9 @@ def play_content(scene: AttentionScene, g: dict) -> None:
         Write(formula),
         run_time=1.2,
     )
+    scene.wait(1)
+    scene.play(FadeOut(frames), run_time=0.4)
+    scene.figure(captions.qkv_content(scene.request, trace))
 
 
 def play_tied(scene: AttentionScene) -> None:
@@ -186,13 +199,16 @@ def play_tied(scene: AttentionScene) -> None:
     texts = [tuple(attention.display_text(v, dec) for v in pair) for pair in pairs_of]
     scene.shown["mirrored_pair"] = {"i": i, "j": j, "untied": texts[0], "tied": texts[1]}
     notes = VGroup()
-    for grid, condition, (a, b), shown in zip(grids, (r"W^k \neq W^q", r"W^k = W^q"), pairs_of, texts, strict=True):
+    for grid, condition, shown in zip(grids, (r"W^k \neq W^q", r"W^k = W^q"), texts, strict=True):
         relation = r"\neq" if shown[0] != shown[1] else "="
         note = VGroup(
             theme.math(condition, font_size=theme.size.callout),
-            theme.math(
-                rf"s_{{{i + 1},{j + 1}}} = {tex_number(a, dec)}\;{relation}\;"
-                rf"s_{{{j + 1},{i + 1}}} = {tex_number(b, dec)}",
+            MathLine(
+                theme,
+                TeX(rf"s_{{{i + 1},{j + 1}}} ="),
+                Num(shown[0]),
+                TeX(rf"{relation}\ s_{{{j + 1},{i + 1}}} ="),
+                Num(shown[1]),
                 font_size=theme.size.callout,
             ),
         )
@@ -202,6 +218,7 @@ def play_tied(scene: AttentionScene) -> None:
         RIGHT, buff=0.8, aligned_edge=UP
     ).move_to([0, 0, 0])
     assert_inside(VGroup(grids, notes), FULL_FRAME, "the two score matrices")
+    scene.explain(notes)
     narrate(scene, "With its own W k, the score of i to j differs from the score of j to i.", FadeIn(grids[0]))
     pairs = [VGroup(grid.highlight_cell(i, j), grid.highlight_cell(j, i)) for grid in grids]
     narrate(
@@ -231,6 +248,7 @@ def play_tied(scene: AttentionScene) -> None:
     )
     scene.wait(1)
     scene.grids = {"QK^T": grids[0], "QQ^T (W_k = W_q)": grids[1]}
+    scene.figure(captions.tied_keys(scene.request, trace, tied, i, j))
 
 
 def play_why_qkv(scene: AttentionScene) -> None:

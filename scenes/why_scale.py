@@ -7,16 +7,19 @@ import math
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, VGroup, VMobject, Write
 from manim.mobject.graphing.scale import LogBase
 
+from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.layout import FULL_FRAME, assert_inside, cell_size
-from scenes.matrix_grid import MatrixGrid
+from scenes.layout import FULL_FRAME, LayoutError, assert_inside
+from scenes.legibility import readable_font_size
+from scenes.lens import STRUT, MathLine, Num, ValueStrip, readable_cell
 from scenes.narration import narrate
 from scenes.notation import D, tex_number
 
-PLOT_WIDTH, PLOT_HEIGHT = 4.8, 2.3
+PLOT_WIDTH, PLOT_HEIGHT = 4.8, 1.5
 DK = rf"{D}_k"
 UNSCALED, SCALED = "S", "R"  # matrix colours: the scores' purple, the result's blue
-COLUMN = 1.25  # table column pitch
+COLUMN = 1.45  # table column pitch
+TABLE_LINE = 0.06  # between the table's rows
 
 
 def log2_span(values) -> tuple[int, int]:
@@ -89,11 +92,13 @@ def table(scene: AttentionScene, study) -> VGroup:
             theme.matrix_color(SCALED),
         ),
     }
-    heads = VGroup(*[theme.math(head, font_size=theme.size.note, color=color) for head, _, color in rows.values()])
-    heads.arrange(DOWN, buff=0.16, aligned_edge=RIGHT)
+    size = readable_font_size(theme)
+    heads = VGroup(*[theme.math(head + STRUT, font_size=size, color=color) for head, _, color in rows.values()])
+    heads.arrange(DOWN, buff=TABLE_LINE, aligned_edge=RIGHT)
     lines = VGroup()
     for (_, texts, color), head in zip(rows.values(), heads, strict=True):
-        cells = VGroup(*[theme.math(text, font_size=theme.size.note, color=color) for text in texts])
+        # numbers drawn from glyphs (tex_number's ASCII minus back to a true one): no LaTeX per measured value
+        cells = VGroup(*[MathLine(theme, Num(text.replace("-", "\u2212")), color=color) for text in texts])
         for n, cell in enumerate(cells):
             cell.move_to([heads.get_right()[0] + COLUMN * (n + 0.7), head.get_center()[1], 0])
         lines.add(VGroup(head, cells))
@@ -107,27 +112,22 @@ def end_label(scene: AttentionScene, axes: Axes, group: VGroup, text: str, key: 
     return label.next_to(group[1][-1], RIGHT, buff=0.12)
 
 
-def sample_rows(scene: AttentionScene, study) -> VGroup:
-    """One row of weights at the largest d_k, unscaled and scaled, as two 1 x n_keys grids with digits."""
-    theme = scene.theme
-    caption = theme.math(rf"\text{{one row, }}{DK} = {int(study.d_ks[-1])}:", font_size=theme.size.note)
+def sample_rows(scene: AttentionScene, study) -> tuple[VGroup, list[ValueStrip]]:
+    """One row of weights at the largest d_k, unscaled and scaled, as two readable strips under a caption."""
+    theme, dec = scene.theme, scene.inputs.decimals
+    caption = theme.math(rf"\text{{one row, }}{DK} = {int(study.d_ks[-1])}:", font_size=readable_font_size(theme))
     names = (r"\mathrm{softmax}(q\cdot k)", rf"\mathrm{{softmax}}(q\cdot k/\sqrt{{{DK}}})")
-    fixed = caption.width + sum(theme.math(n, font_size=theme.size.note).width for n in names) + 6 * 0.25
-    size = cell_size(2 * study.n_keys, 1, fixed_width=fixed, fixed_height=0, panel=FULL_FRAME)
+    rows = (study.sample_unscaled[-1], study.sample_scaled[-1])
+    cell = max(readable_cell(row, dec, theme) for row in rows)
     # the series' colours, on grey outlines: these rows are samples, not attention's result
-    options = {
-        **scene.grid_options(),
-        "cell_size": size,
-        "label_size": theme.size.note,
-        "stroke_color": theme.grid_line,
-    }
-    grids = VGroup(
-        MatrixGrid(study.sample_unscaled[-1:], UNSCALED, label=names[0], **options),
-        MatrixGrid(study.sample_scaled[-1:], SCALED, label=names[1], **options),
-    )
-    for grid in grids:
-        grid.label.next_to(grid.cells, LEFT, buff=0.2)
-    return VGroup(caption, *grids).arrange(RIGHT, buff=0.35)
+    strips = [
+        ValueStrip(
+            theme, row, key, name, max_width=FULL_FRAME.width, decimals=dec, cell=cell, stroke_color=theme.grid_line
+        )
+        for row, key, name in zip(rows, (UNSCALED, SCALED), names, strict=True)
+    ]
+    body = VGroup(*strips).arrange(DOWN, buff=TABLE_LINE * 2, aligned_edge=RIGHT)
+    return VGroup(caption, body).arrange(DOWN, buff=TABLE_LINE * 2, aligned_edge=LEFT), strips
 
 
 def play_why_scale(scene: AttentionScene) -> None:
@@ -172,9 +172,14 @@ def play_why_scale(scene: AttentionScene) -> None:
     )
     right = VGroup(peak, peak_labels, curves["collapse"], curves["spread"], labels["collapse"], labels["spread"])
     plots = VGroup(left, right).arrange(RIGHT, buff=0.6).next_to(title, DOWN, buff=0.2)
-    numbers = table(scene, study).next_to(plots, DOWN, buff=0.3)
-    rows = sample_rows(scene, study).next_to(numbers, DOWN, buff=0.3)
+    numbers = table(scene, study).next_to(plots, DOWN, buff=0.2)
+    rows, strips = sample_rows(scene, study)
+    rows.next_to(numbers, DOWN, buff=0.2)
+    VGroup(numbers, rows).set_x(0)
     assert_inside(VGroup(title, plots, numbers, rows), FULL_FRAME, "the scaling study")
+    if any(len(strip.grids) != 1 for strip in strips):
+        raise LayoutError("a sample row of the scaling study does not fit on one line")
+    scene.explain(numbers)
 
     scene.next_section("variance")
     narrate(
@@ -234,8 +239,10 @@ def play_why_scale(scene: AttentionScene) -> None:
         FadeIn(rows),
         run_time=1.2,
     )
+    scene.explain(rows)
     scene.wait(1)
-    scene.grids = {"softmax(q.k)": rows[1], "softmax(q.k/sqrt(d_k))": rows[2]}
+    scene.grids = {"softmax(q.k)": strips[0].grids[0], "softmax(q.k/sqrt(d_k))": strips[1].grids[0]}
+    scene.figure(captions.why_scale(study))
 
 
 class WhyScale(AttentionScene):

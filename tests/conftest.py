@@ -117,3 +117,88 @@ def play_scene(manim_dirs):
         return scene
 
     return play
+
+
+# ----- render.py in a subprocess: a private cache folder, LaTeX warm -------------------------------
+RENDER_SLOTS = 4  # Manim slots (rendering/slots.py) shared by the tests' runs: more than any test's --jobs
+_SLOT_FOLDERS = {"tex": "Tex", "text": "texts"}  # the SVG store's kinds, as a slot names its folders
+
+
+@pytest.fixture(scope="session")
+def render_slots(tmp_path_factory, pytestconfig) -> Path:
+    """Manim slots for every render.py the tests run, their LaTeX and text SVGs seeded from the persistent
+    store above and merged back into it at the end, so LaTeX is compiled once, not once per cache folder."""
+    base = tmp_path_factory.mktemp("render-slots")
+    store = _store_root(pytestconfig)
+    for n in range(RENDER_SLOTS):
+        for kind, folder in _SLOT_FOLDERS.items():
+            if store is not None:
+                _copy_svgs(store / kind, base / f"slot-{n}" / folder)
+            else:
+                (base / f"slot-{n}" / folder).mkdir(parents=True)
+    yield base
+    if store is not None:
+        for n in range(RENDER_SLOTS):
+            for kind, folder in _SLOT_FOLDERS.items():
+                _copy_svgs(base / f"slot-{n}" / folder, store / kind)
+
+
+@pytest.fixture(scope="session")
+def render_cache(render_slots, manim_dirs, tmp_path_factory):
+    """``render_cache()`` makes a new ATTENTION_CACHE folder for render.py: no remembered renders, lengths or
+    timings (render.py reuses unchanged outputs, so a test that must see a render needs its own), but the
+    session's Manim slots, linked in."""
+
+    def make() -> Path:
+        # what any slot or the scene tests (manim_dirs) compiled so far, every slot gets: LaTeX compiled once
+        for kind, folder in _SLOT_FOLDERS.items():
+            for source in [getattr(manim_dirs, kind), *render_slots.glob(f"slot-*/{folder}")]:
+                for target in render_slots.glob(f"slot-*/{folder}"):
+                    if target != source:
+                        _copy_svgs(source, target)
+        folder = tmp_path_factory.mktemp("attention-cache")
+        for slot in sorted(render_slots.iterdir()):
+            (folder / slot.name).symlink_to(slot, target_is_directory=True)
+        return folder
+
+    return make
+
+
+PROJECT_PARTS = ("attention", "scenes", "rendering", "assets", "render.py", "video.py")
+
+
+@pytest.fixture(scope="session")
+def project_copy():
+    """``project_copy(folder)`` copies the project's code and assets into ``folder`` and returns it: run
+    render.py there with PYTHONPATH=folder to try a change to the code without touching the repository."""
+    root = Path(__file__).resolve().parent.parent
+
+    def make(folder: Path) -> Path:
+        for name in PROJECT_PARTS:
+            source = root / name
+            if source.is_dir():
+                shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, folder / name)
+        return folder
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def screens(request, tmp_path_factory):
+    """save(name, png): keeps a browser screenshot under pytest's temporary directory, named after the test
+    module (and in $DECK_SCREENS if set), to look at after a run."""
+    folder = tmp_path_factory.mktemp(f"{request.module.__name__}_screens")
+    print(f"\nscreenshots: {folder}")
+    extra = Path(os.environ["DECK_SCREENS"]) if os.environ.get("DECK_SCREENS") else None
+
+    def save(name: str, png: bytes) -> Path:
+        path = folder / name
+        path.write_bytes(png)
+        if extra is not None:
+            extra.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, extra / name)
+        return path
+
+    return save

@@ -12,16 +12,16 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+from deck_browser import assert_playing, current_slide, difference, open_deck, press, start_chromium, wait
 from PIL import Image
 from pptx import Presentation
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -29,8 +29,6 @@ from rendering.deck_html import media_folder, write_html
 from rendering.deck_pptx import SLIDE_HEIGHT, SLIDE_WIDTH, write_pptx
 from rendering.deck_slides import DeckError, Slide, extract_poster
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTH, HEIGHT, FPS, FRAMES = 320, 180, 15, 36  # 2.4 s clips
 # Distinct, moderately saturated colours: they survive yuv420p and the browser's colour conversion recognisably.
 COLOURS = [(200, 60, 60), (60, 160, 70), (60, 90, 200), (210, 170, 40)]
@@ -78,24 +76,6 @@ def slides(tmp_path_factory) -> list[Slide]:
 
 
 @pytest.fixture(scope="module")
-def screens(tmp_path_factory) -> Callable[[str, bytes], Path]:
-    """save(name, png): keeps a screenshot under pytest's temporary directory (and in $DECK_SCREENS if set)."""
-    folder = tmp_path_factory.mktemp("deck_screens")
-    print(f"\ndeck screenshots: {folder}")
-    extra = Path(os.environ["DECK_SCREENS"]) if os.environ.get("DECK_SCREENS") else None
-
-    def save(name: str, png: bytes) -> Path:
-        path = folder / name
-        path.write_bytes(png)
-        if extra is not None:
-            extra.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, extra / name)
-        return path
-
-    return save
-
-
-@pytest.fixture(scope="module")
 def deck(slides, tmp_path_factory) -> Path:
     return write_html(slides, tmp_path_factory.mktemp("deck") / "talk.html", title="Self-Attention, Animated")
 
@@ -103,54 +83,9 @@ def deck(slides, tmp_path_factory) -> Path:
 # ----- the browser -------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
-        "--window-size=1280,720",
-    ):
-        options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    # An explicit chromedriver: Selenium Manager (which would download one) never runs.
-    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    browser.set_script_timeout(10)
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield browser
     browser.quit()
-
-
-def _wait(condition: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
-def _open(driver, url: str) -> None:
-    driver.get("about:blank")  # a real load each time, not just a fragment change
-    driver.get(url)
-    _wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what="the deck")
-
-
-def _current(driver) -> int:
-    return driver.execute_script("return Number(document.querySelector('.slide.is-current').id.split('-')[1])")
-
-
-def _press(driver, *keys: str) -> None:
-    body = driver.find_element(By.TAG_NAME, "body")
-    for key in keys:
-        body.send_keys(key)
 
 
 def _video_state(driver) -> dict:
@@ -159,15 +94,6 @@ def _video_state(driver) -> dict:
         "return {time: v.currentTime, paused: v.paused, ended: v.ended, controls: v.controls,"
         " ready: v.readyState, error: v.error && v.error.code};"
     )
-
-
-def _assert_playing(driver) -> None:
-    _wait(lambda: _video_state(driver)["time"] > 0, what="the clip to start")
-    first = _video_state(driver)["time"]
-    time.sleep(0.3)
-    state = _video_state(driver)
-    assert state["error"] is None
-    assert not state["paused"] and state["time"] > first, state
 
 
 def _show_first_frame(driver) -> dict:
@@ -188,39 +114,31 @@ def _show_first_frame(driver) -> dict:
     """)
 
 
-def _difference(a: Image.Image, b: Image.Image) -> float:
-    """Mean absolute RGB difference (0-255) of two images scaled to one small size."""
-    size = (64, 36)
-    a = np.asarray(a.convert("RGB").resize(size, Image.BILINEAR), dtype=float)
-    b = np.asarray(b.convert("RGB").resize(size, Image.BILINEAR), dtype=float)
-    return float(np.abs(a - b).mean())
-
-
 # ----- the HTML deck in the browser ---------------------------------------------------------------------------------
 def test_third_slide_plays_shows_notes_survives_reload_and_matches_its_poster(driver, deck, slides, screens, tmp_path):
-    _open(driver, deck.as_uri())
-    assert _current(driver) == 1
-    _press(driver, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
-    _wait(lambda: driver.execute_script("return location.hash") == "#3", what="#3")
-    assert _current(driver) == 3
-    _assert_playing(driver)
+    open_deck(driver, deck.as_uri())
+    assert current_slide(driver) == 1
+    press(driver, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    wait(lambda: driver.execute_script("return location.hash") == "#3", what="#3")
+    assert current_slide(driver) == 3
+    assert_playing(driver)
     assert driver.find_element(By.ID, "deck-counter").text == "3 / 4"
 
-    _press(driver, "s")
+    press(driver, "s")
     notes = driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-text")
     assert notes.is_displayed()
     assert notes.text == NOTES[2]  # escaped in the file, the same text on the page
     assert driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-next").text == f"Next: {TITLES[3]}"
     screens("notes_open.png", driver.get_screenshot_as_png())
-    _press(driver, "S")
+    press(driver, "S")
     assert not notes.is_displayed()
 
     driver.refresh()
-    _wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what="reload")
+    wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what="reload")
     assert driver.execute_script("return location.hash") == "#3"
-    assert _current(driver) == 3
+    assert current_slide(driver) == 3
     assert driver.find_element(By.CSS_SELECTOR, ".slide.is-current h2").text == TITLES[2]
-    _assert_playing(driver)
+    assert_playing(driver)
 
     rect = _show_first_frame(driver)
     assert rect["time"] == 0 and rect["ready"] >= 2, rect
@@ -233,9 +151,9 @@ def test_third_slide_plays_shows_notes_survives_reload_and_matches_its_poster(dr
         for v in (rect["left"], rect["top"], rect["left"] + rect["width"], rect["top"] + rect["height"])
     )
     shown = image.crop(box)
-    differences = [_difference(shown, Image.open(slide.poster)) for slide in slides]
+    differences = [difference(shown, Image.open(slide.poster)) for slide in slides]
     # the first frame, not a later one: the bar has moved by the last
-    last_frame = _difference(shown, Image.open(extract_poster(slides[2].clip, tmp_path / "last.png", "last")))
+    last_frame = difference(shown, Image.open(extract_poster(slides[2].clip, tmp_path / "last.png", "last")))
     print(
         f"\nslide 3 on screen vs the posters: {[round(d, 1) for d in differences]}, vs its last frame: {last_frame:.1f}"
     )
@@ -245,7 +163,7 @@ def test_third_slide_plays_shows_notes_survives_reload_and_matches_its_poster(dr
 
     # and the clip plays on to its end and holds there (no loop)
     driver.execute_script("const v = document.querySelector('.slide.is-current video'); v.currentTime = 2.2; v.play();")
-    _wait(lambda: _video_state(driver)["ended"], what="the clip to end")
+    wait(lambda: _video_state(driver)["ended"], what="the clip to end")
     time.sleep(0.3)
     state = _video_state(driver)
     assert state["ended"] and state["paused"] and state["time"] > 2.2, state
@@ -253,11 +171,11 @@ def test_third_slide_plays_shows_notes_survives_reload_and_matches_its_poster(dr
 
 
 def test_keys_move_as_a_clicker_expects(driver, deck):
-    _open(driver, deck.as_uri())
+    open_deck(driver, deck.as_uri())
 
     def after(key: str) -> int:
-        _press(driver, key)
-        return _current(driver)
+        press(driver, key)
+        return current_slide(driver)
 
     assert after(Keys.END) == 4
     assert after(Keys.ARROW_RIGHT) == 4  # no wrap-around
@@ -273,15 +191,15 @@ def test_keys_move_as_a_clicker_expects(driver, deck):
     assert after(Keys.SHIFT + Keys.SPACE) == 1
 
     # leaving pauses a clip; arriving again plays it from the start
-    _wait(lambda: _video_state(driver)["time"] > 0.6, what="slide 1 to play a while")
+    wait(lambda: _video_state(driver)["time"] > 0.6, what="slide 1 to play a while")
     assert after(Keys.PAGE_DOWN) == 2
     assert driver.execute_script("return document.querySelector('#slide-1 video').paused") is True
     assert after(Keys.PAGE_UP) == 1
     assert _video_state(driver)["time"] < 0.5
-    _assert_playing(driver)
+    assert_playing(driver)
 
     # the notes panel follows the slides while it is open
-    _press(driver, "s")
+    press(driver, "s")
     assert after(Keys.END) == 4
     assert driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-text").text == NOTES[3]
     assert driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-next").text == "Last slide"
@@ -289,23 +207,23 @@ def test_keys_move_as_a_clicker_expects(driver, deck):
 
 
 def test_hash_opens_a_slide_and_invalid_hashes_fall_back_to_the_first(driver, deck):
-    _open(driver, deck.as_uri() + "#4")
-    assert _current(driver) == 4
-    _assert_playing(driver)
+    open_deck(driver, deck.as_uri() + "#4")
+    assert current_slide(driver) == 4
+    assert_playing(driver)
     driver.get(deck.as_uri() + "#2")  # a fragment change in the open page
-    _wait(lambda: _current(driver) == 2, what="hashchange")
+    wait(lambda: current_slide(driver) == 2, what="hashchange")
     for bad in ("#0", "#5", "#abc", "#2.5", "#-1", "#"):
-        _open(driver, deck.as_uri() + bad)
-        assert _current(driver) == 1, bad
+        open_deck(driver, deck.as_uri() + bad)
+        assert current_slide(driver) == 1, bad
         assert driver.execute_script("return location.hash") == "#1", bad
 
 
 def test_full_screen_toggles(driver, deck):
-    _open(driver, deck.as_uri())
-    _press(driver, "f")
-    _wait(lambda: driver.execute_script("return !!document.fullscreenElement"), what="full screen")
-    _press(driver, "F")
-    _wait(lambda: driver.execute_script("return !document.fullscreenElement"), what="leaving full screen")
+    open_deck(driver, deck.as_uri())
+    press(driver, "f")
+    wait(lambda: driver.execute_script("return !!document.fullscreenElement"), what="full screen")
+    press(driver, "F")
+    wait(lambda: driver.execute_script("return !document.fullscreenElement"), what="leaving full screen")
 
 
 def test_reduced_motion_does_not_autoplay(driver, deck, screens):
@@ -313,18 +231,18 @@ def test_reduced_motion_does_not_autoplay(driver, deck, screens):
         "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}
     )
     try:
-        _open(driver, deck.as_uri() + "#2")
+        open_deck(driver, deck.as_uri() + "#2")
         assert driver.execute_script("return matchMedia('(prefers-reduced-motion: reduce)').matches")
         time.sleep(1.0)
         state = _video_state(driver)
         assert state["paused"] and state["time"] == 0 and state["controls"], state
         screens("reduced_motion.png", driver.get_screenshot_as_png())
-        _press(driver, Keys.ARROW_RIGHT)
+        press(driver, Keys.ARROW_RIGHT)
         time.sleep(0.5)
         state = _video_state(driver)
         assert state["paused"] and state["time"] == 0, state
-        _press(driver, "p")  # the viewer starts it
-        _assert_playing(driver)
+        press(driver, "p")  # the viewer starts it
+        assert_playing(driver)
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
@@ -340,7 +258,7 @@ def test_labels_and_no_remote_references(driver, deck, slides):
     assert "<row>" not in page and "&lt;row&gt; &amp; &quot;quotes&quot;" in page
     assert "<b>row</b>" not in page and "\\sqrt{d_k}" in page
 
-    _open(driver, deck.as_uri())
+    open_deck(driver, deck.as_uri())
     labels = driver.execute_script(
         "return [...document.querySelectorAll('video')].map(v => v.getAttribute('aria-label'))"
     )
@@ -374,8 +292,8 @@ def test_beside_media_are_relative_files_that_play(driver, slides, tmp_path, scr
     ]
     assert sorted(p.name for p in target.parent.iterdir()) == ["talk #1.html", "talk #1_media"]  # no leftovers
 
-    _open(driver, target.as_uri())
-    _assert_playing(driver)
+    open_deck(driver, target.as_uri())
+    assert_playing(driver)
     screens("beside_dark.png", driver.get_screenshot_as_png())
 
 
@@ -542,11 +460,11 @@ def test_bad_colours_and_names_are_refused(slides, tmp_path):
 
 def test_dark_theme_html_uses_the_colours(driver, slides, tmp_path, screens):
     target = write_html(slides, tmp_path / "dark.html", background="#15171C", text="#ECECEC")
-    _open(driver, target.as_uri())
+    open_deck(driver, target.as_uri())
     colours = driver.execute_script(
         "const s = getComputedStyle(document.body), h = getComputedStyle(document.querySelector('.is-current h2'));"
         "return [s.backgroundColor, h.color, getComputedStyle(document.documentElement).colorScheme];"
     )
     assert colours == ["rgb(21, 23, 28)", "rgb(236, 236, 236)", "dark"]
-    _press(driver, "s")
+    press(driver, "s")
     screens("dark_notes_open.png", driver.get_screenshot_as_png())

@@ -23,6 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--resolution", "320,180", "--fps", "5"]  # fast renders where the pixel size is not under test
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_cache(render_cache):
+    """render.py reuses the outputs it remembers in ATTENTION_CACHE: these tests render into a fresh one (Manim's
+    LaTeX warm, see conftest.py), never the user's, so each of them sees its render happen."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ATTENTION_CACHE", str(render_cache()))
+        yield
+
+
 def render(*args, out: Path | None = None, env=None, check=True, timeout=600):
     command = [sys.executable, str(ROOT / "render.py"), *args]
     if out is not None:
@@ -108,26 +117,6 @@ def test_transparent_mov_is_argb(tmp_path):
     assert video_facts(tmp_path / "ShapeTracking.mov")[3] == "argb"
 
 
-def test_sections_give_one_clip_per_part_of_the_video(tmp_path):
-    video = FullVideo.__name__
-    render(video, "--sections", *SMALL, out=tmp_path)
-    clips = sorted(p.name for p in (tmp_path / "sections" / video).glob("*.mp4"))
-    assert clips == [f"{n:02d}_{name}.mp4" for n, name in enumerate(FullVideo.part.sections)]
-    assert list(FullVideo.part.sections) == [
-        "intro",
-        "tokens",
-        "step1_matmul",
-        "step2_scale",
-        "step3_softmax",
-        "step4_output",
-        "shapes",
-    ]
-    assert (tmp_path / f"{video}.mp4").is_file()
-    entries = {entry["file"]: entry for entry in manifest(tmp_path)["files"]}
-    for name, section in zip(clips, FullVideo.part.sections, strict=True):
-        assert entries[f"sections/{video}/{name}"]["section"] == section
-
-
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory):
     out = tmp_path_factory.mktemp("figures")
@@ -135,9 +124,16 @@ def figures(tmp_path_factory):
     return out / "figures"
 
 
+def png_size(path: Path) -> tuple[int, int]:
+    with Image.open(path) as image:
+        return image.size
+
+
 def test_figures_png_has_the_asked_width(figures):
-    with Image.open(figures / "step1_matmul.png") as image:
-        assert image.size == (1200, 675)
+    width, height = png_size(figures / "step1_matmul.png")
+    entries = {Path(e["file"]).name: e for e in manifest(figures.parent)["files"]}
+    assert width == 1200 and 0 < height <= 675  # cropped to its content, at most the 16:9 frame
+    assert entries["step1_matmul.png"]["resolution"] == [width, height]
 
 
 def test_figures_svg_is_vector(figures):
@@ -150,15 +146,17 @@ def test_figures_pdf_opens_and_holds_no_raster(figures):
     reader = PdfReader(figures / "step1_matmul.pdf")
     assert len(reader.pages) == 1
     page = reader.pages[0]
-    assert [float(v) for v in page.mediabox] == [0, 0, 1200, 675]
+    width, height = png_size(figures / "step1_matmul.png")
+    assert [float(v) for v in page.mediabox] == [0, 0, width, height]  # the PNG's crop, in points
     assert "/XObject" not in (page.get("/Resources") or {})
     assert len(page.get_contents().get_data()) > 10_000
 
 
-def test_figures_are_byte_identical_on_a_second_run(tmp_path):
+def test_figures_are_byte_identical_on_a_second_run(tmp_path, render_cache):
     first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        render("figures", "step2_scale", "--width", "640", out=out)
+    for out in (first, second):  # each with an empty output cache, so the second is rendered too
+        env = {**os.environ, "ATTENTION_CACHE": str(render_cache())}
+        render("figures", "step2_scale", "--width", "640", out=out, env=env)
     for name in ("step2_scale.png", "step2_scale.svg", "step2_scale.pdf"):
         assert (first / "figures" / name).read_bytes() == (second / "figures" / name).read_bytes(), name
 
@@ -230,6 +228,8 @@ def test_interrupted_run_leaves_no_partial_file(tmp_path):
             break
     os.killpg(run.pid, signal.SIGINT)
     assert run.wait(timeout=120) != 0
+    errors = run.stderr.read().decode().strip().splitlines()
+    assert errors == ["render.py: interrupted; nothing was left half-written"]  # one line: no leaked semaphore
     assert not any(name.endswith((".mp4", ".srt", ".json")) or name.startswith(".run") for name in listing(tmp_path))
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from manim import config
 
 import attention
 from scenes.base import Inputs
 from scenes.full_video import FullVideo
 from scenes.intro import IntroScene
 from scenes.layout import MAX_TOKENS, LayoutError
+from scenes.legibility import READABLE_PIXELS, digit_heights
 from scenes.notation import tex_number
 from scenes.registry import ALL_SCENES as SCENES
 from scenes.shapes import ShapeTracking
@@ -32,11 +34,14 @@ def sentence(n: int) -> str:
     return " ".join(WORDS[:n])
 
 
-# name -> (request arguments, digit mode); built lazily, once per scene and case
+# Manim's two smallest presets, where legibility is at stake: 480p15 (the default) and 720p30 (lecturers')
+PRESETS = {"480p": (854, 480), "720p": (1280, 720)}
+# name -> (request arguments, digit mode, preset); built lazily, once per scene and case
 CASES = {
-    "video": ({}, "on"),  # the video's example, every digit drawn
-    "tiny": ({"sentence": "a b c", "d": 3}, "on"),
-    "largest": ({"sentence": sentence(MAX_TOKENS), "d": 8}, "auto"),  # 16 tokens, d = 8: the layout limit
+    "video": ({}, "on", "480p"),  # the video's example, every digit drawn
+    "video-720p": ({}, "auto", "720p"),  # the same at the lecturers' preset, digits where legible
+    "tiny": ({"sentence": "a b c", "d": 3}, "on", "720p"),
+    "largest": ({"sentence": sentence(MAX_TOKENS), "d": 8}, "auto", "480p"),  # 16 tokens, d = 8: the limit
 }
 # The worked callouts each scene shows (scene.shown), checked against the core; the whole video shows its
 # steps' callouts. A scene not listed shows none of these.
@@ -52,23 +57,26 @@ NO_GRIDS = {IntroScene, ShapeTracking, FullVideo}
 # Scenes that only chain other scenes' parts (which the custom cases check one by one): built on the
 # video's example only, since one build plays the whole video (~15 s).
 COMPOSITES = {FullVideo}
+# Scenes that explain no computed number: the paper's title and diagram, and the shapes only.
+NO_NUMBERS = {IntroScene, ShapeTracking}
 
 
 def make_inputs(case: str) -> Inputs:
-    request_args, numbers = CASES[case]
+    request_args, numbers, _ = CASES[case]
     request = attention.Request.from_sentence(**request_args)
     return Inputs(request=request, theme=load_theme("video"), decimals=2, numbers=numbers)
 
 
 @pytest.fixture(scope="module")
 def built(play_scene):
-    """``built(SceneClass, case)``: the scene after construct(), played once per module and reused."""
+    """``built(SceneClass, case)``: the scene after construct() at the case's preset, played once per module."""
     cache: dict = {}
 
     def get(scene_class, case: str = "video"):
         key = (scene_class, case)
         if key not in cache:
-            cache[key] = play_scene(scene_class, make_inputs(case))
+            width, height = PRESETS[CASES[case][2]]
+            cache[key] = play_scene(scene_class, make_inputs(case), pixel_width=width, pixel_height=height)
         return cache[key]
 
     return get
@@ -232,3 +240,34 @@ def test_callouts_show_the_core_numbers(built, scene_class, case):
     assert set(shown) == CALLOUTS.get(scene_class, set()), f"{scene_class.__name__} shows {sorted(shown)}"
     for name, value in shown.items():
         CHECKS[name](scene.trace, value, scene.inputs.decimals)
+
+
+# ----- legible numbers at every preset --------------------------------------------------------------
+LEGIBLE = [
+    pytest.param(scene, case, id=f"{case}-{scene.__name__}")
+    for case in ("video", "video-720p", "largest")
+    for scene in SCENES
+    if scene not in NO_NUMBERS and scene not in COMPOSITES
+]
+
+
+@pytest.mark.parametrize(("scene_class", "case"), LEGIBLE)
+def test_explained_numbers_are_legible_at_the_preset(built, scene_class, case):
+    """While a scene explains numbers, they are drawn at least READABLE_PIXELS tall at 480p and at 720p:
+    digit heights measured on the explaining mobjects, in units, times the preset's pixels per unit."""
+    scene = built(scene_class, case)
+    width, _ = PRESETS[CASES[case][2]]
+    pixels_per_unit = width / config.frame_width
+    assert scene.explained, f"{scene_class.__name__} explains no number on screen"
+    for mobject in scene.explained:
+        heights = digit_heights(mobject)
+        assert heights, f"{scene_class.__name__}: an explaining mobject ({type(mobject).__name__}) shows no digit"
+        smallest = min(heights) * pixels_per_unit
+        assert smallest >= READABLE_PIXELS, (
+            f"{scene_class.__name__} at {CASES[case][2]}: digits {smallest:.1f} px tall in {type(mobject).__name__}"
+        )
+
+
+@pytest.mark.parametrize("scene_class", sorted(NO_NUMBERS, key=lambda s: s.__name__), ids=lambda s: s.__name__)
+def test_scenes_without_numbers_explain_none(built, scene_class):
+    assert not built(scene_class).explained

@@ -105,6 +105,11 @@
       if (videoOf(current)) {
         arrive(videoOf(current));
       }
+      // Load the next clip ahead: on arrival its first frame is ready at once, instead of its poster (the
+      // section's last frame, in decks of render.py) showing until the clip has loaded.
+      if (current + 1 < slides.length && videoOf(current + 1)) {
+        videoOf(current + 1).preload = "auto";
+      }
       counter.textContent = (current + 1) + " / " + slides.length;
       updateNotes();
     }

@@ -5,8 +5,9 @@ that chooses it.
 """
 
 from .base import Exporter, Results
+from .deck import DeckExporter
 from .figures import FiguresExporter
 from .sections import SectionsExporter
 from .video import VideoExporter
 
-__all__ = ["Exporter", "FiguresExporter", "Results", "SectionsExporter", "VideoExporter"]
+__all__ = ["DeckExporter", "Exporter", "FiguresExporter", "Results", "SectionsExporter", "VideoExporter"]

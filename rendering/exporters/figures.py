@@ -1,4 +1,8 @@
-"""Stills for articles: each scene's final state as PNG (raster) and SVG/PDF (vector), under figures/."""
+"""Figures for articles: every state a scene marks as a figure, as PNG (raster) and SVG/PDF (vector), under
+figures/, named after the scene's part and section, with a caption (alt text) for the manifest.
+
+A scene that cannot draw the request is named with the reason and left out; the others' figures are written.
+"""
 
 from __future__ import annotations
 
@@ -12,32 +16,42 @@ FIGURE_FORMATS = ("png", "svg", "pdf")
 class FiguresExporter(Exporter):
     kind = "figures"
 
-    def __init__(self, scenes, width: int, formats):
+    def __init__(self, scenes, width: int, formats, crop: str = "content"):
         super().__init__(scenes)
-        self.width, self.formats = width, tuple(formats)
+        self.width, self.formats, self.crop = width, tuple(formats), crop
+        self.failures: list[tuple[str, str]] = []  # (scene, reason) of the scenes that could not be drawn
 
     def plan(self) -> list[str]:
-        return [f"figures/{scene.part.name}.{kind}" for scene in self.scenes for kind in self.formats]
+        # a scene's figures are named when it marks them: one per section for scenes of several
+        return [f"figures/{scene.part.name}*.{kind}" for scene in self.scenes for kind in self.formats]
 
     def jobs(self) -> list[StillJob]:
-        return [StillJob(scene.__name__, self.width, self.formats) for scene in self.scenes]
+        return [StillJob(scene.__name__, self.width, self.formats, self.crop) for scene in self.scenes]
 
     def write(self, results: Results, staging: Staging) -> list[Written]:
-        height = round(self.width * 9 / 16)
         written = []
         for scene, job in zip(self.scenes, self.jobs(), strict=True):
-            for kind, still in results.stills(job).items():
-                path = staging.path(f"figures/{scene.part.name}.{kind}")
-                still.replace(path)
-                written.append(
-                    Written(
-                        path,
-                        scene.__name__,
-                        scene.part.name,
-                        "figure",
-                        kind,
-                        step=scene.part.step,
-                        resolution=(self.width, height),
+            stills = results.stills(job)
+            if stills.error is not None:
+                self.failures.append((scene.__name__, stills.error))
+                continue
+            for still in stills.figures:
+                section = still.name[len(scene.part.name) + 1 :] or None
+                for kind, path in still.files.items():
+                    target = staging.path(f"figures/{still.name}.{kind}")
+                    path.replace(target)
+                    written.append(
+                        Written(
+                            target,
+                            scene.__name__,
+                            scene.part.name,
+                            "figure",
+                            kind,
+                            section=section,
+                            step=scene.part.step,
+                            resolution=still.size,
+                            caption=still.caption,
+                            units=still.units,
+                        )
                     )
-                )
         return written

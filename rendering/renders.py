@@ -1,0 +1,313 @@
+"""Every render a run needs: served by the output cache when its inputs are unchanged, otherwise made by the
+workers in balanced parts, remembered as it arrives, and assembled into what the exporters take.
+
+What belongs here: looking each job's pieces up in the cache, handing the missing ones to the planner
+(parts.py) and the workers (pool.py, part_jobs.py), keeping what they made and measured (cache.py, costs.py),
+and the results by job key for ``Results``.
+
+A movie of several sections is remembered section by section, each under its own code's key (keys.py) and the
+digest of the state it starts from (part_jobs.state_digest): the first section starts from its scene's set-up,
+each next one from the state the previous entry ended in. Following that chain serves every section up to the
+first one whose code or starting state changed; from there parts are rendered, and a part films on past its
+planned sections until it reaches a section the cache holds for the state it now starts from. So a change to
+one part of FullVideo renders that part again, and later parts only if what they start from changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import attention
+
+from . import assemble
+from .assemble import SectionClip
+from .cache import Entry, Store
+from .costs import Costs
+from .keys import movie_key, stills_key
+from .manim_jobs import render_stills
+from .part_jobs import START, PartResult, render_part
+from .parts import PartJob, in_sections, plan, sections_of, whole_clips
+from .pool import run_jobs
+from .spec import Look, MovieJob, Still, StillJob, Stills
+
+
+@dataclass
+class _Movie:
+    """One movie job on its way: the keys of its pieces, and each piece once served or rendered."""
+
+    job: MovieJob
+    scene: type
+    folder: Path
+    keys: dict  # section (None: the whole movie) -> key
+    sections: dict = field(default_factory=dict)  # section -> SectionClip, along the chain of states
+    whole: tuple | None = None  # (movie, subtitles, {section: clip})
+    fresh: dict = field(default_factory=dict)  # (section, start state) -> SectionClip rendered in this run
+    rendered: list = field(default_factory=list)  # sections filmed in this run, in order
+
+    @property
+    def split(self) -> bool:
+        return None not in self.keys
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return sections_of(self.scene)
+
+
+def _section_clip(name: str, clip: Path | None, facts: dict) -> SectionClip:
+    subcaptions = tuple((int(a), int(b), str(text)) for a, b, text in facts["subcaptions"])
+    return SectionClip(name, clip, facts["clock_start"], facts["clock_end"], subcaptions, facts["state_out"])
+
+
+def _whole_names(movie: _Movie, entry: Entry) -> dict[str, str]:
+    fmt = movie.job.format
+    names = {"movie": f"{movie.job.scene}.{fmt}"}
+    if "srt" in entry.files:
+        names["srt"] = f"{movie.job.scene}.srt"
+    clips = [name for name in entry.files if name.startswith("clip:")]
+    names.update({name: f"clips/{name.removeprefix('clip:')}.{fmt}" for name in clips})
+    return names
+
+
+def _serve_whole(store: Store, movie: _Movie) -> bool:
+    entry = store.get(movie.keys[None])
+    files = entry and store.restore(entry, movie.folder, _whole_names(movie, entry))
+    if files:
+        clips = {name.removeprefix("clip:"): path for name, path in files.items() if name.startswith("clip:")}
+        movie.whole = (files["movie"], files.get("srt"), clips)
+    return bool(files)
+
+
+def _section(store: Store, movie: _Movie, name: str, state: str) -> SectionClip | None:
+    """Section ``name`` starting from ``state``: rendered in this run, or from the cache (its clip checked)."""
+    if (name, state) in movie.fresh:
+        return movie.fresh[(name, state)]
+    entry = store.get(movie.keys[name], state)
+    if entry is None:
+        return None
+    if not entry.files:  # a section that films nothing
+        return _section_clip(name, None, entry.facts)
+    # linked, not copied: the clip is only read (joined, or copied as a section's clip)
+    files = store.restore(entry, movie.folder / "cached", {"clip": f"{name}.{movie.job.format}"}, link=True)
+    return _section_clip(name, files["clip"], entry.facts) if files else None
+
+
+def _follow(store: Store, movie: _Movie) -> tuple[list[str], str | None]:
+    """Take the sections along the chain of states; (the sections still to render, the state the first starts
+    from)."""
+    state: str | None = START
+    for n, name in enumerate(movie.names):
+        if name not in movie.sections:
+            found = _section(store, movie, name, state)
+            if found is None:
+                return list(movie.names[n:]), state
+            movie.sections[name] = found
+        state = movie.sections[name].state_out
+    return [], None
+
+
+def _keep(store: Store, movie: _Movie, part: PartJob, result: PartResult, expected: dict) -> None:
+    """Remember what ``part`` rendered of ``movie``, and take it for assembling. ``expected``: section -> the
+    state the chain says it starts from, where known (a digest a hair off is then remembered under both)."""
+    if part.play is None:
+        files = {"movie": result.movie, **({"srt": result.subtitles} if result.subtitles else {})}
+        files.update({f"clip:{name}": path for name, path in result.clips.items()})
+        store.put(movie.keys[None], files, {})
+        movie.whole = (result.movie, result.subtitles, result.clips)
+        movie.rendered += list(movie.names)
+        return
+    names = movie.names
+    for section in result.filmed:
+        following = names[names.index(section) + 1] if section != names[-1] else None
+        start, end = result.clock[section]
+        facts = {
+            "clock_start": start,
+            "clock_end": end,
+            "subcaptions": result.subcaptions,
+            "state_out": result.states.get(following) if following else None,
+        }
+        clip = result.clips.get(section)  # none if the section films nothing (Manim drops empty sections)
+        # the chain's expected state too, should the digest here come out a hair different
+        for state in {result.states[section], expected.get(section) or result.states[section]}:
+            store.put(movie.keys[section], {"clip": clip} if clip else {}, facts, variant=state)
+            movie.fresh[(section, state)] = _section_clip(section, clip, facts)
+        movie.rendered.append(section)
+
+
+def stills_for_cache(stills: Stills) -> tuple[dict[str, Path], dict]:
+    """A still job's files (by their file names) and facts (names, captions, sizes, or the error) to remember."""
+    files = {path.name: path for still in stills.figures for path in still.files.values()}
+    facts = {
+        "error": stills.error,
+        "figures": [
+            {
+                "name": s.name,
+                "caption": s.caption,
+                "size": list(s.size),
+                "units": list(s.units),
+                "files": {k: p.name for k, p in s.files.items()},
+            }
+            for s in stills.figures
+        ],
+    }
+    return files, facts
+
+
+def stills_from_cache(facts: dict, files: dict[str, Path]) -> Stills:
+    figures = tuple(
+        Still(
+            f["name"],
+            f["caption"],
+            {kind: files[name] for kind, name in f["files"].items()},
+            tuple(f["size"]),
+            tuple(f["units"]),
+        )
+        for f in facts["figures"]
+    )
+    return Stills(figures, facts.get("error"))
+
+
+def _label(scene: str, sections) -> str:
+    return f"{scene} [{', '.join(sections)}]" if sections else scene
+
+
+def _lookup(store: Store, renders: list, request, look, work: Path):
+    """Serve what the cache holds; (results so far, movies, stills still to render, what was served)."""
+    from scenes.registry import by_name
+
+    results, movies, stills, served = {}, [], [], []
+    for n, job in enumerate(renders):
+        scene, folder = by_name(job.scene), work / f"{n:02d}"
+        if isinstance(job, StillJob):
+            key = stills_key(scene, job, request, look)
+            entry = store.get(key)
+            files = entry and store.restore(entry, folder, {name: name for name in entry.files})
+            if files is not None and entry is not None:
+                results[job.key] = stills_from_cache(entry.facts, files)
+                served.append(f"{job.scene} (stills)")
+            else:
+                stills.append((job, key, folder))
+            continue
+        if in_sections(job, scene):
+            keys = {s: movie_key(scene, job, s, request, look, clips=True) for s in sections_of(scene)}
+        else:
+            keys = {None: movie_key(scene, job, None, request, look, clips=whole_clips(job, scene))}
+        movie = _Movie(job, scene, folder, keys)
+        movies.append(movie)
+        if not movie.split:
+            if _serve_whole(store, movie):
+                served.append(job.scene)
+            continue
+        todo, _ = _follow(store, movie)
+        if len(todo) < len(movie.names):
+            served.append(_label(job.scene, list(movie.sections) if todo else None))
+    return results, movies, stills, served
+
+
+def _parts(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: bool) -> tuple[list, dict]:
+    """This round's part jobs, and the state each planned section starts from where the chain knows it."""
+    missing, expected = [], {}
+    for movie in movies:
+        if not movie.split:
+            if first and movie.whole is None:
+                missing.append((movie.scene, movie.job, None))
+            continue
+        todo, state = _follow(store, movie)
+        if not todo:
+            continue
+        expected[id(movie)] = {todo[0]: state}
+        # the first starts from a known state the cache lacks; a later one is planned if the cache has nothing
+        # for its code, else it is checked against what it starts from once the render gets there
+        planned = [todo[0], *(s for s in todo[1:] if not store.variants(movie.keys[s]))]
+        missing.append((movie.scene, movie.job, planned))
+    parts = plan(missing, costs, jobs)
+    by_job = {(m.job.scene, m.job.picture, m.job.format): m for m in movies}
+    finished = []
+    for part in parts:
+        movie = by_job[(part.scene, part.picture, part.format)]
+        if part.play is not None:
+            others = {
+                s
+                for p in parts
+                if p is not part and p.play and by_job[(p.scene, p.picture, p.format)] is movie
+                for s in p.play
+            }
+            cached = {
+                s: sorted(store.variants(movie.keys[s]) | {st for n, st in movie.fresh if n == s}) for s in movie.names
+            }
+            part = replace(part, elsewhere=tuple(sorted(others)), cached=cached)
+        finished.append((part, movie))
+    return finished, expected
+
+
+def _round(
+    store: Store,
+    movies: list,
+    stills: list,
+    results: dict,
+    costs: Costs,
+    request,
+    look,
+    work: Path,
+    jobs: int,
+    number: int,
+) -> bool:
+    """Plan and run one round of part jobs (and, in the first, the stills); False if nothing was left to do."""
+    parts, expected = _parts(store, movies, costs, jobs, first=number == 0)
+    stills = stills if number == 0 else []
+    calls = [
+        (render_part, (part, request, look, str(work / f"part-{number}-{n:02d}"))) for n, (part, _) in enumerate(parts)
+    ]
+    calls += [(render_stills, (job, request, look, str(folder))) for job, _, folder in stills]
+    if not calls:
+        return False
+    labels = [part.label for part, _ in parts] + [f"{job.scene} (stills)" for job, _, _ in stills]
+    print(f"rendering {len(calls)} part(s) with {min(jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
+
+    def arrived(n: int, result) -> None:  # kept as each arrives: an interrupted run keeps the finished parts
+        if n < len(parts):
+            part, movie = parts[n]
+            print(f"  part {part.label}: filmed {', '.join(result.filmed)} in {result.seconds:.1f} s", flush=True)
+            _keep(store, movie, part, result, expected.get(id(movie), {}))
+            costs.learn(part.scene, part.picture, part.format, result.timings, result.lengths)
+            costs.save()
+        else:
+            job, key, _ = stills[n - len(parts)]
+            store.put(key, *stills_for_cache(result))
+            results[job.key] = result
+
+    run_jobs(jobs, calls, on_result=arrived)
+    return True
+
+
+def render_all(renders: list, request: attention.Request, look: Look, work: Path, jobs: int) -> dict:
+    """The result of each job of ``renders`` by its key: a ``Movie`` for a MovieJob, {format: path} for a
+    StillJob; files under ``work``. Prints what the cache served and what is rendered, in how many jobs."""
+    store, costs = Store(), Costs.load()
+    results, movies, stills, served = _lookup(store, renders, request, look, work)
+    if served:
+        print(f"from the cache: {', '.join(served)}", flush=True)
+    # Each round films at least the first section the chain lacks, so the rounds end; a second round happens
+    # only when a part stopped at a section the cache held, and the chain then lacks a later one.
+    rounds = 0
+    while _round(store, movies, stills, results, costs, request, look, work, jobs, rounds):
+        rounds += 1
+        if rounds > 1 + max((len(m.names) for m in movies), default=0):
+            raise RuntimeError("the sections' starting states do not settle: clear the cache (--clear-cache)")
+    if not rounds:
+        print("nothing to render: every output is in the cache", flush=True)
+    for movie in movies:
+        if movie.split:
+            pieces = [movie.sections[s] for s in movie.names]
+            results[movie.job.key] = assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder)
+            if movie.rendered:
+                again = [s for s in movie.names if s in movie.rendered]
+                kept = [s for s in movie.names if s not in movie.rendered]
+                print(
+                    f"{movie.job.scene}: rendered {', '.join(again)}; from the cache: {', '.join(kept) or 'nothing'}",
+                    flush=True,
+                )
+        else:
+            path, subtitles, clips = movie.whole
+            results[movie.job.key] = assemble.whole(movie.job, movie.names, path, subtitles, clips)
+    return results
