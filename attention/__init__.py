@@ -9,10 +9,11 @@ forward passes. No drawing and no Manim import: the scenes read what this packag
 from importlib.metadata import PackageNotFoundError, version
 
 from .core import cross_attention, multi_head_attention, self_attention, softmax
-from .display import display, display_text
+from .display import display, display_text, fold, folded
 from .embedding import Embedding, embed, position_encoding, tokenize
 from .masking import masked_weights_are_zero, row_sums
 from .model_files import ModelError
+from .model_source import MODELS, ModelCard
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
 from .pretrained import Encoding, PretrainedModel, load_model
 from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example
@@ -41,6 +42,8 @@ __all__ = [
     "cross_example",
     "display",
     "display_text",
+    "fold",
+    "folded",
     "dot_product",
     "embed",
     "example",
@@ -61,6 +64,8 @@ __all__ = [
     "weighted_sum",
     "Encoding",
     "ModelError",
+    "MODELS",
+    "ModelCard",
     "PretrainedModel",
     "load_model",
 ]

@@ -4,6 +4,11 @@ A ``Request`` holds the sentence (or tokens), the sizes, the mask and the seed. 
 self-attention trace and its variants (causal, a prefix, a padded batch, several heads, cross-attention,
 tied keys, the scaling study); each is computed once per request and process. Scenes read these and
 never build a generator or pass a seed on.
+
+A request may instead name a pretrained model, a layer and a head (``model="minilm", layer=1, head=3``):
+then its tokens are the model's WordPiece tokens of the sentence, ``trace()`` is that head's real trace
+and ``layer_traces()`` every head of the layer; the variants built on the toy model's own seeded weights
+(causal, prefix, padded, multi_head, cross, tied_keys, embedding, scaling_study) refuse such a request.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 
 from .core import cross_attention, multi_head_attention, self_attention
 from .embedding import Embedding, check_size, embed, projection_weights, tokenize
+from .model_source import MODELS, check_source, layer_traces, model_tokens, model_trace
 from .padding import PaddedBatch, pad_batch, padding_mask
 from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
 from .symmetry import tied_keys
@@ -40,6 +46,10 @@ class Request:
     ``d_k``: the query/key width of the single-head trace (default d; d_v follows d_k).
     ``heads``: the number of heads of the multi-head view (each d / heads wide).
     ``mask``: None or "causal". ``sentence``: the text the tokens came from, when given as text.
+    ``model``, ``layer``, ``head``: a pretrained model's head instead of the toy model (``MODELS``' short name,
+    layer and head from 1, each 1 by default). With a model the tokens are its WordPiece tokens of the
+    sentence (or of the tokens joined by spaces), d, d_k and heads are the model's, there is no mask, and
+    the seed plays no part (it is kept 0, so that equal requests compare and cache equal).
     """
 
     tokens: tuple[str, ...]
@@ -49,12 +59,20 @@ class Request:
     mask: str | None = None
     seed: int = 0
     sentence: str | None = None
+    model: str | None = None
+    layer: int | None = None
+    head: int | None = None
 
     def __post_init__(self):
         tokens = check_tokens(self.tokens, len(self.tokens))
         if not tokens:
             raise ValueError("the sequence is empty; give at least one token")
         object.__setattr__(self, "tokens", tokens)
+        if self.model is not None:
+            self._from_model()
+            return
+        if self.layer is not None or self.head is not None:
+            raise ValueError("a layer and a head are a pretrained model's: name the model too (e.g. model='minilm')")
         check_size("d", self.d)
         check_size("heads", self.heads)
         check_size("seed", self.seed, minimum=0)
@@ -62,6 +80,18 @@ class Request:
             check_size("d_k", self.d_k)
         if self.mask not in MASKS:
             raise ValueError(f'mask must be None or "causal", got {self.mask!r}')
+
+    def _from_model(self) -> None:
+        """Check the model, layer and head, and take the model's tokens and sizes (see the class docstring)."""
+        card, layer, head = check_source(self.model, self.layer, self.head)
+        if self.mask is not None:
+            raise ValueError(f"{card.name}'s heads attend without a mask; a mask is the toy model's (mask=None)")
+        sentence = self.sentence if self.sentence is not None else " ".join(self.tokens)
+        values = {"model": card.key, "layer": layer, "head": head, "sentence": sentence}
+        values |= {"d": card.d_model, "d_k": card.d_k, "heads": card.heads, "seed": 0}
+        values["tokens"] = model_tokens(card.key, sentence)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     @classmethod
     def from_sentence(cls, sentence: str = VIDEO_SENTENCE, **sizes) -> Request:
@@ -78,28 +108,43 @@ class Request:
         """d_k of the single-head trace."""
         return self.d if self.d_k is None else self.d_k
 
+    @property
+    def model_name(self) -> str | None:
+        """The pretrained model's published name (None for the toy model)."""
+        return MODELS[self.model].name if self.model is not None else None
+
     def describe(self) -> str:
-        """The inputs in a few words, for captions: "'Jane is going …', d = 5, seed 0"."""
-        words = self.tokens[:SHORT_SENTENCE_WORDS]
-        quoted = " ".join(words) + (" \u2026" if self.T > len(words) else "")
+        """The inputs in a few words, for captions: "'Jane is going …', d = 5, seed 0", or with a model
+        "'Jane is going …', all-MiniLM-L6-v2, layer 1, head 3"."""
+        all_words = self.sentence.split() if self.model is not None else self.tokens
+        words = all_words[:SHORT_SENTENCE_WORDS]
+        quoted = " ".join(words) + (" \u2026" if len(all_words) > len(words) else "")
+        if self.model is not None:
+            return f"'{quoted}', {self.model_name}, layer {self.layer}, head {self.head}"
         sizes = f"d = {self.d}" + (f", d_k = {self.d_k}" if self.d_k not in (None, self.d) else "")
         return f"'{quoted}', {sizes}, seed {self.seed}" + (", causal mask" if self.mask else "")
 
     # ----- the traces, by name -----------------------------------------------------------------
     def embedding(self) -> Embedding:
         """E (seeded per token), P (sinusoidal) and X = E + P."""
+        self._toy_only("the seeded embedding")
         return _embedding(self.tokens, self.d, self.seed)
 
     def trace(self) -> Trace:
-        """The self-attention the video shows: one head of width d_k, with the request's mask."""
+        """The self-attention the video shows: one head of width d_k, with the request's mask (with a model:
+        its head ``head`` of layer ``layer``, X being that layer's input)."""
+        if self.model is not None:
+            return model_trace(self.model, self.sentence, self.layer, self.head)
         return _self_attention(self.tokens, self.d, self.width, self.mask, self.seed)
 
     def causal(self) -> Trace:
         """The same self-attention under a causal mask: query i sees keys 1 to i."""
+        self._toy_only("a causal mask")
         return _self_attention(self.tokens, self.d, self.width, "causal", self.seed)
 
     def prefix(self, n: int) -> Trace:
         """The causal self-attention of the first ``n`` tokens alone (embedded at the same positions)."""
+        self._toy_only("a prefix")
         n = check_size("n", n)
         if n > self.T:
             raise ValueError(f"a prefix of {n} tokens is longer than the {self.T} tokens")
@@ -107,6 +152,7 @@ class Request:
 
     def padded_batch(self) -> PaddedBatch:
         """A batch of two sentences: the tokens, and their last T // 2 (at least one), padded to one length."""
+        self._toy_only("a padded batch")
         return pad_batch([self.tokens, self.tokens[-max(1, self.T // 2) :]])
 
     def padded(self) -> Trace:
@@ -117,6 +163,7 @@ class Request:
     def multi_head(self, d: int | None = None) -> MultiHeadTrace:
         """``heads`` heads of width d / heads over the tokens, with the request's mask; ``d`` may replace
         the request's embedding width (a view that needs d divisible by the heads)."""
+        self._toy_only("the multi-head view")
         d = self.d if d is None else check_size("d", d)
         if d % self.heads:
             raise ValueError(f"d = {d} is not divisible by heads = {self.heads}")
@@ -125,15 +172,28 @@ class Request:
     def cross(self, target: str = CROSS_TARGET) -> Trace:
         """Queries from ``target`` (a decoder's tokens so far), keys and values from the request's tokens;
         each embedded from position 0, projected with their own seeded weights. No mask."""
+        self._toy_only("cross-attention")
         return cross_example(source_tokens=self.tokens, target=target, d=self.d, d_k=self.width, seed=self.seed)
 
     def tied_keys(self) -> Trace:
         """The self-attention with W_k replaced by W_q (keys = queries), so QK^T = QQ^T is symmetric."""
+        self._toy_only("tied keys")
         return tied_keys(self.trace())
 
     def scaling_study(self, d_ks=DEFAULT_D_KS) -> ScalingStudy:
         """Var(q.k) and the softmax's peak for each d_k, each query against T keys, from the request's seed."""
+        self._toy_only("the scaling study")
         return _scaling_study(tuple(d_ks), self.T, self.seed)
+
+    def layer_traces(self) -> tuple[Trace, ...]:
+        """Every head of the request's layer of its pretrained model, head 1 first (``trace()`` is one of them)."""
+        if self.model is None:
+            raise ValueError("a layer's heads are a pretrained model's: name a model (e.g. model='minilm')")
+        return layer_traces(self.model, self.sentence, self.layer)
+
+    def _toy_only(self, what: str) -> None:
+        if self.model is not None:
+            raise ValueError(f"{what} is built on the toy model's seeded weights, not on {self.model_name}'s")
 
 
 # Cached by value: scenes ask for the same trace many times, and a request is hashable.

@@ -31,22 +31,39 @@ def fail(message: str) -> int:
     return 2
 
 
-def resolve(names: list[str], figures: bool) -> list[type]:
-    """Scene classes for names given as class or part names; the default: the video, or every scene's figure."""
+def resolve(names: list[str], figures: bool, request: attention.Request) -> list[type]:
+    """Scene classes for names given as class or part names; the default: the video, or the figures of every
+    scene that can show the request's kind of trace (with a model: the video's scenes and the layer's heads).
+    A scene named that cannot show it (a toy-only topic with --model, the heads without) is a UserError."""
     from scenes.catalog import SCENES
     from scenes.registry import DEFAULT_VIDEO, by_name
 
     if not names:
-        return list(SCENES) if figures else [DEFAULT_VIDEO]
+        return [scene for scene in SCENES if scene.part.draws(request)] if figures else [DEFAULT_VIDEO]
     chosen = []
     for name in names:
         try:
             scene = by_name(name)
         except KeyError as exc:
             raise UserError(f"{exc.args[0]} (see --list)") from None
+        if not scene.part.draws(request):
+            raise UserError(scene.part.source_refusal(scene.__name__, request))
         if scene not in chosen:
             chosen.append(scene)
     return chosen
+
+
+def check_length(request: attention.Request) -> None:
+    """The tokens can be drawn at all (every scene has the same limit): one line for all scenes, not one each."""
+    from scenes.layout import check_drawable, check_model_tokens
+
+    try:
+        if request.model is not None:
+            check_model_tokens(request.T, request.model_name)
+        else:
+            check_drawable(request.T, None)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def check_latex() -> None:
@@ -117,13 +134,18 @@ def list_scenes(classes, request: attention.Request, look: Look, jobs: int) -> i
     from .manim_jobs import cached_length, scene_length
     from .pool import run_jobs
 
-    lengths = {cls.__name__: cached_length(cls.__name__, request, look) for cls in classes}
+    shown = [cls for cls in classes if cls.part.draws(request)]  # the others cannot be built for this request
+    lengths = {cls.__name__: cached_length(cls.__name__, request, look) for cls in shown}
     missing = [name for name, length in lengths.items() if length is None]
     if missing:
         calls = [(scene_length, (name, request, look)) for name in missing]
         lengths.update(zip(missing, run_jobs(jobs, calls), strict=True))
     for cls in classes:
-        print(f"{cls.__name__:18} {cls.part.name:18} {lengths[cls.__name__]:6.1f} s  {cls.part.description}")
+        if cls in shown:
+            print(f"{cls.__name__:18} {cls.part.name:18} {lengths[cls.__name__]:6.1f} s  {cls.part.description}")
+        else:
+            needs = "toy model only" if request.model is not None else "needs --model"
+            print(f"{cls.__name__:18} {cls.part.name:18} {'':8}  {cls.part.description} ({needs})")
     return 0
 
 
@@ -179,15 +201,17 @@ def main(argv: list[str]) -> int:
             return clear_cache()
         from scenes.registry import ALL_SCENES
 
-        classes = list(ALL_SCENES) if kind == "video" and args.list else resolve(args.scenes, kind == "figures")
         request, look = request_of(args), look_of(args)
+        listing = kind == "video" and args.list
+        classes = list(ALL_SCENES) if listing else resolve(args.scenes, kind == "figures", request)
+        check_length(request)
         not_drawn: list[dict] = []
         if kind == "figures":
             classes, not_drawn = drawable(classes, request, look, kind)
             if not classes:
                 raise UserError("no scene can draw this input, so no figure was written")
-        else:
-            check_drawable(classes, request, look)
+        else:  # --list names the scenes that cannot show this kind of trace, without building them
+            check_drawable([cls for cls in classes if cls.part.draws(request)] if listing else classes, request, look)
         if kind == "video" and args.list:
             return list_scenes(classes, request, look, args.jobs)
         exporters = exporters_for(kind, args, classes)

@@ -35,6 +35,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     inputs.add_argument("--dk", type=int, default=None, help="query/key width d_k (default: d)")
     inputs.add_argument("--heads", type=int, default=2, help="heads of the multi-head scene (default 2)")
     inputs.add_argument("--mask", choices=("none", "causal"), default="none")
+    models = ", ".join(f"{card.key} ({card.name})" for card in attention.MODELS.values())
+    inputs.add_argument(
+        "--model",
+        default=None,
+        help=f"a pretrained model's head instead of the toy model: {models}; the tokens are its WordPiece "
+        "tokens, the toy's sizes and seed play no part, and only the video's scenes and `heads` can show it",
+    )
+    inputs.add_argument("--layer", type=int, default=None, help="the model's layer, from 1 (default 1; needs --model)")
+    inputs.add_argument("--head", type=int, default=None, help="the layer's head, from 1 (default 1; needs --model)")
     look = parser.add_argument_group("look")
     look.add_argument("--theme", choices=("video", "dark"), default="video")
     look.add_argument("--decimals", type=int, default=2, help=f"digits after the point, 0 to {MAX_DECIMALS}")
@@ -216,13 +225,17 @@ def picture_of(args) -> Picture:
 
 
 def request_of(args) -> attention.Request:
-    """The core's record of what was asked; a bad sentence or size raises UserError with the core's message."""
+    """The core's record of what was asked; a bad sentence, size, model, layer or head (or a model that is not
+    installed) raises UserError with the core's one-line message."""
     sizes = {
         "d": args.d,
         "d_k": args.dk,
         "heads": args.heads,
         "seed": args.seed,
         "mask": None if args.mask == "none" else args.mask,
+        "model": args.model,
+        "layer": args.layer,
+        "head": args.head,
     }
     try:
         if args.tokens:
@@ -248,6 +261,9 @@ def inputs_record(request: attention.Request, look: Look) -> dict:
         "dk": request.d_k,
         "heads": request.heads,
         "mask": request.mask or "none",
+        "model": request.model_name,
+        "layer": request.layer,
+        "head": request.head,
         "theme": look.theme,
         "decimals": look.decimals,
         "numbers": look.numbers,

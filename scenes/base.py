@@ -10,13 +10,18 @@ from manim import RIGHT, FadeIn, FadeOut, LaggedStart, Line, Scene, VGroup
 
 import attention
 from scenes.block_diagram import BlockDiagram, StepPointer
-from scenes.layout import DIVIDER_X, check_drawable
+from scenes.layout import DIVIDER_X, check_drawable, check_model_tokens
 from scenes.narration import narrate
 from scenes.skipping import finish_at_once
 from scenes.theme import Theme, load_theme
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
 DIVIDER_HALF_HEIGHT = 3.7
+SOURCES = ("any", "toy", "model")  # what a part can draw: any trace, the toy model's only, a pretrained model's only
+
+
+class SourceError(ValueError):
+    """A scene asked to draw a trace source it cannot show (a toy-only topic with a model, or the reverse)."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,11 @@ class Part:
     """A scene's place in the project: its short name (used for sections, clips and figures), what it
     shows (``description``, one line for --list; ``title``, a few words for slides and captions), the
     pipeline step (1 to 4) it explains if any, whether the video plays it, and its sections in order
-    with their titles (a scene of one section has the part's name and title as its only section)."""
+    with their titles (a scene of one section has the part's name and title as its only section).
+
+    ``source``: "any" when it draws any request's trace (the toy model's or a pretrained model's head),
+    "toy" when it is built on the toy model's own seeded weights (masks, several toy heads, the scaling
+    study...), "model" when it shows what only a pretrained model has (a layer's heads)."""
 
     name: str
     title: str
@@ -43,8 +52,11 @@ class Part:
     in_video: bool = False
     sections: tuple[str, ...] = ()
     section_titles: Mapping[str, str] = field(default_factory=dict)
+    source: str = "toy"
 
     def __post_init__(self):
+        if self.source not in SOURCES:
+            raise ValueError(f"part {self.name}: source must be one of {SOURCES}, got {self.source!r}")
         missing = set(self.sections) - set(self.section_titles)
         if missing:
             raise ValueError(f"part {self.name}: sections without a title: {sorted(missing)}")
@@ -55,6 +67,19 @@ class Part:
 
     def section_title(self, section: str) -> str:
         return self.section_titles.get(section, self.title)
+
+    def draws(self, request: attention.Request) -> bool:
+        """Whether this part can draw ``request``'s kind of trace (the toy model's or a pretrained model's)."""
+        return self.source == "any" or (self.source == "model") == (request.model is not None)
+
+    def source_refusal(self, scene: str, request: attention.Request) -> str:
+        """One line saying why this part cannot draw ``request``'s kind of trace."""
+        if request.model is not None:
+            return (
+                f"{scene} ({self.name}) is built on the toy model's own seeded weights and cannot show "
+                f"{request.model_name}'s heads; leave out --model for it"
+            )
+        return f"{scene} ({self.name}) shows a pretrained model's heads: add --model minilm (and --layer, --head)"
 
 
 @dataclass(frozen=True)
@@ -119,9 +144,15 @@ class AttentionScene(Scene):
 
     @classmethod
     def check_inputs(cls, inputs: Inputs) -> None:
-        """Raise LayoutError (a ValueError) when this scene cannot draw ``inputs``; cheap, builds nothing."""
+        """Raise LayoutError (a ValueError) when this scene cannot draw ``inputs``, SourceError when it cannot
+        show its kind of trace; cheap, builds nothing (a model's request has its tokens already)."""
         request = inputs.request
-        check_drawable(request.T, request.d, request.width)
+        if not cls.part.draws(request):
+            raise SourceError(cls.part.source_refusal(cls.__name__, request))
+        if request.model is not None:  # its widths are folded on screen: only the tokens are limited
+            check_model_tokens(request.T, request.model_name)
+        else:
+            check_drawable(request.T, request.d, request.width)
 
     @property
     def request(self) -> attention.Request:

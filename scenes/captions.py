@@ -31,8 +31,9 @@ def intro() -> str:
 
 def tokens(request: attention.Request, trace: attention.Trace) -> str:
     return (
-        f"X ({size(trace.T, trace.d)}) {of(request)} times W^q, W^k and W^v ({size(trace.d, trace.d_k)} each) "
-        f"gives Q, K and V ({size(trace.T, trace.d_k)} each); row 1 worked out as q_1 = x_1 W^q."
+        f"X ({size(trace.T, trace.d)}) {of(request)} times W^q, W^k and W^v ({size(trace.d, trace.d_k)} each)"
+        f"{' plus their biases' if trace.b_q is not None else ''} gives Q, K and V ({size(trace.T, trace.d_k)} each); "
+        f"row 1 worked out as q_1 = x_1 W^q{' + b^q' if trace.b_q is not None else ''}."
     )
 
 
@@ -65,10 +66,26 @@ def step4(request: attention.Request, trace: attention.Trace) -> str:
     )
 
 
-def shapes(trace: attention.Trace) -> str:
+def shapes(request: attention.Request, trace: attention.Trace) -> str:
     return (
-        f"The shapes through scaled dot-product attention for T = {trace.T}, d = {trace.d}: X, Q, K^T, QK^T, "
+        f"The shapes through scaled dot-product attention for T = {trace.T}, d = {trace.d}"
+        f"{f', d_k = {trace.d_k}' if trace.d_k != trace.d else ''} ({request.describe()}): X, Q, K^T, QK^T, "
         "A, V and R."
+    )
+
+
+def layer_heads(request: attention.Request, traces) -> str:
+    return (
+        f"The attention weights of all {len(traces)} heads of layer {request.layer} of {request.model_name} "
+        f"({size(request.T, request.T)} each) for '{request.sentence}', head {request.head} framed; "
+        "each row sums to 1."
+    )
+
+
+def chosen_head(request: attention.Request, trace: attention.Trace) -> str:
+    return (
+        f"Head {request.head} of layer {request.layer} of {request.model_name}: its attention weights A "
+        f"({size(trace.T, trace.T_kv)}) for '{request.sentence}', row i being how much token i attends to each token."
     )
 
 

@@ -11,6 +11,7 @@ from scenes.cross_attention import CrossAttention
 from scenes.embedding import EmbeddingScene
 from scenes.intro import IntroScene
 from scenes.masking import MaskingScene
+from scenes.model_heads import LayerHeads
 from scenes.multi_head import MultiHeadScene
 from scenes.shapes import ShapeTracking
 from scenes.step_matmul import Step1MatMul
@@ -35,5 +36,6 @@ SCENES: tuple[type[AttentionScene], ...] = (
     EmbeddingScene,
     MaskingScene,
     MultiHeadScene,
+    LayerHeads,
 )
 VIDEO_PARTS: tuple[type[AttentionScene], ...] = tuple(scene for scene in SCENES if scene.part.in_video)

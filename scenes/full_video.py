@@ -24,6 +24,7 @@ class FullVideo(AttentionScene):
         "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part",
         sections=tuple(scene.part.name for scene in VIDEO_PARTS),
         section_titles={scene.part.name: scene.part.title for scene in VIDEO_PARTS},
+        source="any",
     )
     play_part = staticmethod(play_video)
 

@@ -22,13 +22,22 @@ class LayoutError(ValueError):
     """The inputs cannot be drawn legibly; the message says the limit."""
 
 
-def check_drawable(T: int, d: int, d_k: int | None = None, T_kv: int | None = None) -> None:
+def check_drawable(T: int, d: int | None, d_k: int | None = None, T_kv: int | None = None) -> None:
     for value in (T, T_kv):
         if value is not None and not MIN_TOKENS <= value <= MAX_TOKENS:
             raise LayoutError(f"{value} tokens cannot be drawn: scenes show {MIN_TOKENS} to {MAX_TOKENS} tokens")
     for name, value in (("d", d), ("d_k", d_k)):
         if value is not None and not MIN_WIDTH <= value <= MAX_WIDTH:
             raise LayoutError(f"{name} = {value} cannot be drawn: scenes show {name} from {MIN_WIDTH} to {MAX_WIDTH}")
+
+
+def check_model_tokens(T: int, model_name: str) -> None:
+    """A pretrained model's tokens ([CLS] and [SEP] included) are limited like the toy's; its widths are folded."""
+    if not MIN_TOKENS <= T <= MAX_TOKENS:
+        raise LayoutError(
+            f"{T} tokens cannot be drawn: {model_name} reads the sentence as {T} WordPiece tokens ([CLS] and "
+            f"[SEP] included) and scenes show {MIN_TOKENS} to {MAX_TOKENS} tokens; use a shorter sentence"
+        )
 
 
 @dataclass(frozen=True)

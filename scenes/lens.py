@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, VGroup
 
 import attention
 from scenes.legibility import READABLE_DIGIT, digit_per_point, readable_font_size
-from scenes.matrix_grid import DIGIT_WIDTH, MatrixGrid
+from scenes.matrix_grid import DIGIT_WIDTH, FOLD_ABOVE, MatrixGrid
 from scenes.numerals import Numeral, width_per_height
 from scenes.theme import Theme
 
@@ -94,7 +94,9 @@ def readable_cell(values, decimals: int, theme: Theme) -> float:
 
 class ValueStrip(VGroup):
     """``name`` (LaTeX) and then ``values`` as readable, shaded cells in a row, wrapped over as few lines
-    of at most ``max_width`` units as it takes. ``peak``: the source grid's, so the shades match it."""
+    of at most ``max_width`` units as it takes. ``peak``: the source grid's, so the shades match it.
+    A vector longer than a grid's folding limit (a model's 384 features) is one line, folded like a grid:
+    its first values, an ellipsis, its last values."""
 
     def __init__(
         self,
@@ -117,6 +119,8 @@ class ValueStrip(VGroup):
         fits = max(1, int(room / cell))
         lines = math.ceil(values.size / fits)
         per_line = math.ceil(values.size / lines)  # balanced lines: 16 values over two lines of 8, not 15 and 1
+        if values.size > FOLD_ABOVE:
+            per_line = values.size  # one line, which its grid folds
         self.grids = [
             MatrixGrid(
                 [values[k : k + per_line]],

@@ -1,4 +1,9 @@
-"""A matrix drawn from a trace array: shaded cells, digits where legible, a shape label."""
+"""A matrix drawn from a trace array: shaded cells, digits where legible, a shape label.
+
+A dimension too long to draw (a pretrained model's 384 features, its 32-wide heads) is folded: its first
+and last entries are drawn with an ellipsis row or column between them (``attention.fold`` picks them), and
+the shape label gains the true sizes, e.g. "X_{T x d} (13 x 384)".
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
+    Dot,
     FadeIn,
     FadeOut,
     Line,
@@ -16,13 +22,14 @@ from manim import (
     Rectangle,
     Transform,
     VGroup,
+    VMobject,
     config,
     interpolate_color,
 )
 
 import attention
 from scenes.labels import short_label
-from scenes.layout import MIN_CELL, LayoutError
+from scenes.layout import MAX_TOKENS, MIN_CELL, LayoutError
 from scenes.numerals import Numeral, width_per_height
 from scenes.theme import Theme
 
@@ -34,6 +41,24 @@ MAX_TOKEN_LABEL = 1.4  # units
 SHADE_GAMMA = 0.7
 TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
 TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
+LABEL_LINE_GAP = 0.08  # between a folded grid's label and the line of its true sizes under it
+FOLD_ABOVE = MAX_TOKENS  # a dimension longer than the most tokens drawn is folded (A and the scores never are)
+ELLIPSIS_DOT = 0.06  # the radius of an ellipsis cell's dots, per unit of the cell's smaller side
+ELLIPSIS_SPREAD = 0.27  # between an ellipsis cell's dots, per unit of the cell's side
+ELLIPSIS = {"row": ("\u22ee", UP), "column": ("\u22ef", RIGHT), "both": ("\u22f1", UP + LEFT)}
+
+
+def drawn_size(n: int, limit: int = FOLD_ABOVE) -> int:
+    """How many cells a dimension of ``n`` entries takes on screen (an ellipsis included when folded)."""
+    return len(attention.folded(n, limit))
+
+
+class Gap(VMobject):
+    """The empty stand-in for the digits of an ellipsis cell: ``text`` says which ellipsis stands there."""
+
+    def __init__(self, text: str, **kwargs):
+        super().__init__(**kwargs)
+        self.text = text
 
 
 def peak_of(values) -> float:
@@ -71,6 +96,11 @@ class MatrixGrid(VGroup):
 
     numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS tall at the
     output resolution, "on" always, "off" never.
+
+    fold_above: a dimension longer than this is folded (None: never). ``values`` are then the cells as
+    drawn (NaN where an ellipsis stands), ``source`` the whole matrix, ``shape`` its true shape, and
+    ``row_index``/``col_index`` the source index of each drawn row and column (None: the ellipsis).
+    Rows and columns are addressed as drawn (``row(i)``, ``cell(i, j)``); unfolded they are the source's.
     """
 
     def __init__(
@@ -89,6 +119,7 @@ class MatrixGrid(VGroup):
         peak: float | None = None,
         digit_fill: float = DIGIT_HEIGHT,
         cell_height: float | None = None,
+        fold_above: int | None = FOLD_ABOVE,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -102,19 +133,28 @@ class MatrixGrid(VGroup):
         self.decimals = decimals
         self.numbers_mode = numbers
         self.stroke_color = stroke_color or theme.grid_stroke(color_key)
-        self.values = np.array(values, dtype=np.float64)
-        if self.values.ndim != 2:
-            raise ValueError(f"a grid needs a 2-D array, got shape {self.values.shape}")
+        self.fold_above = fold_above
+        self.source = np.array(values, dtype=np.float64)
+        if self.source.ndim != 2:
+            raise ValueError(f"a grid needs a 2-D array, got shape {self.source.shape}")
+        self.shape = self.source.shape
+        self.values = self._folded(self.source)
+        self.folded = self.values.shape != self.shape
         self.n_rows, self.n_cols = self.values.shape
-        self.peak = peak_of(self.values) if peak is None else peak
+        self.peak = peak_of(self.source) if peak is None else peak
         self.shades = shades(self.values, self.peak)
         self.cells = self._build_cells(self.values)
         self.marks = self._build_marks(self.values, self.cells)
         self.numbers = self._build_numbers(self.values)
-        self.add(self.cells, self.marks, self.numbers)
+        self.ellipses = self._build_ellipses(self.cells)
+        self.add(self.cells, self.marks, self.numbers, self.ellipses)
         self.label = None
         if label is not None:
             self.label = theme.math(label, font_size=label_size or theme.size.label)
+            if self.folded:  # the drawing no longer shows the sizes: a line under the label says them
+                sizes = theme.math(rf"({self.shape[0]}\times {self.shape[1]})", font_size=theme.size.small)
+                self.label = VGroup(self.label, sizes).arrange(DOWN, buff=LABEL_LINE_GAP)
+                self.label.sizes = sizes
             self.label.next_to(self.cells, UP, buff=0.2)
             self.add(self.label)
         self.row_labels = self._token_labels(row_labels, rows=True)
@@ -130,6 +170,13 @@ class MatrixGrid(VGroup):
             )
 
     # ----- construction -------------------------------------------------------------------
+    def _folded(self, values: np.ndarray) -> np.ndarray:
+        if self.fold_above is None:
+            self.row_index, self.col_index = tuple(range(values.shape[0])), tuple(range(values.shape[1]))
+            return values
+        shown, self.row_index, self.col_index = attention.fold(values, self.fold_above)
+        return shown
+
     def fill_of(self, shade: float) -> ManimColor:
         theme = self.theme
         if np.isneginf(shade):
@@ -145,13 +192,14 @@ class MatrixGrid(VGroup):
         cells = VGroup()
         for i in range(self.n_rows):
             for j in range(self.n_cols):
+                gap = np.isnan(values[i, j])  # where an ellipsis stands: no outline, no fill
                 cell = Rectangle(
                     width=w,
                     height=h,
                     stroke_color=self.stroke_color,
-                    stroke_width=self.theme.stroke.cell(min(w, h)),
-                    fill_color=self.fill_of(grid_shades[i, j]),
-                    fill_opacity=1.0,
+                    stroke_width=self.theme.stroke.none if gap else self.theme.stroke.cell(min(w, h)),
+                    fill_color=self.theme.background if gap else self.fill_of(grid_shades[i, j]),
+                    fill_opacity=0.0 if gap else 1.0,
                 )
                 cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * w, ((self.n_rows - 1) / 2 - i) * h, 0]))
                 cells.add(cell)
@@ -178,6 +226,45 @@ class MatrixGrid(VGroup):
                 )
         return marks
 
+    def _build_ellipses(self, cells) -> VGroup:
+        """Three dots in each ellipsis cell: down an ellipsis row, across an ellipsis column, aslant where
+        both meet. ``ellipsis_at[(i, j)]``: the dots of drawn cell (i, j)."""
+        group = VGroup()
+        self.ellipsis_at = {}
+        size = min(self.cell_size, self.cell_height)
+        for i in range(self.n_rows):
+            for j in range(self.n_cols):
+                kind = self._ellipsis_kind(i, j)
+                if kind is None:
+                    continue
+                _, direction = ELLIPSIS[kind]
+                centre = cells[i * self.n_cols + j].get_center()
+                dots = VGroup(
+                    *[
+                        Dot(
+                            centre + k * ELLIPSIS_SPREAD * size * direction,
+                            radius=ELLIPSIS_DOT * size,
+                            color=self.theme.text,
+                        )
+                        for k in (-1, 0, 1)
+                    ]
+                )
+                dots.text = ELLIPSIS[kind][0]
+                self.ellipsis_at[(i, j)] = dots
+                group.add(dots)
+        return group
+
+    def _ellipsis_kind(self, i: int, j: int) -> str | None:
+        """Which ellipsis stands in drawn cell (i, j): "row", "column", "both", or None (a value's cell)."""
+        in_row, in_column = self.row_index[i] is None, self.col_index[j] is None
+        if in_row and in_column:
+            return "both"
+        return "row" if in_row else ("column" if in_column else None)
+
+    def ellipsis_texts(self) -> list[str]:
+        """The ellipses drawn ("⋮", "⋯", "⋱"), in reading order."""
+        return [dots.text for dots in self.ellipses]
+
     def masked_marks(self, i: int) -> list:
         """The marks of row i's masked cells."""
         row_values = self.values[i]
@@ -186,7 +273,8 @@ class MatrixGrid(VGroup):
 
     def digit_height(self, values) -> float:
         """The digit height that fits the widest number of ``values`` in a cell."""
-        texts = [attention.display_text(v, self.decimals) for v in np.ravel(values)]
+        drawn = np.ravel(values)
+        texts = [attention.display_text(v, self.decimals) for v in drawn[~np.isnan(drawn)]]
         widest = max(width_per_height(t, self.theme.serif) for t in texts)
         return min(self.digit_fill * self.cell_height, DIGIT_WIDTH * self.cell_size / widest)
 
@@ -202,7 +290,11 @@ class MatrixGrid(VGroup):
         if not self.numbers_visible(values):
             return group
         height = self.digit_height(values)
-        for cell, value in zip(cells, np.ravel(values), strict=True):
+        for n, (cell, value) in enumerate(zip(cells, np.ravel(values), strict=True)):
+            kind = self._ellipsis_kind(*divmod(n, self.n_cols))
+            if kind is not None:  # its dots are drawn whether digits are or not (see _build_ellipses)
+                group.add(Gap(ELLIPSIS[kind][0]).move_to(cell.get_center()))
+                continue
             text = attention.display_text(value, self.decimals)
             numeral = Numeral(text, self.theme.serif, height, self._ink_on(cell.get_fill_color()))
             numeral.shift(cell.get_center())
@@ -252,7 +344,8 @@ class MatrixGrid(VGroup):
     def row_with_numbers(self, i: int) -> VGroup:
         """Row i's cells and, when drawn, their digits."""
         numbers = self.numbers[i * self.n_cols : (i + 1) * self.n_cols] if len(self.numbers) else []
-        return VGroup(*self.row(i), *self.masked_marks(i), *numbers)
+        dots = [group for (row, _), group in self.ellipsis_at.items() if row == i]
+        return VGroup(*self.row(i), *self.masked_marks(i), *numbers, *dots)
 
     def blank(self) -> VGroup:
         """An empty copy of the cells, to stand in for the grid before it is computed."""
@@ -302,9 +395,11 @@ class MatrixGrid(VGroup):
     # ----- new values ---------------------------------------------------------------------
     def become_values(self, values) -> AnimationGroup:
         """An animation of the cells and digits taking ``values``; only the grid's cells and digits move."""
-        values = np.array(values, dtype=np.float64)
-        if values.shape != self.values.shape:
-            raise ValueError(f"new values have shape {values.shape}, the grid {self.values.shape}")
+        source = np.array(values, dtype=np.float64)
+        if source.shape != self.shape:
+            raise ValueError(f"new values have shape {source.shape}, the grid {self.shape}")
+        self.source = source
+        values = self._folded(source)
         new_cells = self._build_cells(values)
         new_numbers = self._build_numbers(values, new_cells)
         animations = [Transform(self.cells, new_cells)]

@@ -29,6 +29,12 @@ def labelled(symbol: str, trace, rows: str, cols: str) -> str:
     return rf"{symbol}_{{{shape(trace, rows, cols)}}}"
 
 
+def bias(trace, which: str, style: str) -> str:
+    """The bias term of a projection, e.g. `` + \\mathbf{b}^q`` (``style``: the bold command), when the trace's
+    projections have biases (a pretrained model's); empty for the toy model's bias-free ones."""
+    return rf" + {style}{{b}}^{which}" if trace.b_q is not None else ""
+
+
 def tex_number(value: float, decimals: int) -> str:
     """A displayed value for MathTex: ASCII minus, \\infty for a masked score."""
     text = attention.display_text(value, decimals)

@@ -1,30 +1,45 @@
-"""Shape tracking: only the shapes, through the whole pipeline (as at 15:28 of the video)."""
+"""Shape tracking: only the shapes, through the whole pipeline (as at 15:28 of the video).
+
+A side too long to draw (a pretrained model's 384 features) is drawn folded, as the grids fold it, with an
+ellipsis inside the box; the note under the boxes gives the true sizes.
+"""
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, Arrow, FadeIn, GrowArrow, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, GrowArrow, Rectangle, VGroup
 
 from scenes import captions
 from scenes.base import AttentionScene, Part
 from scenes.layout import FULL_FRAME, assert_inside
+from scenes.matrix_grid import drawn_size
 from scenes.narration import narrate
 from scenes.notation import D, labelled
 
 UNIT = 0.16  # units per row or column
+FOLD_DOT = 0.035  # the radius of the dots of a folded box's ellipsis, in units
+FOLD_SPREAD = 0.13  # between those dots
 
 
 def shape_box(scene: AttentionScene, rows: int, cols: int, key: str, label: str) -> VGroup:
     theme = scene.theme
     box = Rectangle(
-        width=cols * UNIT,
-        height=rows * UNIT,
+        width=drawn_size(cols) * UNIT,
+        height=drawn_size(rows) * UNIT,
         fill_color=theme.rendered_fill(key),
         fill_opacity=1.0,
         stroke_color=theme.grid_line,
         stroke_width=theme.stroke.thin,
     )
     text = theme.math(label, font_size=theme.size.callout).next_to(box, UP, buff=0.15)
-    return VGroup(box, text)
+    folded_rows, folded_cols = drawn_size(rows) < rows, drawn_size(cols) < cols
+    if not (folded_rows or folded_cols):
+        return VGroup(box, text)
+    direction = (UP if folded_rows else 0 * UP) + (RIGHT if folded_cols else 0 * RIGHT)
+    direction = UP + LEFT if folded_rows and folded_cols else direction
+    dots = VGroup(
+        *[Dot(box.get_center() + k * FOLD_SPREAD * direction, radius=FOLD_DOT, color=theme.text) for k in (-1, 0, 1)]
+    )
+    return VGroup(box, text, dots)
 
 
 def play_shapes(scene: AttentionScene) -> None:
@@ -70,7 +85,7 @@ def play_shapes(scene: AttentionScene) -> None:
     for n in range(1, len(boxes)):
         scene.play(GrowArrow(arrows[n - 1]), FadeIn(ops[n - 1]), FadeIn(boxes[n], shift=RIGHT * 0.2), run_time=0.7)
     scene.wait(2)
-    scene.figure(captions.shapes(trace))
+    scene.figure(captions.shapes(scene.request, trace))
 
 
 class ShapeTracking(AttentionScene):
@@ -79,5 +94,6 @@ class ShapeTracking(AttentionScene):
         "The shapes, end to end",
         "Shape tracking: X -> Q, K^T -> QK^T -> A -> V -> R, the shapes only",
         in_video=True,
+        source="any",
     )
     play_part = staticmethod(play_shapes)

@@ -20,24 +20,35 @@ from manim import (
 import attention
 from scenes import captions
 from scenes.base import AttentionScene, Part
-from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, stack
-from scenes.lens import Num, WorkedSum
-from scenes.matrix_grid import MatrixGrid
+from scenes.layout import MAX_WIDTH, RIGHT_PANEL, assert_inside, cell_size, row_of, stack
+from scenes.lens import Num, TeX, WorkedSum
+from scenes.matrix_grid import MatrixGrid, drawn_size
 from scenes.narration import narrate
 from scenes.notation import factor_text, labelled, shape, tex_number
 
 LABELS_ROOM = 1.4  # the shape labels above the grids
 CALLOUT_GAP = 0.35  # between the grids and the worked entry under them
+# A dot product longer than the toy's widest (a model head's 32 terms) is written with its first and last terms
+SUM_HEAD, SUM_TAIL = 3, 2
+
+
+def shown_terms(work: attention.DotProduct) -> tuple[int | None, ...]:
+    """The terms the worked sum writes out: all of a toy's, a model head's first and last (None: "⋯")."""
+    return attention.folded(len(work.products), MAX_WIDTH, SUM_HEAD, SUM_TAIL)
 
 
 def dot_product_sum(scene: AttentionScene, work: attention.DotProduct) -> WorkedSum:
-    """q_i . k_j = the factors, term by term, over their products, and the total: in aligned columns."""
+    """q_i . k_j = the factors, term by term, over their products, and the total: in aligned columns (a long
+    sum abbreviated: its first terms, an ellipsis, its last terms, and the whole sum's total)."""
     dec = scene.inputs.decimals
+    dots = [TeX(r"\cdots")]
+    terms = shown_terms(work)
+    times = "\u2009\u00b7\u2009"
     factors = [
-        [Num(f"{factor_text(a, dec)}\u2009\u00b7\u2009{factor_text(b, dec)}")]
-        for a, b in zip(work.q, work.k, strict=True)
+        [Num(f"{factor_text(work.q[n], dec)}{times}{factor_text(work.k[n], dec)}")] if n is not None else dots
+        for n in terms
     ]
-    products = [[Num(factor_text(p, dec))] for p in work.products]
+    products = [[Num(factor_text(work.products[n], dec))] if n is not None else dots for n in terms]
     head = rf"\mathbf{{q}}_{{{work.i + 1}}}\cdot\mathbf{{k}}_{{{work.j + 1}}} ="
     rows = [(head, factors, []), ("=", products, [Num(f"= {attention.display_text(work.total, dec)}")])]
     return WorkedSum(scene.theme, rows, max_width=RIGHT_PANEL.width - 0.2)
@@ -52,7 +63,10 @@ def play_matmul(scene: AttentionScene) -> None:
     callout = dot_product_sum(scene, work)
     callout_room = callout.height + CALLOUT_GAP
     size = cell_size(
-        trace.d_k + 2 * trace.T_kv, max(trace.T, trace.d_k), fixed_width=2.4, fixed_height=LABELS_ROOM + callout_room
+        drawn_size(trace.d_k) + 2 * trace.T_kv,
+        max(trace.T, drawn_size(trace.d_k)),
+        fixed_width=2.4,
+        fixed_height=LABELS_ROOM + callout_room,
     )
     q = MatrixGrid(trace.Q, "Q", cell_size=size, label=labelled("Q", trace, "T", "k"), **options)
     kt = MatrixGrid(trace.K.T, "K", cell_size=size, label=rf"K^\top_{{{shape(trace, 'k', 'kv')}}}", **options)
@@ -119,11 +133,13 @@ def play_matmul(scene: AttentionScene) -> None:
     )
     total = tex_number(work.total, dec)
     assert_inside(callout, RIGHT_PANEL, "Step 1's worked entry")
+    terms = [n for n in shown_terms(work) if n is not None]
     scene.shown["dot_product"] = {
         "i": i,
         "j": j,
-        "factors": [(tex_number(a, dec), tex_number(b, dec)) for a, b in zip(work.q, work.k, strict=True)],
-        "products": [tex_number(p, dec) for p in work.products],
+        "terms": terms,  # the indices of the terms written out (all of them unless the sum is abbreviated)
+        "factors": [(tex_number(work.q[n], dec), tex_number(work.k[n], dec)) for n in terms],
+        "products": [tex_number(work.products[n], dec) for n in terms],
         "total": total,
     }
     scene.explain(callout)
@@ -156,5 +172,6 @@ class Step1MatMul(AttentionScene):
         "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling",
         step=1,
         in_video=True,
+        source="any",
     )
     play_part = staticmethod(play_matmul)

@@ -9,7 +9,7 @@ from scenes import captions
 from scenes.base import AttentionScene, Part
 from scenes.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, stack
 from scenes.lens import Num, TeX, ValueStrip, WorkedSum
-from scenes.matrix_grid import MatrixGrid
+from scenes.matrix_grid import MatrixGrid, drawn_size
 from scenes.narration import narrate
 from scenes.notation import labelled, tex_number
 
@@ -48,7 +48,7 @@ def play_output(scene: AttentionScene) -> None:
     r_peak = MatrixGrid(trace.output, "R", theme=theme).peak  # the strip is shaded on R's scale
     callout = WeightedSumCallout(scene, work, r_peak)
     size = cell_size(
-        trace.T_kv + 2 * trace.d_v,
+        trace.T_kv + 2 * drawn_size(trace.d_v),
         max(trace.T, trace.T_kv),
         fixed_width=2.6,
         fixed_height=LABELS_ROOM + callout.height + CALLOUT_GAP,
@@ -107,5 +107,6 @@ class Step4Output(AttentionScene):
         "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V",
         step=4,
         in_video=True,
+        source="any",
     )
     play_part = staticmethod(play_output)

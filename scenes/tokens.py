@@ -27,12 +27,13 @@ from scenes.base import AttentionScene, Part
 from scenes.labels import short_label
 from scenes.layout import FULL_FRAME, assert_inside, cell_size, row_of, stack
 from scenes.lens import ValueStrip
-from scenes.matrix_grid import MatrixGrid
+from scenes.matrix_grid import MatrixGrid, drawn_size
 from scenes.narration import narrate
-from scenes.notation import D, labelled, shape
+from scenes.notation import bias, labelled, shape
 from scenes.theme import Theme
 
 TOKEN_ROW_WIDTH = 13.4
+BOLD, BOLD_SYMBOL = r"\mathbf", r"\boldsymbol"  # the vectors' bold, in the grids' lens and in the formulas
 
 
 LENS_GAP = 0.15  # between the lines of the worked first row, and (three times it) around the arithmetic
@@ -127,7 +128,9 @@ def play_tokens(scene: AttentionScene) -> None:
     formulas = VGroup(
         *[
             theme.math(
-                rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{D}\times {D}}}" + rule,
+                rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}"
+                + bias(trace, v, BOLD_SYMBOL)
+                + rule,
                 font_size=theme.size.formula,
             )
             for v in ("q", "k", "v")
@@ -153,7 +156,9 @@ def play_tokens(scene: AttentionScene) -> None:
         FadeIn(dots),
         run_time=0.8,
     )
-    narrate(scene, "Each is x i times its own d by d weight matrix.", FadeIn(formula_box), run_time=1)
+    weights = "d by d" if trace.d_k == trace.d else "d by d k"
+    plus = ", plus its bias" if trace.b_q is not None else ""
+    narrate(scene, f"Each is x i times its own {weights} weight matrix{plus}.", FadeIn(formula_box), run_time=1)
     scene.wait(2)
     scene.play(FadeOut(VGroup(columns, fans, dots, formula_box)), run_time=0.8)
     play_projections(scene)
@@ -172,12 +177,15 @@ def play_projections(scene: AttentionScene) -> None:
             theme,
             trace.Q[0],
             "Q",
-            r"\mathbf{q}_1 = \mathbf{x}_1 W^q =",
+            rf"\mathbf{{q}}_1 = \mathbf{{x}}_1 W^q{bias(trace, 'q', BOLD)} =",
             max_width=FULL_FRAME.width,
             decimals=scene.inputs.decimals,
         ),
     ).arrange(DOWN, buff=LENS_GAP, aligned_edge=RIGHT)
-    columns = trace.d + 3 * trace.d + 3 * trace.d_k
+    columns = drawn_size(trace.d) + 3 * drawn_size(trace.d) + 3 * drawn_size(trace.d_k)
+    folded = drawn_size(trace.d) < trace.d or drawn_size(trace.d_k) < trace.d_k
+    if folded:  # a folded grid is narrow and its label two lines: the labels are set smaller to keep them apart
+        options["label_size"] = theme.size.callout
     size = cell_size(columns, trace.T, fixed_width=6.0, fixed_height=2.8 + lens.height, panel=FULL_FRAME)
     x = MatrixGrid(
         trace.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), row_labels=trace.tokens, **options
@@ -197,7 +205,9 @@ def play_projections(scene: AttentionScene) -> None:
     ).arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
     results = VGroup(
         *[
-            MatrixGrid(values, name, cell_size=size, label=labelled(name, trace, "T", v), **options)
+            MatrixGrid(
+                values, name, cell_size=size, label=labelled(name, trace, "T", "k" if v == "q" else v), **options
+            )
             for v, (name, _, values) in names.items()
         ]
     ).arrange(RIGHT, buff=0.2)
@@ -206,7 +216,10 @@ def play_projections(scene: AttentionScene) -> None:
     matrices = row_of([x, times, w_grids, arrow, results], buff=0.3, panel=FULL_FRAME)
     for grid in (*w_grids, *results):
         grid.shift(UP * (x.cells.get_center()[1] - grid.cells.get_center()[1]))
-    arithmetic = theme.math(rf"(T\times {D})\,({D}\times {D}) \;\to\; T\times {D}", font_size=theme.size.math)
+    arithmetic = theme.math(
+        rf"({shape(trace, 'T', 'd')})\,({shape(trace, 'd', 'k')}) \;\to\; {shape(trace, 'T', 'k')}",
+        font_size=theme.size.math,
+    )
     arithmetic.set_x(0)
     lens.set_x(0)
     stack([matrices, arithmetic, lens], LENS_GAP * 3, panel=FULL_FRAME)
@@ -217,7 +230,8 @@ def play_projections(scene: AttentionScene) -> None:
         scene.play(FadeIn(w_grids[n]), run_time=0.6)
         narrate(scene, f"X times W {v} gives {names[v][0]}.", FadeIn(results[n], shift=RIGHT * 0.2), run_time=1)
         if v == "q":
-            narrate(scene, "T by d times d by d gives T by d.", Write(arithmetic), run_time=1)
+            sizes = "d by d gives T by d" if trace.d_k == trace.d else "d by d k gives T by d k"
+            narrate(scene, f"T by d times {sizes}.", Write(arithmetic), run_time=1)
             frames = VGroup(x.highlight_row(0), results[0].highlight_row(0))
             scene.explain(lens)
             narrate(
@@ -233,7 +247,7 @@ def play_projections(scene: AttentionScene) -> None:
     scene.figure(captions.tokens(scene.request, trace))
     scene.grids = {
         "X": x,
-        **{g.label.tex_string.split("_")[0]: g for g in w_grids},
+        **{f"W^{v}": g for v, g in zip(names, w_grids, strict=True)},
         **{g.color_key: g for g in results},
     }
 
@@ -244,5 +258,6 @@ class TokensToQKV(AttentionScene):
         "Tokens to queries, keys and values",
         "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic",
         in_video=True,
+        source="any",
     )
     play_part = staticmethod(play_tokens)

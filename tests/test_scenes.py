@@ -1,7 +1,8 @@
 """Every scene of the catalog, built and played with its animations skipped: it runs, it narrates,
 and what it draws agrees with the core (digits, shading, worked callouts).
 
-Parametrized over ``scenes.registry.ALL_SCENES``, so a new scene is checked as soon as it is listed.
+Parametrized over ``scenes.registry.ALL_SCENES``, so a new scene is checked as soon as it is listed; a scene
+that shows only a pretrained model's heads is checked with the model in tests/test_model_scenes.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from scenes.intro import IntroScene
 from scenes.layout import MAX_TOKENS, LayoutError
 from scenes.legibility import READABLE_PIXELS, digit_heights
 from scenes.notation import tex_number
-from scenes.registry import ALL_SCENES as SCENES
+from scenes.registry import ALL_SCENES
 from scenes.shapes import ShapeTracking
 from scenes.step_matmul import Step1MatMul
 from scenes.step_output import Step4Output
@@ -25,6 +26,7 @@ from scenes.step_scale import Step2Scale
 from scenes.step_softmax import Step3Softmax
 from scenes.theme import load_theme
 
+SCENES = [scene for scene in ALL_SCENES if scene.part.source != "model"]  # every scene that draws the toy model
 SCENE_IDS = [scene.__name__ for scene in SCENES]
 WORDS = ("the cat sat on a mat while one dog ran past it and then sat down too with us all").split()
 assert len(WORDS) > MAX_TOKENS

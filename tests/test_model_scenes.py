@@ -1,0 +1,295 @@
+"""A pretrained model on screen: the Request's model source, folded grids and sums, the layer's heads scene,
+and `render.py --model` end to end (its errors, its figures, its manifest).
+
+The model is loaded once per process (``attention.load_model`` and the request's encodings are cached); the
+scenes are built with their animations skipped, and one `render.py figures` run at a small width is shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import attention
+from attention import model_files
+from rendering import keys
+from rendering.cli import main
+from rendering.options import inputs_record
+from rendering.spec import Look, StillJob
+from scenes.base import Inputs, SourceError
+from scenes.catalog import SCENES, VIDEO_PARTS
+from scenes.lens import ValueStrip
+from scenes.matrix_grid import MatrixGrid
+from scenes.model_heads import LayerHeads
+from scenes.step_matmul import Step1MatMul
+from scenes.theme import load_theme
+from scenes.tokens import TokensToQKV
+
+ROOT = Path(__file__).resolve().parent.parent
+JANE = attention.VIDEO_SENTENCE
+PIECES = "Transformers revolutionized natural language processing"  # "revolution ##ized"
+WIDTH = 320  # pixels: the figures' drawing is looked at by people, here their names, captions and records
+
+
+def minilm(sentence: str = JANE, layer: int = 1, head: int = 3) -> attention.Request:
+    return attention.Request.from_sentence(sentence, model="minilm", layer=layer, head=head)
+
+
+@pytest.fixture(scope="module")
+def model() -> attention.PretrainedModel:
+    return attention.load_model()
+
+
+# ----- the request -------------------------------------------------------------------------------------------
+def test_tokens_are_the_models_wordpieces(model):
+    request = minilm(PIECES)
+    assert request.tokens == model.encode(PIECES).tokens[0]
+    assert request.tokens[0] == "[CLS]" and request.tokens[-1] == "[SEP]" and "##ized" in request.tokens
+    assert request.sentence == PIECES and request.model == "minilm" and (request.layer, request.head) == (1, 3)
+    assert (request.d, request.width, request.heads) == (384, 32, 12)
+    # the tokens given one by one are read as the sentence they spell
+    assert attention.Request(tokens=tuple(PIECES.split()), model="minilm").tokens == request.tokens
+
+
+@pytest.mark.parametrize(("layer", "head"), [(1, 3), (2, 9), (6, 12)])
+def test_trace_is_the_models_head(model, layer, head):
+    expected = model.encode(JANE).trace(layer, head)
+    trace = minilm(JANE, layer, head).trace()
+    assert trace.digest() == expected.digest()
+    np.testing.assert_array_equal(trace.weights, expected.weights)
+    assert trace.b_q is not None and trace.W_q.shape == (384, 32)
+
+
+def test_layer_traces_are_every_head_of_the_layer(model):
+    request = minilm(JANE, 2, 9)
+    traces = request.layer_traces()
+    assert len(traces) == 12 and traces[8].digest() == request.trace().digest()
+    encoding = model.encode(JANE)
+    for h, trace in enumerate(traces):
+        np.testing.assert_array_equal(trace.weights, encoding.attention[0, 1, h])
+
+
+def test_defaults_and_description():
+    request = attention.Request.from_sentence(JANE, model="all-MiniLM-L6-v2")
+    assert (request.model, request.layer, request.head) == ("minilm", 1, 1)
+    assert minilm(JANE, 2, 9).describe() == "'Jane is going \u2026', all-MiniLM-L6-v2, layer 2, head 9"
+    assert attention.Request.from_sentence(JANE).describe() == "'Jane is going \u2026', d = 5, seed 0"
+    # the toy's sizes and seed play no part: equal requests, one cache entry
+    assert attention.Request.from_sentence(JANE, model="minilm", d=4, seed=3) == request
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"model": "gpt2"}, "unknown model 'gpt2'; known models: minilm"),
+        ({"model": "minilm", "layer": 7}, "layer must be 1 to 6"),
+        ({"model": "minilm", "layer": 0}, "layer must be 1 to 6"),
+        ({"model": "minilm", "head": 13}, "head must be 1 to 12"),
+        ({"layer": 2}, "name the model too"),
+        ({"head": 2}, "name the model too"),
+        ({"model": "minilm", "mask": "causal"}, "without a mask"),
+    ],
+)
+def test_bad_model_source_is_one_line(arguments, message):
+    with pytest.raises(ValueError, match=message) as info:
+        attention.Request.from_sentence(JANE, **arguments)
+    assert "\n" not in str(info.value)
+
+
+def test_toy_only_traces_refuse_a_model():
+    request = minilm()
+    for method in (request.causal, request.multi_head, request.cross, request.embedding, request.scaling_study):
+        with pytest.raises(ValueError, match="toy model's seeded weights"):
+            method()
+    with pytest.raises(ValueError, match="pretrained model"):
+        attention.Request.from_sentence(JANE).layer_traces()
+
+
+def test_keys_and_manifest_inputs_tell_heads_apart():
+    look, job = Look(), StillJob("Step1MatMul", WIDTH, ("png",))
+    requests = [minilm(JANE, 1, 3), minilm(JANE, 1, 4), minilm(JANE, 2, 3), attention.Request.from_sentence(JANE)]
+    assert len({keys.stills_key(Step1MatMul, job, request, look) for request in requests}) == len(requests)
+    assert len({request.trace().digest() for request in requests}) == len(requests)
+    record = inputs_record(requests[2], look)
+    assert (record["model"], record["layer"], record["head"]) == ("all-MiniLM-L6-v2", 2, 3)
+    assert record["tokens"] == list(requests[2].tokens)
+    toy = inputs_record(requests[3], look)
+    assert (toy["model"], toy["layer"], toy["head"]) == (None, None, None)
+
+
+# ----- folded grids and sums ---------------------------------------------------------------------------------
+def tex_of(mobject) -> str:
+    return "".join(part.tex_string for part in mobject.get_family() if hasattr(part, "tex_string"))
+
+
+def test_a_wide_grid_is_folded_with_its_true_shape(manim_dirs):
+    theme, trace = load_theme("video"), minilm().trace()
+    x = MatrixGrid(trace.X, "X", theme, cell_size=0.3, label="X", numbers="on")
+    assert x.shape == (13, 384) and (x.n_rows, x.n_cols) == (13, 7)
+    assert x.col_index == (0, 1, 2, 3, None, 382, 383) and x.row_index == tuple(range(13))
+    assert r"13\times 384" in tex_of(x.label)
+    texts = x.displayed_texts()
+    assert set(texts[:, 4]) == {"\u22ef"} and x.ellipsis_texts() == ["\u22ef"] * 13
+    expected = [[attention.display_text(v) for v in row] for row in trace.X[:, [0, 1, 2, 3, 382, 383]]]
+    assert texts[:, [0, 1, 2, 3, 5, 6]].tolist() == expected  # the first and the right edge's values
+    assert x.peak == pytest.approx(np.abs(trace.X).max())  # shaded on the whole matrix's scale
+    w = MatrixGrid(trace.W_q, "W", theme, cell_size=0.3, label="W", numbers="on")
+    assert (w.n_rows, w.n_cols) == (7, 7) and r"384\times 32" in tex_of(w.label)
+    assert sorted(set(w.ellipsis_texts())) == ["\u22ee", "\u22ef", "\u22f1"]
+    assert w.displayed_texts()[-1, -1] == attention.display_text(trace.W_q[-1, -1])
+    a = MatrixGrid(trace.weights, "S", theme, label="A")
+    assert a.shape == (a.n_rows, a.n_cols) == (13, 13) and not a.ellipses  # A is drawn whole
+
+
+def test_a_long_vector_is_one_folded_strip(manim_dirs):
+    values = minilm().trace().X[0]
+    strip = ValueStrip(load_theme("video"), values, "X", r"\mathbf{x}_1 =", max_width=13)
+    assert len(strip.grids) == 1
+    texts = strip.texts()
+    assert texts == [attention.display_text(v) for v in values[:4]] + ["\u22ef"] + [
+        attention.display_text(v) for v in values[-2:]
+    ]
+
+
+@pytest.fixture(scope="module")
+def built_model(play_scene):
+    cache = {}
+
+    def get(scene_class, request=None):
+        request = request or minilm()
+        key = (scene_class, request)
+        if key not in cache:
+            inputs = Inputs(request=request, theme=load_theme("video"), numbers="auto")
+            cache[key] = play_scene(scene_class, inputs, pixel_width=854, pixel_height=480)
+        return cache[key]
+
+    return get
+
+
+def test_the_dot_product_of_32_terms_is_abbreviated(built_model):
+    scene = built_model(Step1MatMul)
+    shown, trace = scene.shown["dot_product"], scene.trace
+    i, j = shown["i"], shown["j"]
+    assert shown["terms"] == [0, 1, 2, 30, 31]
+    products = trace.Q[i] * trace.K[j]
+    assert shown["products"] == [attention.display_text(p).replace("\u2212", "-") for p in products[shown["terms"]]]
+    assert shown["total"] == attention.display_text(trace.scores[i, j]).replace("\u2212", "-")
+    assert r"\cdots" in tex_of(scene.explained[0])
+    assert scene.grids["K^T"].shape == (32, 13) and scene.grids["Q"].n_cols == 7
+
+
+def test_the_projections_show_every_matrix_with_its_true_shape(built_model):
+    scene = built_model(TokensToQKV)
+    sizes = {name: grid.label.sizes.tex_string for name, grid in scene.grids.items()}
+    assert sizes["X"] == r"(13\times 384)" and sizes["W^q"] == r"(384\times 32)" and sizes["V"] == r"(13\times 32)"
+    assert "plus their biases" in scene.figures[0].caption
+
+
+def test_the_layers_heads(built_model):
+    scene = built_model(LayerHeads, minilm(JANE, 1, 3))
+    assert scene.sections_played == ["layer", "head"]
+    assert [f.name for f in scene.figures] == ["heads-layer", "heads-head"]
+    assert "all 12 heads of layer 1" in scene.figures[0].caption and "head 3 framed" in scene.figures[0].caption
+    assert scene.figures[1].caption.startswith("Head 3 of layer 1 of all-MiniLM-L6-v2")
+    grid = scene.grids["A"]  # the chosen head alone, with its tokens along both sides
+    np.testing.assert_array_equal(grid.source, scene.trace.weights)
+    assert [word.text for word in grid.row_labels] == list(scene.trace.tokens)
+    assert len(grid.col_labels) == scene.trace.T
+
+
+def test_layer_1_head_3_looks_at_the_previous_token():
+    """What the heads figure shows framed: each token's weight sits on the token before it."""
+    weights = minilm(JANE, 1, 3).trace().weights
+    assert np.all(np.argmax(weights[1:], axis=1) == np.arange(len(weights) - 1))
+
+
+def test_sources_are_refused_with_one_line():
+    with pytest.raises(SourceError, match="add --model minilm"):
+        LayerHeads.check_inputs(Inputs(request=attention.Request.from_sentence(JANE), theme=load_theme("video")))
+    masking = next(scene for scene in SCENES if scene.part.name == "masking")
+    with pytest.raises(SourceError, match="toy model's own seeded weights"):
+        masking.check_inputs(Inputs(request=minilm(), theme=load_theme("video")))
+    for part_scene in VIDEO_PARTS:
+        part_scene.check_inputs(Inputs(request=minilm(), theme=load_theme("video")))
+
+
+# ----- the command line ------------------------------------------------------------------------------------
+SEVENTEEN = "Unbelievably, the transformer architecture revolutionized computational linguistics overnight"
+BAD = [
+    (["--model", "minilm", "--layer", "7"], "layer must be 1 to 6"),
+    (["figures", "--model", "minilm", "--head", "0"], "head must be 1 to 12"),
+    (["--model", "nosuch"], "unknown model 'nosuch'"),
+    (["figures", "--model", "minilm", "--sentence", SEVENTEEN], "17 tokens cannot be drawn"),
+    (["--model", "minilm", "--sentence", SEVENTEEN], "17 WordPiece tokens"),
+    (["figures", "masking", "--model", "minilm"], "toy model's own seeded weights"),
+    (["MultiHeadScene", "--model", "minilm"], "toy model's own seeded weights"),
+    (["deck", "WhyScale", "--model", "minilm"], "toy model's own seeded weights"),
+    (["figures", "heads"], "add --model minilm"),
+    (["--layer", "2"], "name the model too"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD, ids=[m for _, m in BAD])
+def test_bad_model_options_exit_2_with_one_line(tmp_path, capsys, argv, message):
+    out = tmp_path / "out"
+    assert main([*argv, "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+    assert not out.exists()
+
+
+def test_a_missing_model_names_the_install_command(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(model_files, "DISTRIBUTION", "gt-no-such-model")
+    out = tmp_path / "out"
+    # a sentence no other test encodes: the encodings are cached per process
+    assert main(["--model", "minilm", "--sentence", "a model that is not there", "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "bash setup.sh install" in lines[0] and "gt-no-such-model" in lines[0]
+    assert not out.exists()
+
+
+def test_the_config_file_takes_the_model(tmp_path, capsys):
+    config = tmp_path / "model.toml"
+    config.write_text('model = "minilm"\nlayer = 9\n')
+    assert main(["figures", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert "layer must be 1 to 6" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def model_figures(tmp_path_factory, render_cache):
+    out = tmp_path_factory.mktemp("model-figures")
+    command = [sys.executable, str(ROOT / "render.py"), "figures", "--model", "minilm", "--layer", "1", "--head", "3"]
+    command += ["--width", str(WIDTH), "--formats", "png", "--out", str(out)]
+    env = {**os.environ, "ATTENTION_CACHE": str(render_cache()), "OPENBLAS_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out, result, json.loads((out / "manifest.json").read_text())
+
+
+def test_figures_with_a_model_are_the_videos_and_the_heads(model_figures):
+    out, result, manifest = model_figures
+    assert "cannot be drawn" not in result.stderr and "not_drawn" not in manifest
+    expected = {scene.__name__ for scene in VIDEO_PARTS} | {"LayerHeads"}
+    assert {entry["scene"] for entry in manifest["files"]} == expected
+    names = {Path(entry["file"]).stem for entry in manifest["files"]}
+    assert {"heads-layer", "heads-head", "tokens", "step1_matmul", "step4_output"} <= names
+    for entry in manifest["files"]:
+        assert (out / entry["file"]).is_file()
+        if entry["part"] != "intro":  # the paper's title block shows no trace
+            assert "layer 1" in entry["caption"] and "head 3" in entry["caption"].lower(), entry["file"]
+
+
+def test_the_manifest_records_the_model_layer_and_head(model_figures):
+    _, _, manifest = model_figures
+    request = minilm(JANE, 1, 3)
+    for entry in manifest["files"]:
+        inputs = entry["inputs"]
+        assert (inputs["model"], inputs["layer"], inputs["head"]) == ("all-MiniLM-L6-v2", 1, 3)
+        assert inputs["tokens"] == list(request.tokens) and inputs["sentence"] == JANE
+        assert entry["trace_sha256"] == request.trace().digest()
