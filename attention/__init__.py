@@ -16,7 +16,7 @@ from .model_files import ModelError
 from .model_source import MODELS, ModelCard
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
 from .pretrained import Encoding, PretrainedModel, load_model
-from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example
+from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example, model_example
 from .scaling import ScalingStudy, scaling_study
 from .symmetry import mirrored_pair, tied_keys
 from .trace import MultiHeadTrace, Trace
@@ -47,6 +47,7 @@ __all__ = [
     "dot_product",
     "embed",
     "example",
+    "model_example",
     "focus",
     "masked_weights_are_zero",
     "mirrored_pair",

@@ -282,3 +282,10 @@ def example(
         return self_attention(X, W_q, W_k, W_v, mask=mask, tokens=words)
     W_o = projection_weights(width, d, seed, _STREAM_O)
     return multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=mask, tokens=words)
+
+
+def model_example() -> Request:
+    """The video's sentence through all-MiniLM-L6-v2's layer 1, head 3: a previous-token head (each token
+    but [CLS] puts nearly all its weight on the one before it), what a scene that needs a model draws when
+    nobody chose (plain ``manim``)."""
+    return Request.from_sentence(model="minilm", layer=1, head=3)

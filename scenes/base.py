@@ -72,6 +72,11 @@ class Part:
         """Whether this part can draw ``request``'s kind of trace (the toy model's or a pretrained model's)."""
         return self.source == "any" or (self.source == "model") == (request.model is not None)
 
+    def example(self) -> attention.Request:
+        """What the part draws when nobody chose (plain ``manim``): the video's sentence, through the model's
+        example head for a part that needs a model."""
+        return attention.model_example() if self.source == "model" else attention.Request.from_sentence()
+
     def source_refusal(self, scene: str, request: attention.Request) -> str:
         """One line saying why this part cannot draw ``request``'s kind of trace."""
         if request.model is not None:
@@ -122,7 +127,7 @@ class AttentionScene(Scene):
     part: ClassVar[Part]
 
     def __init__(self, inputs: Inputs | None = None, **kwargs):
-        self.inputs = inputs or Inputs()
+        self.inputs = inputs or Inputs(request=self.part.example())
         self.check_inputs(self.inputs)
         super().__init__(**kwargs)
         self.shown: dict = {}  # what the worked callouts displayed, for the tests
