@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .files import temporary_beside
 from .slots import CACHE
 
 OUTPUTS = CACHE / "outputs"
@@ -39,10 +39,9 @@ class Entry:
 @contextmanager
 def _atomic(target: Path) -> Iterator[BinaryIO]:
     """A file to write that appears at ``target`` only once complete (a temporary name, then a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    name = temporary_beside(target)
     try:
-        with os.fdopen(handle, "wb") as fh:
+        with open(name, "wb") as fh:
             yield fh
         os.replace(name, target)
     except BaseException:

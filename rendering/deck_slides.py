@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .files import FOLDER_MODE, temporary_beside
+
 # MIME types of the clip containers the project writes (Manim: mp4, or webm when transparent), and the codecs
 # in them that browsers and PowerPoint play. Manim's .mov (ProRes/qtrle, for transparency) plays in neither.
 VIDEO_MIME = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm"}
@@ -159,14 +161,11 @@ def atomic_file(target: Path) -> Iterator[Path]:
     if target.is_dir():
         raise DeckError(f"cannot write {target}: it is a folder")
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        tmp = temporary_beside(target)
     except OSError as exc:
         raise DeckError(f"cannot write in {folder}: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(name)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it 0600; a deck is meant to be shared
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -193,7 +192,7 @@ def atomic_folder(target: Path) -> Iterator[tuple[Path, Callable[[], None]]]:
 
     def commit() -> None:
         nonlocal old, committed
-        os.chmod(tmp, 0o777 & ~_UMASK)
+        os.chmod(tmp, FOLDER_MODE)
         if target.exists():
             # os.replace cannot replace a non-empty folder: move the old one aside first
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=folder))
@@ -213,12 +212,3 @@ def atomic_folder(target: Path) -> Iterator[tuple[Path, Callable[[], None]]]:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _read_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()  # read once: os.umask is process-wide, so reading it later could race with threads

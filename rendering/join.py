@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import math
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import av
 import srt
+
+from .files import temporary_beside
 
 # The muxers Manim writes movies with (it picks them from the suffix, as we do).
 MUXERS = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}
@@ -222,13 +223,6 @@ def _muxer(target: Path, parts: Sequence[Path]) -> str:
     return MUXERS[target.suffix.lower()]
 
 
-def _temporary(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(handle)
-    return Path(name)
-
-
 def join_videos(parts: Sequence[Path], target: Path, *, frame_rate: Fraction | int | None = None) -> None:
     """Concatenate movies of identical codec parameters into ``target`` by stream copy, frame-exact.
 
@@ -252,7 +246,7 @@ def join_videos(parts: Sequence[Path], target: Path, *, frame_rate: Fraction | i
     # which is where Manim's concatenation loses time at every partial file; the track's timescale is exact
     timescale = infos[0].time_base.denominator
     options = {"movie_timescale": str(timescale)} if muxer in ("mp4", "mov") and timescale >= 1000 else {}
-    partial = _temporary(target)
+    partial = temporary_beside(target)
     try:
         with (
             av.open(str(parts[0])) as first,
@@ -382,7 +376,7 @@ def shift_subtitles(parts: Sequence[SubtitlePart | tuple[Path | None, Fraction |
                 )
             )
     merged.sort(key=lambda s: (s.start, s.end))
-    partial = _temporary(target)
+    partial = temporary_beside(target)
     try:
         partial.write_text(srt.compose(merged, reindex=True, start_index=1), encoding="utf-8")
         os.replace(partial, target)

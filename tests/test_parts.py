@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from rendering.costs import Costs, picture_key
+from rendering.files import FILE_MODE
 from rendering.join import probe_video
 from rendering.parts import plan
 from rendering.spec import MovieJob, Picture
@@ -95,6 +96,7 @@ def test_two_jobs_render_two_parts_one_job_one(runs):
 
 def test_joined_video_is_the_single_render_frame_for_frame(runs):
     joined, alone, single = (folder / f"{VIDEO}.mp4" for folder in (runs.two, runs.one, runs.single))
+    assert joined.stat().st_mode & 0o777 == FILE_MODE  # a joined file is as shareable as any other
     frames = probe_video(single).frames
     assert probe_video(joined).frames == probe_video(alone).frames == frames
     # the parts' packets are copied: the joined stream carries the single render's very bytes

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from rendering.files import FILE_MODE
 from scenes.full_video import FullVideo
 from scenes.registry import ALL_SCENES
 
@@ -86,6 +87,7 @@ def test_manifest_lists_exactly_the_files_with_their_hashes(mp4_run):
     assert set(files) == on_disk == {"ShapeTracking.mp4", "ShapeTracking.srt"}
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+        assert (out / name).stat().st_mode & 0o777 == FILE_MODE  # as shareable as any file the user makes
         assert entry["scene"] == "ShapeTracking" and entry["part"] == "shapes" and entry["step"] is None
         assert entry["inputs"]["seed"] == 0 and len(entry["trace_sha256"]) == 64
     assert document["manim_version"] == "0.22.0" and document["project_version"]
