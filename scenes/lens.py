@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, VGroup
 
 import attention
 from scenes.legibility import READABLE_DIGIT, digit_per_point, readable_font_size
-from scenes.matrix_grid import DIGIT_WIDTH, FOLD_ABOVE, MatrixGrid
+from scenes.matrix_grid import DIGIT_WIDTH, FOLD_ABOVE, MatrixGrid, peak_of
 from scenes.numerals import Numeral, width_per_height
 from scenes.theme import Theme
 
@@ -113,6 +113,8 @@ class ValueStrip(VGroup):
     ):
         super().__init__()
         values = np.asarray(values, dtype=np.float64).ravel()
+        # one shade scale for the whole strip: a line of its own would shade its tiny values as if they were big
+        peak = peak_of(values) if peak is None else peak
         cell = max(cell or 0.0, readable_cell(values, decimals, theme))  # a shared size, never below readable
         self.name = name_line(theme, name) if name else None
         room = max_width - (self.name.width + NAME_GAP if self.name is not None else 0.0)

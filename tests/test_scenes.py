@@ -17,6 +17,7 @@ from scenes.full_video import FullVideo
 from scenes.intro import IntroScene
 from scenes.layout import MAX_TOKENS, LayoutError
 from scenes.legibility import READABLE_PIXELS, digit_heights
+from scenes.lens import ValueStrip
 from scenes.notation import tex_number
 from scenes.registry import ALL_SCENES
 from scenes.shapes import ShapeTracking
@@ -273,3 +274,13 @@ def test_explained_numbers_are_legible_at_the_preset(built, scene_class, case):
 @pytest.mark.parametrize("scene_class", sorted(NO_NUMBERS, key=lambda s: s.__name__), ids=lambda s: s.__name__)
 def test_scenes_without_numbers_explain_none(built, scene_class):
     assert not built(scene_class).explained
+
+
+def test_a_strip_over_several_lines_has_one_shade_scale(manim_dirs):
+    """e^(x - max x) of a peaked row is 1 and then values near 0: wrapped over several lines, the later lines'
+    tiny values must look tiny too, shaded against the whole strip's peak and not their own line's."""
+    values = np.array([1.0] + [1e-6 * k for k in range(1, 12)])
+    strip = ValueStrip(load_theme("video"), values, "S", max_width=4.0)
+    assert len(strip.grids) > 1
+    assert {grid.peak for grid in strip.grids} == {1.0}
+    assert np.abs(np.concatenate([grid.shades.ravel() for grid in strip.grids])[1:]).max() < 1e-4
