@@ -35,6 +35,7 @@ from pathlib import Path
 
 import av
 
+from rendering.codehash import copy_sources
 from scenes.catalog import VIDEO_PARTS  # imports manim: ~2 s, once
 from scenes.registry import DEFAULT_VIDEO
 
@@ -42,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 MANIM = ROOT / ".venv" / "bin" / "manim"
 FULL_VIDEO = DEFAULT_VIDEO.__name__
-PROJECT = ("attention", "scenes", "rendering", "assets", "render.py", "video.py")
 ROWS = ("cold", "unchanged", "one_scene", "jobs", "figures")
 EXTRA_ROWS = ("cold_single",)  # on request: the cold render in one process, to show what the parts gain
 
@@ -118,16 +118,6 @@ def warm_cache(source: Path, target: Path) -> Path:
     return target
 
 
-def copy_project(target: Path, root: Path = ROOT) -> Path:
-    for name in PROJECT:
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
 def part_seconds(log: str) -> list[tuple[str, float]]:
     return [(label, float(s)) for label, s in re.findall(r"part (.+?): filmed .* in ([\d.]+) s", log)]
 
@@ -145,7 +135,7 @@ def bench(rows: tuple[str, ...], touch: str, work: Path) -> list[Row]:
     video_cmd = [FULL_VIDEO, "-q", "h"]
     cache, out = work / "cache", work / "out"
     # every row runs a snapshot of the code taken now: edits made meanwhile in the working tree change nothing
-    snapshot = copy_project(work / "snapshot")
+    snapshot = copy_sources(work / "snapshot")
     cold = unchanged = None
     if {"cold", "unchanged", "one_scene"} & set(rows):
         print("cold: render.py FullVideo -q h, empty cache ...", file=sys.stderr, flush=True)
@@ -199,7 +189,7 @@ def bench(rows: tuple[str, ...], touch: str, work: Path) -> list[Row]:
             )
         )
     if "one_scene" in rows:
-        copy = copy_project(work / "project", snapshot)
+        copy = copy_sources(work / "project", snapshot)
         with open(copy / touch, "a") as fh:
             fh.write("# bench: a comment, new code, the same frames\n")
         module = Path(touch).with_suffix("").as_posix().replace("/", ".")

@@ -2,7 +2,8 @@
 
 What belongs here: walking the project's imports with ``ast`` (packages ``attention``, ``scenes``,
 ``rendering``; imports inside functions count too), the files of one scene up to one of its sections, and the
-versions of the libraries that draw and encode. No Manim import: keys are computed before any render starts.
+versions of the libraries that draw and encode, and copying those sources elsewhere (to try a change to them).
+No Manim import: keys are computed before any render starts.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import ast
 import hashlib
 import platform
+import shutil
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("attention", "scenes", "rendering")
+SOURCES = (*PACKAGES, "assets", "render.py", "video.py")  # what a copy of the project needs to render
 # Hashed but not followed: they import every scene, so following them would make each scene depend on all others.
 # A scene that plays other scenes' parts names them by section (see ``scene_files``).
 NOT_FOLLOWED = frozenset({"scenes.catalog", "scenes.registry"})
@@ -128,3 +131,15 @@ def versions() -> tuple[tuple[str, str], ...]:
         except metadata.PackageNotFoundError:
             found.append((library, "absent"))
     return tuple(found)
+
+
+def copy_sources(target: Path, root: Path = ROOT) -> Path:
+    """Copy the project's code and assets (``SOURCES``) from ``root`` into ``target`` and return it: render.py
+    run there with PYTHONPATH=target tries a change to the code without touching the repository."""
+    for name in SOURCES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target

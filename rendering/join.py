@@ -54,10 +54,6 @@ class VideoInfo:
     reorder: int  # frames a packet is decoded ahead of its display (B-frames): how far dts trails pts
 
     @property
-    def frame_duration(self) -> Fraction:
-        return 1 / self.frame_rate
-
-    @property
     def duration(self) -> Fraction:
         """Seconds, exactly: frames x frame duration (not the container's rounded, drifting figure)."""
         return self.frames / self.frame_rate

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import attention
 
+from . import codehash
 from .slots import CACHE, Slot, cache_slot
 from .spec import Look, Still, StillJob, Stills
 
-ROOT = Path(__file__).resolve().parent.parent
 LENGTHS = CACHE / "lengths.json"
 
 
@@ -63,7 +63,10 @@ def build(scene_name: str, request: attention.Request, look: Look, then=None, be
 
 # ----- scene lengths, remembered per scene, inputs and code -----------------------------------
 def _length_key(scene_name: str, request: attention.Request, look: Look) -> str:
-    text = json.dumps([scene_name, repr(request), repr(look), source_digest()], sort_keys=True)
+    from scenes.registry import by_name
+
+    code = codehash.digest(codehash.scene_files(by_name(scene_name)))  # the scene's own code, as the cache keys
+    text = json.dumps([scene_name, repr(request), repr(look), code], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -82,8 +85,8 @@ def cached_length(scene_name: str, request: attention.Request, look: Look) -> fl
 def scene_length(scene_name: str, request: attention.Request, look: Look) -> float:
     """Seconds of video the scene plays; building it also proves its inputs can be drawn.
 
-    Remembered per scene, inputs and version of the project's code (the key changes whenever a source
-    file of the scenes, the core or the assets does), so `--list` is quick the second time.
+    Remembered per scene, inputs and version of the code that draws it (the key changes whenever one of the
+    scene's source files or the assets does, see codehash.scene_files), so `--list` is quick the second time.
     """
     length = float(build(scene_name, request, look).renderer.time)
     known = _known_lengths()
@@ -93,16 +96,6 @@ def scene_length(scene_name: str, request: attention.Request, look: Look) -> flo
     partial.write_text(json.dumps(known))
     os.replace(partial, LENGTHS)
     return length
-
-
-def source_digest() -> str:
-    """sha256 over the code and assets that draw a scene: the core, the scenes and the assets."""
-    digest = hashlib.sha256()
-    for path in sorted([*ROOT.glob("attention/*.py"), *ROOT.glob("scenes/*.py"), *ROOT.glob("assets/**/*")]):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 # ----- stills -----------------------------------------------------------------------------------

@@ -47,15 +47,6 @@ class PartJob:
         return f"{self.scene} [{shown}]"
 
 
-@dataclass(frozen=True)
-class Piece:
-    """What the cache remembers of a movie job: one section's clip, or (``section`` None) the whole movie."""
-
-    job: MovieJob
-    section: str | None
-    key: str
-
-
 def sections_of(scene: type) -> tuple[str, ...]:
     return scene.part.section_names
 

@@ -16,6 +16,8 @@ import pytest
 from manim import tempconfig
 from manim.utils.testing import frames_comparison as _frames_comparison_module
 
+from rendering.codehash import copy_sources
+
 # frames_comparison skips every Cairo test when cairo < 1.18 (MIN_CAIRO_VERSION = 11800), because
 # cairo 1.17.8 changed antialiasing and manim's own control data is made with 1.18. This machine
 # has cairo 1.16, and our control data (tests/control_data/) is generated here with it, so the
@@ -164,25 +166,11 @@ def render_cache(render_slots, manim_dirs, tmp_path_factory):
     return make
 
 
-PROJECT_PARTS = ("attention", "scenes", "rendering", "assets", "render.py", "video.py")
-
-
 @pytest.fixture(scope="session")
 def project_copy():
     """``project_copy(folder)`` copies the project's code and assets into ``folder`` and returns it: run
     render.py there with PYTHONPATH=folder to try a change to the code without touching the repository."""
-    root = Path(__file__).resolve().parent.parent
-
-    def make(folder: Path) -> Path:
-        for name in PROJECT_PARTS:
-            source = root / name
-            if source.is_dir():
-                shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(source, folder / name)
-        return folder
-
-    return make
+    return copy_sources
 
 
 @pytest.fixture(scope="module")

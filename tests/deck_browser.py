@@ -60,10 +60,15 @@ def wait(condition: Callable[[], object], timeout: float = 10.0, what: str = "co
         time.sleep(0.05)
 
 
+def wait_for_deck(driver, what: str = "the deck") -> None:
+    """Until the deck's script has shown a slide (after a load or a reload)."""
+    wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what=what)
+
+
 def open_deck(driver, url: str) -> None:
     driver.get("about:blank")  # a real load each time, not just a fragment change
     driver.get(url)
-    wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what="the deck")
+    wait_for_deck(driver)
 
 
 def current_slide(driver) -> int:
@@ -80,7 +85,7 @@ def video_state(driver) -> dict:
     return driver.execute_script(
         "const v = document.querySelector('.slide.is-current video');"
         "return {time: v.currentTime, duration: v.duration, paused: v.paused, ended: v.ended, ready: v.readyState,"
-        " error: v.error && v.error.code};"
+        " controls: v.controls, error: v.error && v.error.code};"
     )
 
 

@@ -18,7 +18,17 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from deck_browser import assert_playing, current_slide, difference, open_deck, press, start_chromium, wait
+from deck_browser import (
+    assert_playing,
+    current_slide,
+    difference,
+    open_deck,
+    press,
+    start_chromium,
+    video_state,
+    wait,
+    wait_for_deck,
+)
 from PIL import Image
 from pptx import Presentation
 from selenium import webdriver
@@ -88,14 +98,6 @@ def driver(tmp_path_factory) -> Iterator[webdriver.Chrome]:
     browser.quit()
 
 
-def _video_state(driver) -> dict:
-    return driver.execute_script(
-        "const v = document.querySelector('.slide.is-current video');"
-        "return {time: v.currentTime, paused: v.paused, ended: v.ended, controls: v.controls,"
-        " ready: v.readyState, error: v.error && v.error.code};"
-    )
-
-
 def _show_first_frame(driver) -> dict:
     """Pause the current clip on its first frame; the displayed picture's rect in CSS pixels (object-fit: contain)."""
     return driver.execute_async_script("""
@@ -134,7 +136,7 @@ def test_third_slide_plays_shows_notes_survives_reload_and_matches_its_poster(dr
     assert not notes.is_displayed()
 
     driver.refresh()
-    wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what="reload")
+    wait_for_deck(driver, what="reload")
     assert driver.execute_script("return location.hash") == "#3"
     assert current_slide(driver) == 3
     assert driver.find_element(By.CSS_SELECTOR, ".slide.is-current h2").text == TITLES[2]
@@ -163,9 +165,9 @@ def test_third_slide_plays_shows_notes_survives_reload_and_matches_its_poster(dr
 
     # and the clip plays on to its end and holds there (no loop)
     driver.execute_script("const v = document.querySelector('.slide.is-current video'); v.currentTime = 2.2; v.play();")
-    wait(lambda: _video_state(driver)["ended"], what="the clip to end")
+    wait(lambda: video_state(driver)["ended"], what="the clip to end")
     time.sleep(0.3)
-    state = _video_state(driver)
+    state = video_state(driver)
     assert state["ended"] and state["paused"] and state["time"] > 2.2, state
     screens("slide3_last_frame.png", driver.get_screenshot_as_png())
 
@@ -191,11 +193,11 @@ def test_keys_move_as_a_clicker_expects(driver, deck):
     assert after(Keys.SHIFT + Keys.SPACE) == 1
 
     # leaving pauses a clip; arriving again plays it from the start
-    wait(lambda: _video_state(driver)["time"] > 0.6, what="slide 1 to play a while")
+    wait(lambda: video_state(driver)["time"] > 0.6, what="slide 1 to play a while")
     assert after(Keys.PAGE_DOWN) == 2
     assert driver.execute_script("return document.querySelector('#slide-1 video').paused") is True
     assert after(Keys.PAGE_UP) == 1
-    assert _video_state(driver)["time"] < 0.5
+    assert video_state(driver)["time"] < 0.5
     assert_playing(driver)
 
     # the notes panel follows the slides while it is open
@@ -234,12 +236,12 @@ def test_reduced_motion_does_not_autoplay(driver, deck, screens):
         open_deck(driver, deck.as_uri() + "#2")
         assert driver.execute_script("return matchMedia('(prefers-reduced-motion: reduce)').matches")
         time.sleep(1.0)
-        state = _video_state(driver)
+        state = video_state(driver)
         assert state["paused"] and state["time"] == 0 and state["controls"], state
         screens("reduced_motion.png", driver.get_screenshot_as_png())
         press(driver, Keys.ARROW_RIGHT)
         time.sleep(0.5)
-        state = _video_state(driver)
+        state = video_state(driver)
         assert state["paused"] and state["time"] == 0, state
         press(driver, "p")  # the viewer starts it
         assert_playing(driver)

@@ -32,6 +32,7 @@ from deck_browser import (
     press,
     start_chromium,
     wait,
+    wait_for_deck,
 )
 from PIL import Image
 from pptx import Presentation
@@ -185,7 +186,7 @@ def test_third_slide_plays_shows_its_notes_survives_a_reload_and_holds_its_poste
     assert not notes.is_displayed()
 
     driver.refresh()
-    wait(lambda: driver.execute_script("return !!document.querySelector('.slide.is-current')"), what="the reload")
+    wait_for_deck(driver, what="the reload")
     assert driver.execute_script("return location.hash") == "#3"
     assert current_slide(driver) == 3
     assert_playing(driver)
