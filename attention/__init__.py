@@ -12,10 +12,8 @@ from .core import cross_attention, multi_head_attention, self_attention, softmax
 from .display import display, display_text, fold, folded
 from .embedding import Embedding, embed, position_encoding, tokenize
 from .masking import masked_weights_are_zero, row_sums
-from .model_files import ModelError
-from .model_source import MODELS, ModelCard
+from .models import MODELS, Encoding, ModelCard, ModelError, PretrainedModel, load_model
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
-from .pretrained import Encoding, PretrainedModel, load_model
 from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example, model_example
 from .scaling import ScalingStudy, scaling_study
 from .symmetry import mirrored_pair, tied_keys

@@ -20,7 +20,7 @@ import numpy as np
 
 from .core import cross_attention, multi_head_attention, self_attention
 from .embedding import Embedding, check_size, embed, projection_weights, tokenize
-from .model_source import MODELS, check_source, layer_traces, model_tokens, model_trace
+from .models.source import MODELS, check_source, layer_traces, model_tokens, model_trace
 from .padding import PaddedBatch, pad_batch, padding_mask
 from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
 from .symmetry import tied_keys

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import attention
-from attention import model_files
+from attention.models import files as model_files
 from rendering import keys
 from rendering.cli import main
 from rendering.options import inputs_record

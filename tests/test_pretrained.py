@@ -19,7 +19,7 @@ from safetensors.numpy import load_file
 from scipy.special import erf
 
 import attention
-from attention import model_files
+from attention.models import files as model_files
 
 LAYERS, HEADS, D_MODEL, D_K = 6, 12, 384, 32
 JANE = "Jane is going to the cinema to watch a new movie"

@@ -2,8 +2,8 @@
 its layer and head, and the model's tokens and traces for a sentence, computed once per process.
 
 What belongs here: the small table of known models (``MODELS``, by short name, with the sizes a request
-is checked against before any weight is read), the checks, and cached calls into ``pretrained.py``.
-The forward pass itself is ``encoder.py``'s; loading and verifying the files is ``pretrained.py``'s.
+is checked against before any weight is read), the checks, and cached calls into ``minilm.py``.
+The forward pass itself is ``bert.py``'s; loading and verifying the files is ``minilm.py``'s.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from .model_files import ModelError
-from .pretrained import MODEL_NAME, Encoding, load_model
-from .trace import Trace
+from ..trace import Trace
+from .files import ModelError
+from .minilm import MODEL_NAME, Encoding, load_model
 
 
 @dataclass(frozen=True)

