@@ -1,6 +1,6 @@
 """Entry point for plain Manim: `manim -ql video.py FullVideo`, or any scene of `python render.py --list`.
 
-Each scene file also runs on its own (`manim -ql scenes/step_softmax.py Step3Softmax`). Manim only
+Each scene file also runs on its own (`manim -ql scenes/video/step_softmax.py Step3Softmax`). Manim only
 offers classes whose module starts with the file's module name, so each scene is re-declared here as
 a trivial subclass.
 """

@@ -82,14 +82,15 @@ class Request:
             raise ValueError(f'mask must be None or "causal", got {self.mask!r}')
 
     def _from_model(self) -> None:
-        """Check the model, layer and head, and take the model's tokens and sizes (see the class docstring)."""
+        """Check the model, layer and head, and take the model's sizes (see the class docstring); no weight is
+        read and nothing is tokenized here: ``drawn_tokens`` asks the model's tokenizer when first needed."""
         card, layer, head = check_source(self.model, self.layer, self.head)
         if self.mask is not None:
             raise ValueError(f"{card.name}'s heads attend without a mask; a mask is the toy model's (mask=None)")
         sentence = self.sentence if self.sentence is not None else " ".join(self.tokens)
         values = {"model": card.key, "layer": layer, "head": head, "sentence": sentence}
         values |= {"d": card.d_model, "d_k": card.d_k, "heads": card.heads, "seed": 0}
-        values["tokens"] = model_tokens(card.key, sentence)
+        values["tokens"] = tokenize(sentence)
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
@@ -100,8 +101,14 @@ class Request:
 
     # ----- facts -------------------------------------------------------------------------------
     @property
+    def drawn_tokens(self) -> tuple[str, ...]:
+        """The tokens the traces have: the given ones, or the model's tokenizer's pieces of the sentence
+        ([CLS] … [SEP] for MiniLM), tokenized once per process and sentence."""
+        return model_tokens(self.model, self.sentence) if self.model is not None else self.tokens
+
+    @property
     def T(self) -> int:
-        return len(self.tokens)
+        return len(self.drawn_tokens)
 
     @property
     def width(self) -> int:

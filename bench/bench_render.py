@@ -17,7 +17,7 @@ taken beside other work are noisy.
 
     .venv/bin/python bench/bench_render.py                        # every row
     .venv/bin/python bench/bench_render.py --rows cold unchanged  # some rows (floor comes with cold)
-    .venv/bin/python bench/bench_render.py --touch scenes/intro.py
+    .venv/bin/python bench/bench_render.py --touch scenes/video/intro.py
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import av
 
-from rendering.codehash import copy_sources
+from rendering.cache.codehash import copy_sources
 from scenes.catalog import VIDEO_PARTS  # imports manim: ~2 s, once
 from scenes.registry import DEFAULT_VIDEO
 
@@ -175,7 +175,7 @@ def bench(rows: tuple[str, ...], touch: str, work: Path) -> list[Row]:
         print("unchanged: the same command again ...", file=sys.stderr, flush=True)
         unchanged = render_py(video_cmd, cache, out, snapshot)
         ratio = unchanged.seconds / cold.seconds
-        imports = run([str(PYTHON), "-c", "import rendering.cli, scenes.registry"]).seconds
+        imports = run([str(PYTHON), "-c", "import rendering.cli.main, scenes.registry"]).seconds
         table.append(
             Row(
                 "unchanged",
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         help="rows to measure (default: all but cold_single, the cold render in one process)",
     )
     parser.add_argument(
-        "--touch", default="scenes/step_output.py", help="the scene file the one-scene row changes (in a copy)"
+        "--touch", default="scenes/video/step_output.py", help="the scene file the one-scene row changes (in a copy)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args(argv)

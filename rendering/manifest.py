@@ -8,7 +8,27 @@ import json
 import os
 from pathlib import Path
 
-from .spec import Written
+from rendering.spec import Written
+
+
+def inputs_record(request, look) -> dict:
+    """The options that decide the numbers and the look, as the manifest records them."""
+    return {
+        "sentence": request.sentence,
+        "tokens": list(request.drawn_tokens),
+        "seed": request.seed,
+        "d": request.d,
+        "dk": request.d_k,
+        "heads": request.heads,
+        "mask": request.mask or "none",
+        "model": request.model_name,
+        "layer": request.layer,
+        "head": request.head,
+        "theme": look.theme,
+        "decimals": look.decimals,
+        "numbers": look.numbers,
+        "transparent": look.transparent,
+    }
 
 
 def sha256_of(path: Path) -> str:

@@ -3,7 +3,7 @@ workers in balanced parts, remembered as it arrives, and assembled into what the
 
 What belongs here: looking each job's pieces up in the cache, handing the missing ones to the planner
 (parts.py) and the workers (pool.py, part_jobs.py), keeping what they made and measured (cache.py, costs.py),
-and the results by job key for ``Results``.
+and the results by each job's identity for ``Results``.
 
 A movie of several sections is remembered section by section, each under its own code's key (keys.py) and the
 digest of the state it starts from (part_jobs.state_digest): the first section starts from its scene's set-up,
@@ -19,17 +19,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import attention
+from rendering.cache.keys import movie_key, stills_key
+from rendering.cache.store import Entry, Store
+from rendering.parallel import assemble
+from rendering.parallel.assemble import SectionClip
+from rendering.parallel.costs import Costs
+from rendering.parallel.film import START, SliceResult, film_slice
+from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, whole_clips
+from rendering.spec import Look, MovieJob, Still, StillJob, Stills
+from rendering.workers.pool import run_jobs
+from rendering.workers.scene_jobs import render_stills
 
-from . import assemble
-from .assemble import SectionClip
-from .cache import Entry, Store
-from .costs import Costs
-from .keys import movie_key, stills_key
-from .manim_jobs import render_stills
-from .part_jobs import START, PartResult, render_part
-from .parts import PartJob, in_sections, plan, sections_of, whole_clips
-from .pool import run_jobs
-from .spec import Look, MovieJob, Still, StillJob, Stills
+
+@dataclass(frozen=True)
+class _Whole:
+    """A movie rendered in one piece (served or made): its file, its subtitles, Manim's clip of each section."""
+
+    movie: Path
+    subtitles: Path | None
+    clips: dict[str, Path]
 
 
 @dataclass
@@ -39,9 +47,9 @@ class _Movie:
     job: MovieJob
     scene: type
     folder: Path
-    keys: dict  # section (None: the whole movie) -> key
+    keys: dict[str | None, str]  # section (None: the whole movie) -> its cache key
     sections: dict = field(default_factory=dict)  # section -> SectionClip, along the chain of states
-    whole: tuple | None = None  # (movie, subtitles, {section: clip})
+    whole: _Whole | None = None
     fresh: dict = field(default_factory=dict)  # (section, start state) -> SectionClip rendered in this run
     rendered: list = field(default_factory=list)  # sections filmed in this run, in order
 
@@ -74,7 +82,7 @@ def _serve_whole(store: Store, movie: _Movie) -> bool:
     files = entry and store.restore(entry, movie.folder, _whole_names(movie, entry))
     if files:
         clips = {name.removeprefix("clip:"): path for name, path in files.items() if name.startswith("clip:")}
-        movie.whole = (files["movie"], files.get("srt"), clips)
+        movie.whole = _Whole(files["movie"], files.get("srt"), clips)
     return bool(files)
 
 
@@ -106,14 +114,14 @@ def _follow(store: Store, movie: _Movie) -> tuple[list[str], str | None]:
     return [], None
 
 
-def _keep(store: Store, movie: _Movie, part: PartJob, result: PartResult, expected: dict) -> None:
+def _keep(store: Store, movie: _Movie, part: SliceJob, result: SliceResult, expected: dict) -> None:
     """Remember what ``part`` rendered of ``movie``, and take it for assembling. ``expected``: section -> the
     state the chain says it starts from, where known (a digest a hair off is then remembered under both)."""
     if part.play is None:
         files = {"movie": result.movie, **({"srt": result.subtitles} if result.subtitles else {})}
         files.update({f"clip:{name}": path for name, path in result.clips.items()})
         store.put(movie.keys[None], files, {})
-        movie.whole = (result.movie, result.subtitles, result.clips)
+        movie.whole = _Whole(result.movie, result.subtitles, result.clips)
         movie.rendered += list(movie.names)
         return
     names = movie.names
@@ -183,7 +191,7 @@ def _lookup(store: Store, renders: list, request, look, work: Path):
             entry = store.get(key)
             files = entry and store.restore(entry, folder, {name: name for name in entry.files})
             if files is not None and entry is not None:
-                results[job.key] = stills_from_cache(entry.facts, files)
+                results[job.identity] = stills_from_cache(entry.facts, files)
                 served.append(f"{job.scene} (stills)")
             else:
                 stills.append((job, key, folder))
@@ -221,17 +229,12 @@ def _parts(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: b
         planned = [todo[0], *(s for s in todo[1:] if not store.variants(movie.keys[s]))]
         missing.append((movie.scene, movie.job, planned))
     parts = plan(missing, costs, jobs)
-    by_job = {(m.job.scene, m.job.picture, m.job.format): m for m in movies}
+    by_identity = {m.job.identity: m for m in movies}
     finished = []
     for part in parts:
-        movie = by_job[(part.scene, part.picture, part.format)]
+        movie = by_identity[part.identity]
         if part.play is not None:
-            others = {
-                s
-                for p in parts
-                if p is not part and p.play and by_job[(p.scene, p.picture, p.format)] is movie
-                for s in p.play
-            }
+            others = {s for p in parts if p is not part and p.play and by_identity[p.identity] is movie for s in p.play}
             cached = {
                 s: sorted(store.variants(movie.keys[s]) | {st for n, st in movie.fresh if n == s}) for s in movie.names
             }
@@ -240,43 +243,49 @@ def _parts(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: b
     return finished, expected
 
 
-def _round(
-    store: Store,
-    movies: list,
-    stills: list,
-    results: dict,
-    costs: Costs,
-    request,
-    look,
-    work: Path,
-    jobs: int,
-    number: int,
-) -> bool:
+@dataclass
+class _Run:
+    """What every round of one run's renders shares: the cache, the learned costs, what to draw, where, how many
+    workers, and the renders still on their way."""
+
+    store: Store
+    costs: Costs
+    request: attention.Request
+    look: Look
+    work: Path
+    jobs: int
+    movies: list[_Movie]
+    stills: list  # (job, key, folder) of the still jobs the cache lacks
+    results: dict  # identity -> result, as each arrives
+
+
+def _round(run: _Run, number: int) -> bool:
     """Plan and run one round of part jobs (and, in the first, the stills); False if nothing was left to do."""
-    parts, expected = _parts(store, movies, costs, jobs, first=number == 0)
-    stills = stills if number == 0 else []
+    store, costs, request, look, work = run.store, run.costs, run.request, run.look, run.work
+    parts, expected = _parts(store, run.movies, costs, run.jobs, first=number == 0)
+    stills = run.stills if number == 0 else []
     calls = [
-        (render_part, (part, request, look, str(work / f"part-{number}-{n:02d}"))) for n, (part, _) in enumerate(parts)
+        (film_slice, (part, request, look, str(work / f"slice-{number}-{n:02d}"))) for n, (part, _) in enumerate(parts)
     ]
     calls += [(render_stills, (job, request, look, str(folder))) for job, _, folder in stills]
     if not calls:
         return False
     labels = [part.label for part, _ in parts] + [f"{job.scene} (stills)" for job, _, _ in stills]
-    print(f"rendering {len(calls)} part(s) with {min(jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
+    print(f"rendering {len(calls)} part(s) with {min(run.jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
 
     def arrived(n: int, result) -> None:  # kept as each arrives: an interrupted run keeps the finished parts
         if n < len(parts):
             part, movie = parts[n]
             print(f"  part {part.label}: filmed {', '.join(result.filmed)} in {result.seconds:.1f} s", flush=True)
             _keep(store, movie, part, result, expected.get(id(movie), {}))
-            costs.learn(part.scene, part.picture, part.format, result.timings, result.lengths)
+            costs.learn(part.identity, result.timings, result.lengths)
             costs.save()
         else:
             job, key, _ = stills[n - len(parts)]
             store.put(key, *stills_for_cache(result))
-            results[job.key] = result
+            run.results[job.identity] = result
 
-    run_jobs(jobs, calls, on_result=arrived)
+    run_jobs(run.jobs, calls, on_result=arrived)
     return True
 
 
@@ -290,7 +299,8 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
     # Each round films at least the first section the chain lacks, so the rounds end; a second round happens
     # only when a part stopped at a section the cache held, and the chain then lacks a later one.
     rounds = 0
-    while _round(store, movies, stills, results, costs, request, look, work, jobs, rounds):
+    run = _Run(store, costs, request, look, work, jobs, movies, stills, results)
+    while _round(run, rounds):
         rounds += 1
         if rounds > 1 + max((len(m.names) for m in movies), default=0):
             raise RuntimeError("the sections' starting states do not settle: clear the cache (--clear-cache)")
@@ -299,7 +309,7 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
     for movie in movies:
         if movie.split:
             pieces = [movie.sections[s] for s in movie.names]
-            results[movie.job.key] = assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder)
+            results[movie.job.identity] = assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder)
             if movie.rendered:
                 again = [s for s in movie.names if s in movie.rendered]
                 kept = [s for s in movie.names if s not in movie.rendered]
@@ -308,6 +318,8 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
                     flush=True,
                 )
         else:
-            path, subtitles, clips = movie.whole
-            results[movie.job.key] = assemble.whole(movie.job, movie.names, path, subtitles, clips)
+            whole = movie.whole
+            results[movie.job.identity] = assemble.whole(
+                movie.job, movie.names, whole.movie, whole.subtitles, whole.clips
+            )
     return results

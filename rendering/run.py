@@ -7,25 +7,24 @@ from dataclasses import replace
 from pathlib import Path
 
 import attention
-
-from .exporters import Exporter, Results
-from .manifest import sha256_of
-from .pool import Staging
-from .renders import render_all
-from .spec import Look, MovieJob, StillJob, Written
+from rendering.exporters import Exporter, Results
+from rendering.manifest import sha256_of
+from rendering.renders import render_all
+from rendering.spec import Look, MovieJob, StillJob, Written
+from rendering.workers.pool import Staging
 
 
 def merged_jobs(exporters: list[Exporter]) -> list[MovieJob | StillJob]:
     """Every render the exporters ask for, once: a movie asked with and without sections is one render with."""
-    by_key: dict = {}
+    by_identity: dict = {}
     for exporter in exporters:
         for job in exporter.jobs():
-            known = by_key.get(job.key)
+            known = by_identity.get(job.identity)
             if known is None:
-                by_key[job.key] = job
+                by_identity[job.identity] = job
             elif isinstance(job, MovieJob) and job.sections and not known.sections:
-                by_key[job.key] = replace(known, sections=True)
-    return list(by_key.values())
+                by_identity[job.identity] = replace(known, sections=True)
+    return list(by_identity.values())
 
 
 def _unchanged(item: Written, staging: Staging) -> Path | None:

@@ -7,14 +7,6 @@ from pathlib import Path
 
 import attention
 
-QUALITIES = {  # Manim's presets, by its -q letters: (its name, width, height, frame rate)
-    "l": ("low_quality", 854, 480, 15),
-    "m": ("medium_quality", 1280, 720, 30),
-    "h": ("high_quality", 1920, 1080, 60),
-    "p": ("production_quality", 2560, 1440, 60),
-    "k": ("fourk_quality", 3840, 2160, 60),
-}
-
 
 @dataclass(frozen=True)
 class Look:
@@ -27,8 +19,8 @@ class Look:
 
     def inputs(self, request: attention.Request):
         """The scenes' Inputs for ``request`` in this look (imports Manim: call it in a worker)."""
-        from scenes.base import Inputs
-        from scenes.theme import load_theme
+        from scenes.kit.theme import load_theme
+        from scenes.scene import Inputs
 
         return Inputs(request=request, theme=load_theme(self.theme), decimals=self.decimals, numbers=self.numbers)
 
@@ -44,14 +36,36 @@ class Picture:
 
     @classmethod
     def preset(cls, letter: str, resolution: tuple[int, int] | None = None, fps: int | None = None) -> Picture:
-        name, width, height, rate = QUALITIES[letter]
+        from rendering.option import qualities  # Manim's own table (imports Manim)
+
+        name, width, height, rate = qualities()[letter]
         if resolution:
             width, height = resolution
         return cls(width, height, fps or rate, name)
 
+    @classmethod
+    def of(cls, options) -> Picture:
+        """The picture admitted options ask for: ``quality``, overridden by ``resolution`` and ``fps``."""
+        return cls.preset(options["quality"], options["resolution"], options["fps"])
+
     @property
     def size(self) -> tuple[int, int]:
         return self.width, self.height
+
+
+@dataclass(frozen=True)
+class MovieIdentity:
+    """What makes two movie renders one render: the scene, its picture and its format. The output cache's keys,
+    the learned costs, the slices of a parallel render and the run's results all name a movie by it."""
+
+    scene: str
+    picture: Picture
+    format: str
+
+    @property
+    def look(self) -> str:
+        """The picture and format as text (the learned costs' key, which holds for every scene)."""
+        return f"{self.picture.width}x{self.picture.height}@{self.picture.fps}/{self.format}"
 
 
 @dataclass(frozen=True)
@@ -64,9 +78,9 @@ class MovieJob:
     sections: bool = False
 
     @property
-    def key(self) -> tuple:
-        """Jobs with one key are one render: asking for sections too does not render twice."""
-        return ("movie", self.scene, self.picture, self.format)
+    def identity(self) -> MovieIdentity:
+        """Jobs with one identity are one render: asking for sections too does not render twice."""
+        return MovieIdentity(self.scene, self.picture, self.format)
 
 
 @dataclass(frozen=True)
@@ -80,8 +94,9 @@ class StillJob:
     crop: str = "content"
 
     @property
-    def key(self) -> tuple:
-        return ("still", self.scene, self.width, self.formats, self.crop)
+    def identity(self) -> StillJob:
+        """A still job is its own identity: every field decides what it draws."""
+        return self
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,21 @@ benchmark and the figures all read this list, and the whole video plays its ``in
 
 from __future__ import annotations
 
-from scenes.base import AttentionScene
-from scenes.cross_attention import CrossAttention
-from scenes.embedding import EmbeddingScene
-from scenes.intro import IntroScene
-from scenes.masking import MaskingScene
-from scenes.model_heads import LayerHeads
-from scenes.multi_head import MultiHeadScene
-from scenes.shapes import ShapeTracking
-from scenes.step_matmul import Step1MatMul
-from scenes.step_output import Step4Output
-from scenes.step_scale import Step2Scale
-from scenes.step_softmax import Step3Softmax
-from scenes.tokens import TokensToQKV
-from scenes.why_qkv import WhyQKV
-from scenes.why_scale import WhyScale
+from scenes.scene import AttentionScene
+from scenes.topics.cross_attention import CrossAttention
+from scenes.topics.embedding import EmbeddingScene
+from scenes.topics.masking import MaskingScene
+from scenes.topics.model_heads import LayerHeads
+from scenes.topics.multi_head import MultiHeadScene
+from scenes.topics.why_qkv import WhyQKV
+from scenes.topics.why_scale import WhyScale
+from scenes.video.intro import IntroScene
+from scenes.video.shapes import ShapeTracking
+from scenes.video.step_matmul import Step1MatMul
+from scenes.video.step_output import Step4Output
+from scenes.video.step_scale import Step2Scale
+from scenes.video.step_softmax import Step3Softmax
+from scenes.video.tokens import TokensToQKV
 
 SCENES: tuple[type[AttentionScene], ...] = (
     IntroScene,

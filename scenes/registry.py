@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scenes.base import AttentionScene
 from scenes.catalog import SCENES
-from scenes.full_video import FullVideo
+from scenes.scene import AttentionScene
+from scenes.video.full_video import FullVideo
 
 ALL_SCENES: tuple[type[AttentionScene], ...] = (*SCENES, FullVideo)
 DEFAULT_VIDEO = FullVideo

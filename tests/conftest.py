@@ -16,7 +16,7 @@ import pytest
 from manim import tempconfig
 from manim.utils.testing import frames_comparison as _frames_comparison_module
 
-from rendering.codehash import copy_sources
+from rendering.cache.codehash import copy_sources
 
 # frames_comparison skips every Cairo test when cairo < 1.18 (MIN_CAIRO_VERSION = 11800), because
 # cairo 1.17.8 changed antialiasing and manim's own control data is made with 1.18. This machine
@@ -114,7 +114,7 @@ def play_scene(manim_dirs):
 
     def play(scene_class, inputs=None, **config):
         with tempconfig({**manim_test_config(manim_dirs), **config}):
-            scene = scene_class(inputs, skip_animations=True)
+            scene = scene_class.drawing(inputs, skip_animations=True)
             scene.render()
         return scene
 
@@ -122,7 +122,7 @@ def play_scene(manim_dirs):
 
 
 # ----- render.py in a subprocess: a private cache folder, LaTeX warm -------------------------------
-RENDER_SLOTS = 4  # Manim slots (rendering/slots.py) shared by the tests' runs: more than any test's --jobs
+RENDER_SLOTS = 4  # Manim slots (rendering/cache/slots.py) shared by the tests' runs: more than any test's --jobs
 _SLOT_FOLDERS = {"tex": "Tex", "text": "texts"}  # the SVG store's kinds, as a slot names its folders
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import attention
-from rendering.keys import movie_key
+from rendering.cache.keys import movie_key
 from rendering.spec import Look, MovieJob, Picture
-from scenes.full_video import FullVideo
+from scenes.video.full_video import FullVideo
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENE = "ShapeTracking"
@@ -89,7 +89,7 @@ def history(tmp_path_factory, render_cache, project_copy) -> History:
 
     copy = shutil.copytree(project, base / "copy", ignore=shutil.ignore_patterns("__pycache__"))
     logs["copy"] = run(*SMALL, out=base / "copy-out", root=copy)
-    with open(copy / "scenes" / "shapes.py", "a") as fh:
+    with open(copy / "scenes" / "video" / "shapes.py", "a") as fh:
         fh.write("# a comment: new code, the same frames\n")
     logs["edited"] = run(*SMALL, out=base / "edited", root=copy)
 
@@ -149,21 +149,22 @@ def test_a_section_key_names_its_own_code_only(tmp_path, project_copy):
     """Touching step 4's file changes step 4's key alone; what later parts start from is checked by state."""
     script = (
         "import json, attention\n"
-        "from rendering.keys import movie_key\n"
+        "from rendering.cache.keys import movie_key\n"
         "from rendering.spec import Look, MovieJob, Picture\n"
-        "from scenes.full_video import FullVideo\n"
+        "from scenes.video.full_video import FullVideo\n"
         "job = MovieJob('FullVideo', Picture(320, 180, 5, 'q'), 'mp4')\n"
         "request = attention.Request.from_sentence(attention.VIDEO_SENTENCE)\n"
-        "print(json.dumps([movie_key(FullVideo, job, s, request, Look(), True) for s in FullVideo.part.sections]))\n"
+        "print(json.dumps([movie_key(FullVideo, job, s, request, Look(), True) for s in FullVideo.part.section_names]))"
+        "\n"
     )
     copy = project_copy(tmp_path / "project")
-    with open(copy / "scenes" / "step_output.py", "a") as fh:
+    with open(copy / "scenes" / "video" / "step_output.py", "a") as fh:
         fh.write("# touched\n")
     env = {**os.environ, "PYTHONPATH": str(copy)}
     done = subprocess.run([sys.executable, "-c", script], cwd=copy, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     job = MovieJob("FullVideo", Picture(320, 180, 5, "q"), "mp4")
     request = attention.Request.from_sentence(attention.VIDEO_SENTENCE)
-    here = [movie_key(FullVideo, job, s, request, Look(), True) for s in FullVideo.part.sections]
-    differ = [s for s, a, b in zip(FullVideo.part.sections, here, json.loads(done.stdout), strict=True) if a != b]
+    here = [movie_key(FullVideo, job, s, request, Look(), True) for s in FullVideo.part.section_names]
+    differ = [s for s, a, b in zip(FullVideo.part.section_names, here, json.loads(done.stdout), strict=True) if a != b]
     assert differ == ["step4_output"]

@@ -35,9 +35,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from rendering.deck_html import media_folder, write_html
-from rendering.deck_pptx import SLIDE_HEIGHT, SLIDE_WIDTH, write_pptx
-from rendering.deck_slides import DeckError, Slide, extract_poster
+from rendering.exporters.deck.html import media_folder, write_html
+from rendering.exporters.deck.pptx import SLIDE_HEIGHT, SLIDE_WIDTH, write_pptx
+from rendering.exporters.deck.slides import DeckError, Slide, extract_poster
 
 WIDTH, HEIGHT, FPS, FRAMES = 320, 180, 15, 36  # 2.4 s clips
 # Distinct, moderately saturated colours: they survive yuv420p and the browser's colour conversion recognisably.
@@ -393,8 +393,8 @@ def test_bad_input_writes_nothing(slides, tmp_path, writer, monkeypatch):
     assert list(out.iterdir()) == []
     write(slides[1:], out / "talk.html")
     before = _snapshot(out)
-    import rendering.deck_html as deck_html
-    import rendering.deck_slides as deck_slides
+    import rendering.exporters.deck.html as deck_html
+    import rendering.exporters.deck.slides as deck_slides
 
     def fail_on_fourth(real):
         calls = []

@@ -39,8 +39,8 @@ from pptx import Presentation
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from scenes.embedding import EmbeddingScene
-from scenes.shapes import ShapeTracking
+from scenes.topics.embedding import EmbeddingScene
+from scenes.video.shapes import ShapeTracking
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = os.environ.get("DECK_RESOLUTION", "320,180")
@@ -110,7 +110,7 @@ def narration(runs) -> list[str]:
     stretch of the movie (the section clips are consecutive; their lengths are frames / frame rate)."""
     out, _ = runs["reference"]
     ends, at = [], Fraction(0)
-    for section in SCENE.part.sections:
+    for section in SCENE.part.section_names:
         (clip,) = (out / "sections" / SCENE.__name__).glob(f"*_{section}.mp4")
         with av.open(str(clip)) as container:
             stream = container.streams.video[0]
@@ -165,7 +165,7 @@ def test_writes_the_html_and_pptx_and_records_them(runs):
 def test_third_slide_plays_shows_its_notes_survives_a_reload_and_holds_its_poster(runs, narration, driver, screens):
     out, _ = runs["light"]
     deck = out / "deck" / f"{SCENE.part.name}.html"
-    titles = [SCENE.part.section_title(s) for s in SCENE.part.sections]
+    titles = [SCENE.part.section_title(s) for s in SCENE.part.section_names]
     open_deck(driver, deck.as_uri())
     assert current_slide(driver) == 1
     assert driver.title == SCENE.part.title
@@ -215,7 +215,7 @@ def test_third_slide_plays_shows_its_notes_survives_a_reload_and_holds_its_poste
 def test_every_slide_has_its_title_label_and_notes(runs, narration, driver):
     out, _ = runs["light"]
     open_deck(driver, (out / "deck" / f"{SCENE.part.name}.html").as_uri())
-    titles = [SCENE.part.section_title(s) for s in SCENE.part.sections]
+    titles = [SCENE.part.section_title(s) for s in SCENE.part.section_names]
     found = driver.execute_script(
         "return [...document.querySelectorAll('.slide')].map(s => [s.querySelector('h2').textContent,"
         " s.querySelector('video').getAttribute('aria-label'), s.querySelector('.slide-notes').textContent])"
@@ -230,8 +230,8 @@ def test_every_slide_has_its_title_label_and_notes(runs, narration, driver):
 def test_pptx_has_a_slide_per_section_with_its_movie_title_and_notes(runs, narration):
     out, _ = runs["light"]
     prs = Presentation(str(out / "deck" / f"{SCENE.part.name}.pptx"))
-    assert len(prs.slides) == len(SCENE.part.sections)
-    for slide, section, notes in zip(prs.slides, SCENE.part.sections, narration, strict=True):
+    assert len(prs.slides) == len(SCENE.part.section_names)
+    for slide, section, notes in zip(prs.slides, SCENE.part.section_names, narration, strict=True):
         videos = {rel.target_part for rel in slide.part.rels.values() if rel.reltype.endswith("/video")}
         assert len(videos) == 1 and next(iter(videos)).content_type == "video/mp4"
         movies = [shape for shape in slide.shapes if shape.shape_type is not None and shape.shape_type.name == "MEDIA"]
@@ -279,7 +279,7 @@ BAD = [
     (["ShapeTracking", "--transparent"], "--transparent does not apply to a deck"),
     (["ShapeTracking", "--format", "webm"], "a deck's clips are mp4"),
     (["ShapeTracking", "--deck-name", "../elsewhere"], "--deck-name takes a plain name"),
-    (["ShapeTracking", "--deck-media", "zip"], "invalid choice"),
+    (["ShapeTracking", "--deck-media", "zip"], "must be one of"),
 ]
 
 

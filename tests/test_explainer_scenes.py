@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 import attention
-from scenes.base import Inputs
-from scenes.cross_attention import CrossAttention
-from scenes.notation import tex_number
-from scenes.theme import load_theme
-from scenes.why_qkv import WhyQKV
-from scenes.why_scale import WhyScale
+from scenes.kit.notation import tex_number
+from scenes.kit.theme import load_theme
+from scenes.scene import Inputs
+from scenes.topics.cross_attention import CrossAttention
+from scenes.topics.why_qkv import WhyQKV
+from scenes.topics.why_scale import WhyScale
 
 CASES = {"video": {}, "tiny": {"sentence": "a b c", "d": 3}, "causal": {"mask": "causal", "seed": 2}}
 

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from attention import Request
-from rendering.manim_jobs import render_stills
-from rendering.pool import run_jobs
 from rendering.spec import Look, StillJob
-from rendering.stills import MARGIN
+from rendering.workers.pool import run_jobs
+from rendering.workers.scene_jobs import render_stills
+from rendering.workers.stills import MARGIN
 from scenes.catalog import SCENES as ALL_SCENES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def test_every_scene_has_its_figures_named_after_part_and_section(video_figures)
     names = {Path(entry["file"]).stem for entry in manifest["files"]}
     for scene in SCENES:
         part = scene.part
-        expected = {part.name} if not part.sections else {f"{part.name}-{s}" for s in part.sections}
+        expected = {part.name} if not part.sections else {f"{part.name}-{s}" for s in part.section_names}
         mine = {name for name in names if name == part.name or name.startswith(part.name + "-")}
         assert mine, f"{scene.__name__} wrote no figure"
         assert mine <= expected | {f"{e}-{v}" for e in expected for v in ("batch",)}, (scene.__name__, mine)
@@ -136,7 +136,7 @@ SENTENCES = [
 @pytest.fixture(scope="module")
 def sentence_figures(tmp_path_factory, render_cache) -> dict:
     """Every scene's figures (PNG, 160 px) for every sentence, as ``render.py figures`` draws them
-    (rendering.manim_jobs.render_stills), in one pool of two workers: each worker builds many scenes, so
+    (rendering.workers.scene_jobs.render_stills), in one pool of two workers: each worker builds many scenes, so
     Manim starts and LaTeX is loaded twice in all, not once per sentence. {(sentence, scene): Stills}."""
     work = tmp_path_factory.mktemp("sentences")
     pairs = [(sentence, d, scene.__name__) for sentence, d in SENTENCES for scene in SCENES]

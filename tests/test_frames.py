@@ -12,9 +12,9 @@ import pytest
 from manim.utils.testing.frames_comparison import frames_comparison
 
 import attention
-from scenes.base import Inputs
 from scenes.catalog import SCENES
-from scenes.theme import load_theme
+from scenes.kit.theme import load_theme
+from scenes.scene import Inputs
 
 # frames_comparison reads this name from the test function's globals: control data goes to
 # tests/control_data/<__module_test__>/<test name>.npz
@@ -35,15 +35,9 @@ def frame_inputs() -> Inputs:
 
 
 def with_inputs(scene_class, inputs: Inputs):
-    """``scene_class`` with ``inputs`` bound: frames_comparison instantiates its base scene as
-    ``base_scene(skip_animations=True, renderer=...)`` and has no way to pass constructor arguments."""
-
-    class Bound(scene_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(inputs, *args, **kwargs)
-
-    Bound.__name__ = Bound.__qualname__ = scene_class.__name__
-    return Bound
+    """``scene_class`` drawing ``inputs``: frames_comparison builds its base scene itself, so the inputs are the
+    class's own (``AttentionScene.inputs``, read by its ``setup``)."""
+    return type(scene_class.__name__, (scene_class,), {"inputs": inputs, "__module__": scene_class.__module__})
 
 
 def frame_test(scene_class, manim_dirs):

@@ -1,4 +1,4 @@
-"""rendering/join.py on real Manim movies: a tiny three-section scene rendered whole, and part by part with
+"""rendering/parallel/join.py on real Manim movies: a tiny three-section scene rendered whole, and part by part with
 the other sections skipped; the parts joined by stream copy must be the whole, frame for frame.
 
 Everything is rendered here at 320x180, 15 fps, into pytest's temporary directory.
@@ -18,7 +18,7 @@ import srt
 from manim import BLUE, RED, Circle, Create, FadeOut, Scene, Square, Transform, tempconfig
 from manim.scene.section import DefaultSectionType
 
-from rendering.join import JoinError, SubtitlePart, join_videos, part_starts, probe_video, shift_subtitles
+from rendering.parallel.join import JoinError, SubtitleSlice, join_videos, probe_video, shift_subtitles, slice_starts
 
 FPS = 15
 SECTIONS = ("one", "two", "three")
@@ -112,18 +112,18 @@ def render_and_join(base: Path, fmt: str, transparent: bool = False) -> Joined:
     parts = [render(base / name, only=name, fmt=fmt, transparent=transparent) for name in SECTIONS]
     movie = base / f"joined.{fmt}"
     join_videos([p.movie for p in parts], movie)
-    starts = part_starts([probe_video(p.movie) for p in parts])
+    starts = slice_starts([probe_video(p.movie) for p in parts])
     # the part's own stretch of its clock: from its section's start to the next section's (the last: open)
     shift_subtitles(
         [
-            SubtitlePart(p.srt, start, p.clock["start"], p.clock.get("end"))
+            SubtitleSlice(p.srt, start, p.clock["start"], p.clock.get("end"))
             for p, start in zip(parts, starts, strict=True)
         ],
         base / "joined.srt",
     )
     shift_subtitles(
         [
-            SubtitlePart(p.subcaptions, start, p.clock["start"], p.clock.get("end"))
+            SubtitleSlice(p.subcaptions, start, p.clock["start"], p.clock.get("end"))
             for p, start in zip(parts, starts, strict=True)
         ],
         base / "exact.srt",

@@ -18,18 +18,18 @@ import pytest
 
 import attention
 from attention.models import files as model_files
-from rendering import keys
-from rendering.cli import main
-from rendering.options import inputs_record
+from rendering.cache import keys
+from rendering.cli.main import main
+from rendering.manifest import inputs_record
 from rendering.spec import Look, StillJob
-from scenes.base import Inputs, SourceError
 from scenes.catalog import SCENES, VIDEO_PARTS
-from scenes.lens import ValueStrip
-from scenes.matrix_grid import MatrixGrid
-from scenes.model_heads import LayerHeads
-from scenes.step_matmul import Step1MatMul
-from scenes.theme import load_theme
-from scenes.tokens import TokensToQKV
+from scenes.kit.lens import ValueStrip
+from scenes.kit.matrix_grid import MatrixGrid
+from scenes.kit.theme import load_theme
+from scenes.scene import Inputs, SourceError
+from scenes.topics.model_heads import LayerHeads
+from scenes.video.step_matmul import Step1MatMul
+from scenes.video.tokens import TokensToQKV
 
 ROOT = Path(__file__).resolve().parent.parent
 JANE = attention.VIDEO_SENTENCE
@@ -49,12 +49,25 @@ def model() -> attention.PretrainedModel:
 # ----- the request -------------------------------------------------------------------------------------------
 def test_tokens_are_the_models_wordpieces(model):
     request = minilm(PIECES)
-    assert request.tokens == model.encode(PIECES).tokens[0]
-    assert request.tokens[0] == "[CLS]" and request.tokens[-1] == "[SEP]" and "##ized" in request.tokens
+    pieces = request.drawn_tokens
+    assert pieces == model.encode(PIECES).tokens[0]
+    assert pieces[0] == "[CLS]" and pieces[-1] == "[SEP]" and "##ized" in pieces
     assert request.sentence == PIECES and request.model == "minilm" and (request.layer, request.head) == (1, 3)
     assert (request.d, request.width, request.heads) == (384, 32, 12)
     # the tokens given one by one are read as the sentence they spell
-    assert attention.Request(tokens=tuple(PIECES.split()), model="minilm").tokens == request.tokens
+    assert attention.Request(tokens=tuple(PIECES.split()), model="minilm").drawn_tokens == request.drawn_tokens
+
+
+def test_building_a_model_request_does_no_model_work(monkeypatch):
+    from attention.models import source
+
+    def refuse(*args):
+        raise AssertionError("a Request's construction tokenized or ran the model")
+
+    monkeypatch.setattr(source, "model_tokens", refuse)
+    monkeypatch.setattr(source, "encoding", refuse)
+    request = attention.Request.from_sentence("a sentence nobody tokenized yet", model="minilm", layer=2, head=4)
+    assert (request.model, request.layer, request.head, request.d) == ("minilm", 2, 4, 384)
 
 
 @pytest.mark.parametrize(("layer", "head"), [(1, 3), (2, 9), (6, 12)])
@@ -118,7 +131,7 @@ def test_keys_and_manifest_inputs_tell_heads_apart():
     assert len({request.trace().digest() for request in requests}) == len(requests)
     record = inputs_record(requests[2], look)
     assert (record["model"], record["layer"], record["head"]) == ("all-MiniLM-L6-v2", 2, 3)
-    assert record["tokens"] == list(requests[2].tokens)
+    assert record["tokens"] == list(requests[2].drawn_tokens)
     toy = inputs_record(requests[3], look)
     assert (toy["model"], toy["layer"], toy["head"]) == (None, None, None)
 
@@ -193,7 +206,7 @@ def test_the_projections_show_every_matrix_with_its_true_shape(built_model):
 
 def test_the_layers_heads(built_model):
     scene = built_model(LayerHeads, minilm(JANE, 1, 3))
-    assert scene.sections_played == ["layer", "head"]
+    assert scene.log.played == ["layer", "head"]
     assert [f.name for f in scene.figures] == ["heads-layer", "heads-head"]
     assert "all 12 heads of layer 1" in scene.figures[0].caption and "head 3 framed" in scene.figures[0].caption
     assert scene.figures[1].caption.startswith("Head 3 of layer 1 of all-MiniLM-L6-v2")
@@ -291,5 +304,5 @@ def test_the_manifest_records_the_model_layer_and_head(model_figures):
     for entry in manifest["files"]:
         inputs = entry["inputs"]
         assert (inputs["model"], inputs["layer"], inputs["head"]) == ("all-MiniLM-L6-v2", 1, 3)
-        assert inputs["tokens"] == list(request.tokens) and inputs["sentence"] == JANE
+        assert inputs["tokens"] == list(request.drawn_tokens) and inputs["sentence"] == JANE
         assert entry["trace_sha256"] == request.trace().digest()

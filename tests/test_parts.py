@@ -20,14 +20,14 @@ import av
 import numpy as np
 import pytest
 
-from rendering.costs import Costs, picture_key
 from rendering.files import FILE_MODE
-from rendering.join import probe_video
-from rendering.parts import plan
-from rendering.spec import MovieJob, Picture
-from scenes.full_video import FullVideo
-from scenes.masking import MaskingScene
-from scenes.shapes import ShapeTracking
+from rendering.parallel.costs import Costs
+from rendering.parallel.join import probe_video
+from rendering.parallel.plan import plan
+from rendering.spec import MovieIdentity, MovieJob, Picture
+from scenes.topics.masking import MaskingScene
+from scenes.video.full_video import FullVideo
+from scenes.video.shapes import ShapeTracking
 
 ROOT = Path(__file__).resolve().parent.parent
 FPS = 5
@@ -73,7 +73,7 @@ def runs(tmp_path_factory, render_cache, project_copy) -> Runs:
     cache_two = render_cache()  # made after the first run: every slot has its LaTeX by now
     two = render(VIDEO, *SMALL, "--jobs", "2", "--sections", cache=cache_two, out=base / "two", root=project)
     edited = shutil.copytree(project, base / "edited", ignore=shutil.ignore_patterns("__pycache__"))
-    with open(edited / "scenes" / "step_output.py", "a") as fh:
+    with open(edited / "scenes" / "video" / "step_output.py", "a") as fh:
         fh.write("# a comment: new code for step 4, the same frames\n")
     changed = render(VIDEO, *SMALL, "--jobs", "2", cache=cache_two, out=base / "changed", root=edited)
     return Runs(base / "two", base / "one", single, two.stdout, one.stdout, changed.stdout, base / "changed")
@@ -128,16 +128,16 @@ def test_subtitles_are_the_single_renders(runs):
 
 def test_section_clips_are_the_parts_of_the_joined_video(runs):
     clips = sorted((runs.two / "sections" / VIDEO).glob("*.mp4"))
-    assert [c.name for c in clips] == [f"{n:02d}_{name}.mp4" for n, name in enumerate(FullVideo.part.sections)]
+    assert [c.name for c in clips] == [f"{n:02d}_{name}.mp4" for n, name in enumerate(FullVideo.part.section_names)]
     movie = [d for _, _, d in packets(runs.two / f"{VIDEO}.mp4")]
     assert [d for clip in clips for _, _, d in packets(clip)] == movie
     entries = {e["file"]: e for e in json.loads((runs.two / "manifest.json").read_text())["files"]}
-    for clip, section in zip(clips, FullVideo.part.sections, strict=True):
+    for clip, section in zip(clips, FullVideo.part.section_names, strict=True):
         assert entries[f"sections/{VIDEO}/{clip.name}"]["section"] == section
 
 
 def test_a_change_to_one_part_renders_that_part_alone(runs):
-    others = [s for s in FullVideo.part.sections if s != "step4_output"]
+    others = [s for s in FullVideo.part.section_names if s != "step4_output"]
     assert f"{VIDEO}: rendered step4_output; from the cache: {', '.join(others)}" in runs.changed_log, runs.changed_log
     assert "rendering 1 part(s)" in runs.changed_log
     for name in (f"{VIDEO}.mp4", f"{VIDEO}.srt"):  # a comment changes no frame
@@ -153,27 +153,27 @@ def job(scene, fmt="mp4") -> MovieJob:
 
 
 def costs_of(scene, film: dict, skip: dict) -> Costs:
-    key = picture_key(PICTURE, "mp4")
+    key = MovieIdentity(scene.__name__, PICTURE, "mp4").look
     seconds = {name: {"film": film[name], "skip": skip[name]} for name in film}
     return Costs(lengths={}, seconds={scene.__name__: {key: seconds}}, path=Path(os.devnull))
 
 
 def test_one_process_or_one_section_is_never_split():
-    video = [(FullVideo, job(FullVideo), list(FullVideo.part.sections))]
-    assert [p.play for p in plan(video, Costs(path=Path(os.devnull)), 1)] == [FullVideo.part.sections]
+    video = [(FullVideo, job(FullVideo), list(FullVideo.part.section_names))]
+    assert [p.play for p in plan(video, Costs(path=Path(os.devnull)), 1)] == [FullVideo.part.section_names]
     shapes = [(ShapeTracking, job(ShapeTracking), None)]
     assert [p.play for p in plan(shapes, Costs(path=Path(os.devnull)), 4)] == [None]
 
 
 def test_a_topic_scene_of_three_sections_is_split_when_cores_are_idle():
-    sections = list(MaskingScene.part.sections)
+    sections = list(MaskingScene.part.section_names)
     parts = plan([(MaskingScene, job(MaskingScene), sections)], Costs(path=Path(os.devnull)), 2)
     assert len(parts) == 2
     assert sorted(s for p in parts for s in p.play) == sorted(sections)  # each section once, in two runs
 
 
 def test_parts_are_balanced_by_learned_seconds():
-    names = FullVideo.part.sections
+    names = FullVideo.part.section_names
     film = dict(zip(names, [10, 100, 10, 10, 10, 10, 10], strict=True))  # "tokens" is the costly one
     skip = dict.fromkeys(names, 1.0)
     parts = plan([(FullVideo, job(FullVideo), list(names))], costs_of(FullVideo, film, skip), 2)
@@ -188,7 +188,7 @@ def test_parts_are_balanced_by_learned_seconds():
 
 
 def test_a_small_scene_beside_the_video_still_lets_the_video_split():
-    names = FullVideo.part.sections
+    names = FullVideo.part.section_names
     costs = costs_of(FullVideo, dict.fromkeys(names, 20.0), dict.fromkeys(names, 2.0))
     missing = [(FullVideo, job(FullVideo), list(names)), (ShapeTracking, job(ShapeTracking), None)]
     parts = plan(missing, costs, 2)

@@ -17,8 +17,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from rendering.files import FILE_MODE
-from scenes.full_video import FullVideo
 from scenes.registry import ALL_SCENES
+from scenes.video.full_video import FullVideo
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--resolution", "320,180", "--fps", "5"]  # fast renders where the pixel size is not under test
@@ -242,7 +242,7 @@ BAD = [
     (["--tokens", *[f"w{i}" for i in range(17)]], "17 tokens"),
     (["--d", "9"], "d = 9"),
     (["--sentence", "   "], "no words"),
-    (["--quality", "z"], "invalid choice"),
+    (["--quality", "z"], "must be one of"),
     (["--decimals", "9"], "--decimals"),
     (["--format", "mp4", "--transparent"], "no alpha"),
     (["--resolution", "abc"], "--resolution"),

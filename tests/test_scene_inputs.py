@@ -3,11 +3,11 @@
 import pytest
 
 import attention
-from scenes.base import Inputs
-from scenes.embedding import repeated_token
-from scenes.layout import LayoutError
-from scenes.multi_head import MultiHeadScene, multi_head_width
-from scenes.theme import load_theme
+from scenes.kit.layout import LayoutError
+from scenes.kit.theme import load_theme
+from scenes.scene import Inputs
+from scenes.topics.embedding import repeated_token
+from scenes.topics.multi_head import MultiHeadScene, multi_head_width
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,18 @@
-"""The kinds of output, one module each: what it checks, plans, asks Manim for, and writes.
+"""The kinds of output, each an ``Exporter`` that declares its options, checks, plans, asks Manim for, and writes.
 
-A new output kind is one module here with an ``Exporter`` subclass, and one line in rendering/cli.py
-that chooses it.
+What belongs here: one module (or one folder, with its writers and assets) per output kind, and ``EXPORTERS``,
+the registry the command line reads: a new output kind is its module plus one entry below.
 """
 
-from .base import Exporter, Results
-from .deck import DeckExporter
-from .figures import FiguresExporter
-from .sections import SectionsExporter
-from .video import VideoExporter
+from rendering.exporters.base import Exporter, Results
+from rendering.exporters.deck.exporter import DeckExporter
+from rendering.exporters.figures import FiguresExporter
+from rendering.exporters.sections import SectionsExporter
+from rendering.exporters.video import VideoExporter
 
-__all__ = ["DeckExporter", "Exporter", "FiguresExporter", "Results", "SectionsExporter", "VideoExporter"]
+# By command: `render.py` alone is "video"; `render.py figures ...`, `render.py deck ...`.
+EXPORTERS: dict[str, type[Exporter]] = {
+    exporter.command: exporter for exporter in (VideoExporter, FiguresExporter, DeckExporter)
+}
+
+__all__ = ["EXPORTERS", "DeckExporter", "Exporter", "FiguresExporter", "Results", "SectionsExporter", "VideoExporter"]

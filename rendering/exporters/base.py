@@ -3,34 +3,60 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
-from ..pool import Staging
-from ..spec import Look, Movie, MovieJob, StillJob, Written
+from rendering.option import Option
+from rendering.spec import Look, Movie, MovieJob, StillJob, Written
+from rendering.workers.pool import Staging
 
 
 class Results:
-    """The renders' outputs, found by the job that asked for them (jobs with one key were one render)."""
+    """The renders' outputs, found by the job that asked for them (jobs with one identity were one render)."""
 
-    def __init__(self, by_key: dict):
-        self._by_key = by_key
+    def __init__(self, by_identity: dict):
+        self._by_identity = by_identity
 
     def movie(self, job: MovieJob) -> Movie:
-        return self._by_key[job.key]
+        return self._by_identity[job.identity]
 
     def stills(self, job: StillJob) -> dict:
-        return self._by_key[job.key]
+        return self._by_identity[job.identity]
 
 
 class Exporter(ABC):
-    """One kind of output for some scenes: it checks its options, plans its paths, asks for the renders it
-    needs (the run merges equal renders of several exporters), then writes its files from their results."""
+    """One kind of output for some scenes: it declares its options, checks them, plans its paths, asks for the
+    renders it needs (the run merges equal renders of several exporters), then writes its files from their results.
 
-    kind: ClassVar[str]
+    A new output kind is one subclass (one module, or a folder with its writers) plus one entry in
+    ``rendering.exporters.EXPORTERS``; the command line (``render.py <command> --help``), TOML files and the
+    admission check all read ``command``, ``summary`` and ``options``.
+
+    Examples
+    --------
+    >>> from rendering.exporters import EXPORTERS
+    >>> figures = EXPORTERS["figures"]
+    >>> [option.name for option in figures.options][:3]
+    ['scenes', 'width', 'crop']
+    """
+
+    command: ClassVar[str]  # the word after render.py ("video" is the default and is not typed)
+    kind: ClassVar[str]  # what the manifest and the not-drawn lines call its files
+    summary: ClassVar[str]  # one line for --help
+    options: ClassVar[tuple[Option, ...]] = ()  # its own options, besides the inputs, look and output ones
+    default_scenes: ClassVar[str] = "video"  # with no scene named: "video" (FullVideo), "all" drawable, "none"
+    partial: ClassVar[bool] = False  # a scene that cannot draw the request is left out, not an error
+    renders: ClassVar[bool] = True  # needs Manim renders (and so LaTeX)
+    failures: list[tuple[str, str]]  # (scene, reason) of scenes found unable to draw while rendering
 
     def __init__(self, scenes: Sequence[type]):
         self.scenes = tuple(scenes)
+        self.failures = []
+
+    @classmethod
+    def from_options(cls, scenes: Sequence[type], options: Mapping[str, Any]) -> list[Exporter]:
+        """The exporters a command makes for ``scenes`` from its admitted ``options`` (by ``Option.dest``)."""
+        return [cls(scenes, **{option.dest: options[option.dest] for option in cls.options if not option.positional})]
 
     def check(self, look: Look) -> None:  # noqa: B027 - most kinds take every look
         """Raise UserError for an option this kind of output cannot honour."""

@@ -6,20 +6,43 @@ A scene that cannot draw the request is named with the reason and left out; the 
 
 from __future__ import annotations
 
-from ..pool import Staging
-from ..spec import StillJob, Written
-from .base import Exporter, Results
+from rendering.exporters.base import Exporter, Results
+from rendering.option import Option, scenes_option
+from rendering.spec import StillJob, Written
+from rendering.workers.pool import Staging
+from rendering.workers.stills import CROPS
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 class FiguresExporter(Exporter):
+    command = "figures"
     kind = "figures"
+    summary = "figures for articles: each meaningful state of each scene, cropped, with a caption"
+    options = (
+        scenes_option("every scene that can draw the input"),
+        Option("width", "int", 3840, "PNG width in pixels (default 3840)", low=16, high=16384),
+        Option(
+            "crop",
+            "str",
+            "content",
+            "content: cropped to what is drawn with an even margin (default); frame: the 16:9 frame",
+            choices=CROPS,
+        ),
+        Option(
+            "formats",
+            "list",
+            FIGURE_FORMATS,
+            "png (raster), svg and pdf (vector: paths and outlined text)",
+            choices=FIGURE_FORMATS,
+        ),
+    )
+    default_scenes = "all"
+    partial = True
 
     def __init__(self, scenes, width: int, formats, crop: str = "content"):
         super().__init__(scenes)
         self.width, self.formats, self.crop = width, tuple(formats), crop
-        self.failures: list[tuple[str, str]] = []  # (scene, reason) of the scenes that could not be drawn
 
     def plan(self) -> list[str]:
         # a scene's figures are named when it marks them: one per section for scenes of several

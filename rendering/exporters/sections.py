@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ..pool import Staging
-from ..spec import MovieJob, Picture, Written
-from .base import Exporter, Results
-from .video import VideoExporter
+from rendering.exporters.base import Exporter, Results
+from rendering.exporters.video import VideoExporter
+from rendering.spec import MovieJob, Picture, Written
+from rendering.workers.pool import Staging
 
 
 class SectionsExporter(Exporter):
+    """Made by the video command's ``--sections``: it has no command of its own."""
+
+    command = "video"
     kind = "sections"
+    summary = "one clip per section"
 
     def __init__(self, scenes, picture: Picture, format: str):
         super().__init__(scenes)

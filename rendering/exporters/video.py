@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
-from ..errors import UserError
-from ..pool import Staging
-from ..spec import MovieJob, Picture, Written
-from .base import Exporter, Results
+from rendering.errors import UserError
+from rendering.exporters.base import Exporter, Results
+from rendering.option import FORMATS, PICTURE, Option, scenes_option
+from rendering.spec import MovieJob, Picture, Written
+from rendering.workers.pool import Staging
 
 ALPHA_FORMATS = ("mov", "webm")
 
 
 class VideoExporter(Exporter):
+    command = "video"
     kind = "video"
+    summary = "the whole video (default), or some scenes, as movies with subtitles"
+    options = (
+        scenes_option("FullVideo"),
+        Option("list", "flag", False, "list every scene with its length, then exit"),
+        *PICTURE,
+        Option("format", "str", None, "mp4 (default; mov with --transparent), gif, webm or mov", choices=FORMATS),
+        Option("sections", "flag", False, "one clip per section as well as the whole"),
+        Option(
+            "clear-cache",
+            "flag",
+            False,
+            "forget every remembered render (the output cache under $ATTENTION_CACHE/outputs), then exit",
+        ),
+    )
 
     def __init__(self, scenes, picture: Picture, format: str):
         super().__init__(scenes)
         self.picture, self.format = picture, format
+
+    @classmethod
+    def from_options(cls, scenes, options) -> list[Exporter]:
+        from rendering.exporters.sections import SectionsExporter
+
+        picture = Picture.of(options)
+        format = options["format"] or ("mov" if options["transparent"] else "mp4")
+        chosen: list[Exporter] = [cls(scenes, picture, format)]
+        if options["sections"]:
+            chosen.append(SectionsExporter(scenes, picture, format))
+        return chosen
 
     def check(self, look) -> None:
         if look.transparent and self.format not in ALPHA_FORMATS:

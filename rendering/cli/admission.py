@@ -1,0 +1,128 @@
+"""The one admission check of a request: what was asked, which scenes can draw it, and why the others cannot.
+
+What belongs here: turning admitted options into the core's ``Request`` and a ``Look`` (the core's own checks
+refuse a bad sentence, size, model, layer or head in one line), choosing the scenes a command draws, and the one
+function, ``drawable``, that decides for each scene whether it can draw the request, and why not. All of it runs
+before any work starts, the same for the command line, a TOML file and Python callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import attention
+from rendering.errors import UserError
+from rendering.exporters import EXPORTERS, Exporter
+from rendering.spec import Look
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A scene that cannot draw the request, and the one-line reason."""
+
+    scene: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A request admitted for one command: what to draw, how, by which scenes, and by which exporters."""
+
+    command: str
+    options: Mapping[str, Any]
+    request: attention.Request
+    look: Look
+    scenes: tuple[type, ...]
+    refused: tuple[Refusal, ...]  # scenes left out (figures only: other commands refuse the whole request)
+    exporters: tuple[Exporter, ...]
+
+
+def request_of(options: Mapping[str, Any]) -> attention.Request:
+    """The core's record of what was asked; the core's one-line message as a UserError otherwise."""
+    sizes = {
+        "d": options["d"],
+        "d_k": options["dk"],
+        "heads": options["heads"],
+        "seed": options["seed"],
+        "mask": None if options["mask"] == "none" else options["mask"],
+        "model": options["model"],
+        "layer": options["layer"],
+        "head": options["head"],
+    }
+    try:
+        if options["tokens"] is not None:
+            return attention.Request(tokens=tuple(options["tokens"]), **sizes)
+        sentence = options["sentence"] if options["sentence"] is not None else attention.VIDEO_SENTENCE
+        return attention.Request.from_sentence(sentence, **sizes)
+    except (TypeError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def look_of(options: Mapping[str, Any]) -> Look:
+    return Look(
+        theme=options["theme"],
+        decimals=options["decimals"],
+        numbers=options["numbers"],
+        transparent=options["transparent"],
+    )
+
+
+def named_scenes(names, exporter: type[Exporter], request: attention.Request) -> list[type]:
+    """Scene classes for names given as class or part names, or the command's default; an unknown name, or a
+    named scene that cannot show the request's kind of trace, is a UserError."""
+    from scenes.catalog import SCENES
+    from scenes.registry import DEFAULT_VIDEO, by_name
+
+    if not names:
+        if exporter.default_scenes == "all":
+            return [scene for scene in SCENES if scene.part.draws(request)]
+        return [DEFAULT_VIDEO] if exporter.default_scenes == "video" else []
+    chosen = []
+    for name in names:
+        try:
+            scene = by_name(name)
+        except KeyError as exc:
+            raise UserError(f"{exc.args[0]} (see --list)") from None
+        if not scene.part.draws(request):
+            raise UserError(scene.part.source_refusal(scene.__name__, request))
+        if scene not in chosen:
+            chosen.append(scene)
+    return chosen
+
+
+def drawable(scenes, request: attention.Request, look: Look) -> tuple[list[type], list[Refusal]]:
+    """The scenes that can draw ``request`` in ``look``, and a ``Refusal`` for each that cannot: its kind of trace,
+    too many tokens, sizes its layout cannot fit. Builds no Scene (which would make Manim's folders)."""
+    from scenes.kit.layout import check_tokens_drawable
+
+    try:
+        check_tokens_drawable(request)  # the same limit for every scene: one line, not one per scene
+        inputs = look.inputs(request)
+    except (ValueError, TypeError) as exc:
+        raise UserError(str(exc)) from None
+    able, refused = [], []
+    for scene in scenes:
+        try:
+            scene.check_inputs(inputs)
+            able.append(scene)
+        except (ValueError, TypeError) as exc:
+            refused.append(Refusal(scene.__name__, str(exc)))
+    return able, refused
+
+
+def admit(command: str, options: Mapping[str, Any]) -> Admitted:
+    """Everything a run needs, checked: UserError (one line) for the first problem found."""
+    exporter = EXPORTERS[command]
+    request, look = request_of(options), look_of(options)
+    named = named_scenes(options["scenes"], exporter, request)
+    able, refused = drawable(named, request, look) if named else ([], [])
+    if refused and not exporter.partial:
+        raise UserError(refused[0].reason)
+    if exporter.partial and named and not able:
+        raise UserError(f"no scene can draw this input, so no {exporter.kind} were written: {refused[0].reason}")
+    exporters = tuple(exporter.from_options(able, options))
+    for chosen in exporters:
+        chosen.check(look)
+    return Admitted(command, options, request, look, tuple(able), tuple(refused), exporters)

@@ -1,0 +1,159 @@
+"""The command line for the three uses: the video (or some scenes), lecture clips and decks, article figures.
+
+render.py                          the whole video, 720p30, into renders/
+render.py Step1MatMul -q h         one scene at 1080p60
+render.py --sections               one clip per section as well as the whole
+render.py Step3Softmax --transparent --format webm    a clip with alpha, for slides
+render.py figures                  PNG (3840 px), SVG and PDF of every scene
+render.py deck                     deck/video.html (offline) and deck/video.pptx, a slide per section
+render.py --list                   every scene, what it shows, its length
+
+Every command is an exporter of ``rendering.exporters.EXPORTERS``; its options are admitted by
+``rendering.cli.options`` and the request by ``rendering.cli.admission`` before any work starts.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+import attention
+from rendering.cli.admission import Admitted, admit, drawable, look_of, request_of
+from rendering.cli.checks import check_latex, check_out, check_targets
+from rendering.cli.options import parse
+from rendering.errors import UserError
+
+
+def fail(message: str) -> int:
+    print(f"render.py: {message}", file=sys.stderr)
+    return 2
+
+
+def not_drawn_record(scene: str, kind: str, reason: str) -> dict:
+    print(f"render.py: {scene} cannot be drawn, its {kind} are left out: {reason}", file=sys.stderr)
+    return {"scene": scene, "kind": kind, "reason": reason}
+
+
+def list_scenes(options) -> int:
+    """Every scene with its length for this request, and those that cannot show its kind of trace."""
+    from rendering.workers.pool import run_jobs
+    from rendering.workers.scene_jobs import cached_length, scene_length
+    from scenes.registry import ALL_SCENES
+
+    request, look = request_of(options), look_of(options)
+    shown = [cls for cls in ALL_SCENES if cls.part.draws(request)]  # the others cannot be built for this request
+    able, refused = drawable(shown, request, look)
+    if refused:
+        raise UserError(refused[0].reason)
+    lengths = {cls.__name__: cached_length(cls.__name__, request, look) for cls in able}
+    missing = [name for name, length in lengths.items() if length is None]
+    if missing:
+        calls = [(scene_length, (name, request, look)) for name in missing]
+        lengths.update(zip(missing, run_jobs(options["jobs"], calls), strict=True))
+    for cls in ALL_SCENES:
+        if cls in able:
+            print(f"{cls.__name__:18} {cls.part.name:18} {lengths[cls.__name__]:6.1f} s  {cls.part.description}")
+        else:
+            needs = "toy model only" if request.model is not None else "needs --model"
+            print(f"{cls.__name__:18} {cls.part.name:18} {'':8}  {cls.part.description} ({needs})")
+    return 0
+
+
+def versions() -> dict:
+    import manim
+
+    return {
+        "project": "self-attention-animated",
+        "project_version": attention.__version__,
+        "manim_version": manim.__version__,
+    }
+
+
+def dry_run(admitted: Admitted, out: Path) -> int:
+    from rendering.workers.scene_jobs import scene_length
+
+    try:
+        for cls in admitted.scenes:
+            length = scene_length(cls.__name__, admitted.request, admitted.look)
+            print(f"built {cls.__name__} ({length:.1f} s of video)")
+    except (ValueError, TypeError) as exc:
+        return fail(str(exc))
+    print("would write:")
+    for path in [p for exporter in admitted.exporters for p in exporter.plan()] + ["manifest.json"]:
+        print(f"  {out / path}")
+    return 0
+
+
+def clear_cache() -> int:
+    from rendering.cache.store import Store
+
+    store = Store()
+    entries, size = store.clear()
+    print(f"cleared the output cache {store.root}: {entries} render(s), {size / 1e6:.1f} MB")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    try:
+        command, options = parse(argv)
+        if options.get("clear_cache"):
+            return clear_cache()
+        if options.get("list"):
+            return list_scenes(options)
+        admitted = admit(command, options)
+        if any(type(exporter).renders for exporter in admitted.exporters):
+            check_latex()
+        out = Path(options["out"]).expanduser()
+        check_out(out)
+        check_targets(out, [path for exporter in admitted.exporters for path in exporter.plan()])
+    except UserError as exc:
+        return fail(str(exc))
+    kind = admitted.exporters[0].kind
+    not_drawn = [not_drawn_record(refusal.scene, kind, refusal.reason) for refusal in admitted.refused]
+    if options["dry_run"]:
+        return dry_run(admitted, out)
+
+    from rendering.manifest import inputs_record, write_manifest
+    from rendering.run import execute
+
+    start = time.monotonic()
+    request, look = admitted.request, admitted.look
+    try:
+        placed, run_id = execute(list(admitted.exporters), request, look, out, options["jobs"])
+        for exporter in admitted.exporters:
+            for scene, reason in exporter.failures:
+                not_drawn.append(not_drawn_record(scene, exporter.kind, reason))
+        if not placed:
+            if out.is_dir() and not any(out.iterdir()):
+                out.rmdir()  # made for this run, which wrote nothing
+            raise UserError("no scene could be drawn, so nothing was written")
+        manifest = write_manifest(
+            out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id, not_drawn
+        )
+    except KeyboardInterrupt:
+        print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    except (UserError, ValueError, TypeError) as exc:  # e.g. a layout that does not fit, found while building
+        return fail(str(exc))
+    print(f"done in {time.monotonic() - start:.1f} s; written:")
+    for item in placed:
+        if not item.reused:
+            print(f"  {item.path}")
+    print(f"  {manifest}")
+    for item in placed:
+        if item.reused:
+            print(f"reused (unchanged): {item.path}")
+    return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run() -> None:
+    """The console entry point (``render.py``, ``attention-render``): Ctrl-C and SIGTERM clean up like any failure."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)  # a killed job cleans up like Ctrl-C
+    sys.exit(main(sys.argv[1:]))

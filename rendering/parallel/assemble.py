@@ -1,0 +1,78 @@
+"""A movie job's files from its pieces: the section clips joined by stream copy, the subtitles moved with them.
+
+What belongs here: turning the pieces of one movie job (each section's clip with its subtitles and Manim's
+clock, or one whole-scene movie), rendered now or served by the cache, into the ``Movie`` the exporters take:
+the movie, its .srt, and the clips named "<nn>_<section>.<format>" when the job asks for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import srt
+
+from rendering.parallel.join import SubtitleSlice, join_videos, probe_video, shift_subtitles, slice_starts
+from rendering.spec import Movie, MovieJob
+
+
+@dataclass(frozen=True)
+class SectionClip:
+    """One section's clip, and its subtitles as Manim held them in the render that filmed it."""
+
+    name: str
+    clip: Path | None  # None: the section films nothing (Manim keeps no empty section)
+    clock_start: float  # Manim's clock in that render where the section began ...
+    clock_end: float | None  # ... and where the next began (None: the scene's last section)
+    subcaptions: tuple[tuple[int, int, str], ...]  # (start, end in microseconds, text), of every section
+    state_out: str | None = None  # digest of the state the next section starts from (None: the last section)
+
+    def subtitles(self) -> list[srt.Subtitle]:
+        micro = datetime.timedelta(microseconds=1)
+        return [srt.Subtitle(n, a * micro, b * micro, text) for n, (a, b, text) in enumerate(self.subcaptions)]
+
+
+def _copy(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def _clip_name(n: int, section: str, job: MovieJob) -> str:
+    return f"{n:02d}_{section}.{job.format}"
+
+
+def joined(job: MovieJob, sections: list[SectionClip], folder: Path) -> Movie:
+    """The job's movie joined from its sections' clips (in order), frame-exact, and its subtitles on the joined
+    timeline: each section's subtitles keep their place relative to the section's first frame."""
+    movie = folder / f"{job.scene}.{job.format}"
+    join_videos([s.clip for s in sections], movie)
+    starts = slice_starts([probe_video(s.clip) for s in sections])
+    subtitles = None
+    if any(s.subcaptions for s in sections):
+        subtitles = folder / f"{job.scene}.srt"
+        pairs = zip(sections, starts, strict=True)
+        parts = [SubtitleSlice(s.subtitles(), start, s.clock_start, s.clock_end) for s, start in pairs]
+        shift_subtitles(parts, subtitles)
+    clips = ()
+    if job.sections:
+        clips = tuple(
+            (s.name, _copy(s.clip, folder / "sections" / _clip_name(n, s.name, job))) for n, s in enumerate(sections)
+        )
+    return Movie(movie, subtitles, clips)
+
+
+def whole(job: MovieJob, names: tuple[str, ...], movie: Path, subtitles: Path | None, clips: dict[str, Path]) -> Movie:
+    """The job's movie rendered in one piece; a one-section scene's only clip is the movie itself."""
+    sections = ()
+    if job.sections:
+        if len(names) == 1:
+            clips = {names[0]: movie}
+        sections = tuple(
+            (name, _copy(clips[name], movie.parent / "sections" / _clip_name(n, name, job)))
+            for n, name in enumerate(names)
+            if name in clips
+        )
+    return Movie(movie, subtitles, sections)

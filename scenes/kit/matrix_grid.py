@@ -1,0 +1,423 @@
+"""A matrix drawn from a trace array: shaded cells, digits where legible, a shape label.
+
+A dimension too long to draw (a pretrained model's 384 features, its 32-wide heads) is folded: its first
+and last entries are drawn with an ellipsis row or column between them (``attention.fold`` picks them), and
+the shape label gains the true sizes, e.g. "X_{T x d} (13 x 384)".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    ManimColor,
+    Rectangle,
+    Transform,
+    VGroup,
+    VMobject,
+    config,
+    interpolate_color,
+)
+
+import attention
+from scenes.kit.labels import short_label
+from scenes.kit.layout import MAX_TOKENS, MIN_CELL, LayoutError
+from scenes.kit.numerals import Numeral, width_per_height
+from scenes.kit.theme import Theme
+
+MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
+DIGIT_HEIGHT = 0.3  # of the cell, at most
+DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
+SHADE_FLOOR = 0.18
+MAX_TOKEN_LABEL = 1.4  # units
+SHADE_GAMMA = 0.7
+TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
+TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
+LABEL_LINE_GAP = 0.08  # between a folded grid's label and the line of its true sizes under it
+FOLD_ABOVE = MAX_TOKENS  # a dimension longer than the most tokens drawn is folded (A and the scores never are)
+ELLIPSIS_DOT = 0.06  # the radius of an ellipsis cell's dots, per unit of the cell's smaller side
+ELLIPSIS_SPREAD = 0.27  # between an ellipsis cell's dots, per unit of the cell's side
+ELLIPSIS = {"row": ("\u22ee", UP), "column": ("\u22ef", RIGHT), "both": ("\u22f1", UP + LEFT)}
+
+
+def drawn_size(n: int, limit: int = FOLD_ABOVE) -> int:
+    """How many cells a dimension of ``n`` entries takes on screen (an ellipsis included when folded)."""
+    return len(attention.folded(n, limit))
+
+
+class Gap(VMobject):
+    """The empty stand-in for the digits of an ellipsis cell: ``text`` says which ellipsis stands there."""
+
+    def __init__(self, text: str, **kwargs):
+        super().__init__(**kwargs)
+        self.text = text
+
+
+def peak_of(values) -> float:
+    """The largest |value| among the finite entries (0 when there is none)."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 0.0
+
+
+def shades(values: np.ndarray, peak: float | None = None) -> np.ndarray:
+    """Each value's shade in [-1, 1]: value / peak (default max |value|); monotonic in value.
+
+    0 is the background, +1 the matrix colour, -1 the theme's negative colour; -inf stays -inf.
+    A grid keeps its peak when it takes new values, so scaled-down values look lighter.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    peak = peak_of(values) if peak is None else peak
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = values / peak if peak > 0 else np.zeros_like(values)
+    return np.where(np.isneginf(values), -np.inf, result)
+
+
+def token_label_room(theme: Theme, tokens) -> float:
+    """The width the grids' token labels may take beside a grid: the widest at the theme's token size, plus a gap."""
+    labels = (short_label(t) for t in tokens)
+    return max(theme.words(label, font_size=theme.size.token).width for label in labels) + TOKEN_LABEL_GAP
+
+
+def pixels_per_unit() -> float:
+    return config.pixel_width / config.frame_width
+
+
+class MatrixGrid(VGroup):
+    """A T x d (or any) grid of cells coloured by ``values``.
+
+    numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS tall at the
+    output resolution, "on" always, "off" never.
+
+    fold_above: a dimension longer than this is folded (None: never). ``values`` are then the cells as
+    drawn (NaN where an ellipsis stands), ``source`` the whole matrix, ``shape`` its true shape, and
+    ``row_index``/``col_index`` the source index of each drawn row and column (None: the ellipsis).
+    Rows and columns are addressed as drawn (``row(i)``, ``cell(i, j)``); unfolded they are the source's.
+    """
+
+    def __init__(
+        self,
+        values,
+        color_key: str,
+        theme: Theme,
+        cell_size: float = 0.33,
+        label: str | None = None,
+        decimals: int = 2,
+        numbers: str = "auto",
+        row_labels=None,
+        col_labels=None,
+        label_size: float | None = None,
+        stroke_color: str | None = None,
+        peak: float | None = None,
+        digit_fill: float = DIGIT_HEIGHT,
+        cell_height: float | None = None,
+        fold_above: int | None = FOLD_ABOVE,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.digit_fill = digit_fill  # the digits' height, as a fraction of the cell's, at most
+        self.cell_height = cell_height or cell_size  # cells are squares unless asked to be wider than tall
+        if numbers not in ("auto", "on", "off"):
+            raise ValueError(f"numbers must be auto, on or off, got {numbers!r}")
+        self.theme = theme
+        self.color_key = color_key
+        self.cell_size = cell_size
+        self.decimals = decimals
+        self.numbers_mode = numbers
+        self.stroke_color = stroke_color or theme.grid_stroke(color_key)
+        self.fold_above = fold_above
+        self.source = np.array(values, dtype=np.float64)
+        if self.source.ndim != 2:
+            raise ValueError(f"a grid needs a 2-D array, got shape {self.source.shape}")
+        self.shape = self.source.shape
+        self.values = self._folded(self.source)
+        self.folded = self.values.shape != self.shape
+        self.n_rows, self.n_cols = self.values.shape
+        self.peak = peak_of(self.source) if peak is None else peak
+        self.shades = shades(self.values, self.peak)
+        self.cells = self._build_cells(self.values)
+        self.marks = self._build_marks(self.values, self.cells)
+        self.numbers = self._build_numbers(self.values)
+        self.ellipses = self._build_ellipses(self.cells)
+        self.add(self.cells, self.marks, self.numbers, self.ellipses)
+        self.label = None
+        if label is not None:
+            self.label = theme.math(label, font_size=label_size or theme.size.label)
+            if self.folded:  # the drawing no longer shows the sizes: a line under the label says them
+                sizes = theme.math(rf"({self.shape[0]}\times {self.shape[1]})", font_size=theme.size.small)
+                self.label = VGroup(self.label, sizes).arrange(DOWN, buff=LABEL_LINE_GAP)
+                self.label.sizes = sizes
+            self.label.next_to(self.cells, UP, buff=0.2)
+            self.add(self.label)
+        self.row_labels = self._token_labels(row_labels, rows=True)
+        self.col_labels = self._token_labels(col_labels, rows=False)
+
+    def scaled_by(self, factor: float) -> None:
+        """Take note that the grid was scaled as part of a larger group (its cells' sizes changed)."""
+        self.cell_size *= factor
+        self.cell_height *= factor
+        if min(self.cell_size, self.cell_height) < MIN_CELL - 1e-9:
+            raise LayoutError(
+                f"a {self.n_rows} x {self.n_cols} grid does not fit legibly; use fewer tokens or a smaller d"
+            )
+
+    # ----- construction -------------------------------------------------------------------
+    def _folded(self, values: np.ndarray) -> np.ndarray:
+        if self.fold_above is None:
+            self.row_index, self.col_index = tuple(range(values.shape[0])), tuple(range(values.shape[1]))
+            return values
+        shown, self.row_index, self.col_index = attention.fold(values, self.fold_above)
+        return shown
+
+    def fill_of(self, shade: float) -> ManimColor:
+        theme = self.theme
+        if np.isneginf(shade):
+            return ManimColor(theme.masked)
+        target = theme.matrix_color(self.color_key) if shade >= 0 else theme.negative
+        # a floor keeps every cell in the matrix's hue; the gamma lifts mid values (still monotonic in |shade|)
+        strength = SHADE_FLOOR + (1 - SHADE_FLOOR) * min(abs(shade), 1.0) ** SHADE_GAMMA
+        return interpolate_color(ManimColor(theme.background), ManimColor(target), strength)
+
+    def _build_cells(self, values) -> VGroup:
+        w, h = self.cell_size, self.cell_height
+        grid_shades = shades(values, self.peak)
+        cells = VGroup()
+        for i in range(self.n_rows):
+            for j in range(self.n_cols):
+                gap = np.isnan(values[i, j])  # where an ellipsis stands: no outline, no fill
+                cell = Rectangle(
+                    width=w,
+                    height=h,
+                    stroke_color=self.stroke_color,
+                    stroke_width=self.theme.stroke.none if gap else self.theme.stroke.cell(min(w, h)),
+                    fill_color=self.theme.background if gap else self.fill_of(grid_shades[i, j]),
+                    fill_opacity=0.0 if gap else 1.0,
+                )
+                cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * w, ((self.n_rows - 1) / 2 - i) * h, 0]))
+                cells.add(cell)
+        if hasattr(self, "cells"):
+            cells.move_to(self.cells)
+        return cells
+
+    def _build_marks(self, values, cells) -> VGroup:
+        """A diagonal stroke across each masked (-inf) cell where no digits are drawn: at sizes too small for
+        digits, a masked cell must still differ from a small negative one, whose slate fill is close to the
+        masked grey (where digits are drawn, "−∞" says it, and a stroke would cross it out)."""
+        marks = VGroup()
+        if self.numbers_visible(values):
+            return marks
+        for cell, value in zip(cells, np.ravel(values), strict=True):
+            if np.isneginf(value):
+                marks.add(
+                    Line(
+                        cell.get_corner(UP + LEFT),
+                        cell.get_corner(DOWN + RIGHT),
+                        color=self.stroke_color,
+                        stroke_width=self.theme.stroke.cell(min(self.cell_size, self.cell_height)),
+                    )
+                )
+        return marks
+
+    def _build_ellipses(self, cells) -> VGroup:
+        """Three dots in each ellipsis cell: down an ellipsis row, across an ellipsis column, aslant where
+        both meet. ``ellipsis_at[(i, j)]``: the dots of drawn cell (i, j)."""
+        group = VGroup()
+        self.ellipsis_at = {}
+        size = min(self.cell_size, self.cell_height)
+        for i in range(self.n_rows):
+            for j in range(self.n_cols):
+                kind = self._ellipsis_kind(i, j)
+                if kind is None:
+                    continue
+                _, direction = ELLIPSIS[kind]
+                centre = cells[i * self.n_cols + j].get_center()
+                dots = VGroup(
+                    *[
+                        Dot(
+                            centre + k * ELLIPSIS_SPREAD * size * direction,
+                            radius=ELLIPSIS_DOT * size,
+                            color=self.theme.text,
+                        )
+                        for k in (-1, 0, 1)
+                    ]
+                )
+                dots.text = ELLIPSIS[kind][0]
+                self.ellipsis_at[(i, j)] = dots
+                group.add(dots)
+        return group
+
+    def _ellipsis_kind(self, i: int, j: int) -> str | None:
+        """Which ellipsis stands in drawn cell (i, j): "row", "column", "both", or None (a value's cell)."""
+        in_row, in_column = self.row_index[i] is None, self.col_index[j] is None
+        if in_row and in_column:
+            return "both"
+        return "row" if in_row else ("column" if in_column else None)
+
+    def ellipsis_texts(self) -> list[str]:
+        """The ellipses drawn ("⋮", "⋯", "⋱"), in reading order."""
+        return [dots.text for dots in self.ellipses]
+
+    def masked_marks(self, i: int) -> list:
+        """The marks of row i's masked cells."""
+        row_values = self.values[i]
+        before = int(np.isneginf(self.values[:i]).sum())
+        return list(self.marks[before : before + int(np.isneginf(row_values).sum())])
+
+    def digit_height(self, values) -> float:
+        """The digit height that fits the widest number of ``values`` in a cell."""
+        drawn = np.ravel(values)
+        texts = [attention.display_text(v, self.decimals) for v in drawn[~np.isnan(drawn)]]
+        widest = max(width_per_height(t, self.theme.serif) for t in texts)
+        return min(self.digit_fill * self.cell_height, DIGIT_WIDTH * self.cell_size / widest)
+
+    def numbers_visible(self, values=None) -> bool:
+        if self.numbers_mode != "auto":
+            return self.numbers_mode == "on"
+        height = self.digit_height(self.values if values is None else values)
+        return height * pixels_per_unit() >= MIN_DIGIT_PIXELS
+
+    def _build_numbers(self, values, cells=None) -> VGroup:
+        cells = cells or self.cells
+        group = VGroup()
+        if not self.numbers_visible(values):
+            return group
+        height = self.digit_height(values)
+        for n, (cell, value) in enumerate(zip(cells, np.ravel(values), strict=True)):
+            kind = self._ellipsis_kind(*divmod(n, self.n_cols))
+            if kind is not None:  # its dots are drawn whether digits are or not (see _build_ellipses)
+                group.add(Gap(ELLIPSIS[kind][0]).move_to(cell.get_center()))
+                continue
+            text = attention.display_text(value, self.decimals)
+            numeral = Numeral(text, self.theme.serif, height, self._ink_on(cell.get_fill_color()))
+            numeral.shift(cell.get_center())
+            group.add(numeral)
+        return group
+
+    def _ink_on(self, fill: ManimColor) -> ManimColor:
+        """Dark digits on light cells, light digits on dark ones."""
+        r, g, b = fill.to_rgb()
+        light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
+        dark_ink, light_ink = sorted(
+            (self.theme.text, self.theme.background), key=lambda c: sum(ManimColor(c).to_rgb())
+        )
+        return ManimColor(dark_ink if light else light_ink)
+
+    def _token_labels(self, tokens, rows: bool):
+        if tokens is None:
+            return None
+        size = min(self.theme.size.token, TOKEN_LABEL_PER_UNIT * self.cell_size)
+        group = VGroup(*[self.theme.words(short_label(t), font_size=size) for t in tokens])
+        if len(group) != (self.n_rows if rows else self.n_cols):
+            raise ValueError("one token label per row (or column) is needed")
+        for n, word in enumerate(group):
+            if word.width > MAX_TOKEN_LABEL:  # a long token must not push the grid off the frame
+                word.scale_to_fit_width(MAX_TOKEN_LABEL)
+            if rows:
+                cell = self.cells[n * self.n_cols]
+                word.next_to(cell, LEFT, buff=0.12)
+            else:
+                word.rotate(np.pi / 2)
+                word.next_to(self.cells[n], UP, buff=0.12)
+        self.add(group)
+        if not rows and self.label is not None:
+            self.label.next_to(group, UP, buff=0.15)
+        return group
+
+    # ----- access -------------------------------------------------------------------------
+    def cell(self, i: int, j: int) -> Rectangle:
+        return self.cells[i * self.n_cols + j]
+
+    def row(self, i: int) -> VGroup:
+        return VGroup(*self.cells[i * self.n_cols : (i + 1) * self.n_cols])
+
+    def column(self, j: int) -> VGroup:
+        return VGroup(*self.cells[j :: self.n_cols])
+
+    def row_with_numbers(self, i: int) -> VGroup:
+        """Row i's cells and, when drawn, their digits."""
+        numbers = self.numbers[i * self.n_cols : (i + 1) * self.n_cols] if len(self.numbers) else []
+        dots = [group for (row, _), group in self.ellipsis_at.items() if row == i]
+        return VGroup(*self.row(i), *self.masked_marks(i), *numbers, *dots)
+
+    def blank(self) -> VGroup:
+        """An empty copy of the cells, to stand in for the grid before it is computed."""
+        return self.cells.copy().set_fill(self.theme.background, 1.0)
+
+    def number(self, i: int, j: int):
+        return self.numbers[i * self.n_cols + j] if len(self.numbers) else None
+
+    def displayed_texts(self) -> np.ndarray:
+        """The strings drawn in the cells (empty when numbers are hidden)."""
+        if not len(self.numbers):
+            return np.array([])
+        return np.array([n.text for n in self.numbers]).reshape(self.n_rows, self.n_cols)
+
+    def cell_shades(self) -> np.ndarray:
+        """Each cell's shade in [-1, 1] (-inf for a masked one), as drawn."""
+        return self.shades
+
+    # ----- emphasis -----------------------------------------------------------------------
+    def frame_around(self, group: VGroup) -> Rectangle:
+        """A highlight frame around ``group`` (cells of this grid), in the step pointer's colour, drawn on the
+        cells' outer grid lines: no wider than them, so it never covers a neighbouring cell's digits."""
+        frame = Rectangle(
+            width=group.width,
+            height=group.height,
+            stroke_color=self.theme.step_arrow,
+            stroke_width=self.theme.stroke.medium,
+        )
+        return frame.move_to(group)
+
+    def highlight_row(self, i: int) -> Rectangle:
+        return self.frame_around(self.row(i))
+
+    def highlight_rows(self, start: int, stop: int) -> Rectangle:
+        """Rows ``start`` to ``stop - 1``, framed together."""
+        return self.frame_around(VGroup(*[self.row(i) for i in range(start, stop)]))
+
+    def highlight_column(self, j: int) -> Rectangle:
+        return self.frame_around(self.column(j))
+
+    def highlight_all(self) -> Rectangle:
+        return self.frame_around(self.cells)
+
+    def highlight_cell(self, i: int, j: int) -> Rectangle:
+        return self.frame_around(VGroup(self.cell(i, j)))
+
+    # ----- new values ---------------------------------------------------------------------
+    def become_values(self, values) -> AnimationGroup:
+        """An animation of the cells and digits taking ``values``; only the grid's cells and digits move."""
+        source = np.array(values, dtype=np.float64)
+        if source.shape != self.shape:
+            raise ValueError(f"new values have shape {source.shape}, the grid {self.shape}")
+        self.source = source
+        values = self._folded(source)
+        new_cells = self._build_cells(values)
+        new_numbers = self._build_numbers(values, new_cells)
+        animations = [Transform(self.cells, new_cells)]
+        if not np.array_equal(np.isneginf(values), np.isneginf(self.values)) or len(new_numbers) != len(self.numbers):
+            new_marks = self._build_marks(values, new_cells)
+            animations += [FadeOut(self.marks), FadeIn(new_marks)]
+            self.remove(self.marks)
+            self.marks = new_marks
+            self.add(new_marks)
+        self.values = values
+        self.shades = shades(values, self.peak)
+        if len(self.numbers) and len(new_numbers):
+            animations.append(Transform(self.numbers, new_numbers))
+            for old, new in zip(self.numbers, new_numbers, strict=True):
+                old.text = new.text
+        elif len(self.numbers) or len(new_numbers):  # digits appear or disappear (their size changed)
+            animations += [FadeOut(self.numbers), FadeIn(new_numbers)]
+            self.remove(self.numbers)
+            self.numbers = new_numbers
+            self.add(new_numbers)
+        return AnimationGroup(*animations)

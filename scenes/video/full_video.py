@@ -1,0 +1,33 @@
+"""The whole video: the catalog's video parts in order, one section each, so clips per part fall out of one render."""
+
+from __future__ import annotations
+
+from scenes.catalog import VIDEO_PARTS
+from scenes.scene import AttentionScene, Part, Section
+
+
+def play_video(scene: AttentionScene) -> None:
+    for n, part_scene in enumerate(VIDEO_PARTS):
+        part = part_scene.part
+        if n:
+            # a pipeline step after another keeps the diagram and divider on screen
+            keep = part.step is not None and scene.panel is not None
+            scene.clear_stage(keep=[scene.panel] if keep else [])
+        scene.next_section(part.name)
+        part_scene.play_part(scene)
+
+
+class FullVideo(AttentionScene):
+    part = Part(
+        "video",
+        "Scaled dot-product self-attention",
+        "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part",
+        sections=tuple(Section(scene.part.name, scene.part.title) for scene in VIDEO_PARTS),
+        source="any",
+    )
+    play_part = staticmethod(play_video)
+
+    @classmethod
+    def check_inputs(cls, inputs) -> None:
+        for part_scene in VIDEO_PARTS:
+            part_scene.check_inputs(inputs)
