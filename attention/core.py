@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import arith
 from .trace import MultiHeadTrace, Trace
 from .validation import as_array, as_matrix, check_mask, check_rows, check_tokens, frozen
 
 
 def softmax(values: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Numerically stable softmax: the row maximum is subtracted before exp; -inf gives exactly 0."""
+    """Numerically stable softmax: the row maximum is subtracted before exp; -inf gives exactly 0.
+
+    exp and the sum are arith's (the same bits on every CPU: NumPy's exp has AVX-512 paths of its own)."""
     values = np.asarray(values, dtype=np.float64)
     shifted = values - np.max(values, axis=axis, keepdims=True)
-    exps = np.exp(shifted)
-    return exps / np.sum(exps, axis=axis, keepdims=True)
+    exps = arith.exp(shifted)
+    return exps / arith.total(exps, axis=axis, keepdims=True)
 
 
 def _bias(name: str, value, width: int, what: str) -> np.ndarray | None:
@@ -44,7 +47,8 @@ def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=Non
     b_k = _bias("b_k", b_k, W_k.shape[1], "d_k (the columns of W_k)")
     b_v = _bias("b_v", b_v, W_v.shape[1], "d_v (the columns of W_v)")
 
-    Q, K, V = X_q @ W_q, X_kv @ W_k, X_kv @ W_v
+    # Every product in a fixed order, without BLAS (arith.matmul): the same bits on every CPU and kernel.
+    Q, K, V = arith.matmul(X_q, W_q), arith.matmul(X_kv, W_k), arith.matmul(X_kv, W_v)
     # Added only when given: without biases the arithmetic is exactly what it always was.
     if b_q is not None:
         Q = Q + b_q
@@ -52,12 +56,12 @@ def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=Non
         K = K + b_k
     if b_v is not None:
         V = V + b_v
-    scores = Q @ K.T
+    scores = arith.matmul(Q, K.T)
     scale = 1.0 / np.sqrt(W_q.shape[1])
     scaled = scores * scale
     masked = scaled.copy() if mask is None else np.where(mask, scaled, -np.inf)
     weights = softmax(masked, axis=1)
-    output = weights @ V
+    output = arith.matmul(weights, V)
     return Trace(
         tokens=tokens,
         X=X_q,
@@ -136,5 +140,5 @@ def multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=None, tokens=None) -
         heads=per_head,
         concat=frozen(concat),
         W_o=W_o,
-        output=frozen(concat @ W_o),
+        output=frozen(arith.matmul(concat, W_o)),
     )

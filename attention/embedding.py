@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import arith
 from .validation import check_tokens
 
 
@@ -35,14 +36,17 @@ def check_size(name: str, value, minimum: int = 1) -> int:
 
 
 POSITION_BASE = 10000.0  # the wavelengths of the position encodings grow geometrically up to 2 pi times this
+_LOG_POSITION_BASE = 9.210340371976184  # ln 10000, as a literal: the same bits wherever it is read
 
 
 def position_encoding(T: int, d: int) -> np.ndarray:
     """PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d))."""
     positions = np.arange(T, dtype=np.float64)[:, None]
-    rates = POSITION_BASE ** (-(np.arange(d) // 2 * 2) / d)
+    # 10000^(-2i/d) as exp(-(2i/d) ln 10000), and sin, cos: arith's, the same bits on every CPU (np.power and
+    # np.sin/np.cos take AVX-512 or FMA code paths where the CPU has them, each with a last bit of its own)
+    rates = arith.exp(-(np.arange(d) // 2 * 2) / d * _LOG_POSITION_BASE)
     angles = positions * rates[None, :]
-    return np.where(np.arange(d) % 2 == 0, np.sin(angles), np.cos(angles))
+    return np.where(np.arange(d) % 2 == 0, arith.sin(angles), arith.cos(angles))
 
 
 def token_vector(token: str, d: int, seed: int) -> np.ndarray:

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import arith
 from .trace import Trace
 
 
@@ -42,8 +43,8 @@ def dot_product(trace: Trace, i: int, j: int) -> DotProduct:
 
 def softmax_row(trace: Trace, i: int) -> SoftmaxRow:
     row = trace.masked[i]
-    exps = np.exp(row - row.max())
-    return SoftmaxRow(i, row, exps, float(exps.sum()), trace.weights[i])
+    exps = arith.exp(row - row.max())  # as the core's softmax computes them
+    return SoftmaxRow(i, row, exps, float(arith.total(exps)), trace.weights[i])
 
 
 def weighted_sum(trace: Trace, i: int) -> WeightedSum:

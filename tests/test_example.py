@@ -1,6 +1,8 @@
 """The default example, the embeddings and the display rounding."""
 
 import json
+import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -21,30 +23,70 @@ def test_default_is_the_video():
     assert trace.mask is None
 
 
+# The default trace's digest, the same on every x86-64 CPU, BLAS kernel and SIMD path (attention/arith.py).
+# It changes only when the numbers do: then every cache key and manifest trace hash changes with it.
+DEFAULT_DIGEST = "66caa5414ea5e774f97fa36e512b82f063110f71be1ecf89263d5162f1d08410"
+
+
 def _fingerprint():
     trace = attention.example()
     return {"digest": trace.digest(), "A00": float(trace.weights[0, 0]), "R": trace.output.tolist()}
 
 
-def test_default_is_deterministic_across_processes():
+def _cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    line = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    return set(line.partition(":")[2].split())
+
+
+def _environments() -> dict[str, dict[str, str]]:
+    """The overrides to run the example under: each OpenBLAS kernel this CPU can run, NumPy's SIMD dispatch
+    cut down to older CPUs' (no AVX-512; no AVX2/FMA either), glibc's libm without its FMA variants, and
+    another hash seed. Everything else is inherited from this process's environment."""
+    flags = _cpu_flags()
+    envs = {"PYTHONHASHSEED=1": {"PYTHONHASHSEED": "1"}, "PYTHONHASHSEED=2": {"PYTHONHASHSEED": "2"}}
+    if platform.machine() in ("x86_64", "AMD64"):
+        kernels = ["Prescott"]
+        if "avx" in flags:
+            kernels.append("Sandybridge")
+        if {"avx2", "fma"} <= flags:
+            kernels.append("Haswell")
+        if "avx512f" in flags:
+            kernels.append("SkylakeX")
+        envs |= {f"OPENBLAS_CORETYPE={k}": {"OPENBLAS_CORETYPE": k} for k in kernels}
+        from numpy._core._multiarray_umath import __cpu_dispatch__
+
+        no_512 = [f for f in __cpu_dispatch__ if f.startswith("AVX512") or f == "X86_V4"]
+        no_256 = [*no_512, *(f for f in __cpu_dispatch__ if f in ("X86_V3", "AVX2", "FMA3", "F16C", "AVX"))]
+        for name, off in (("no AVX-512", no_512), ("no AVX2", no_256)):
+            if off:
+                envs[f"NumPy {name}"] = {"NPY_DISABLE_CPU_FEATURES": " ".join(off)}
+        tunables = os.environ.get("GLIBC_TUNABLES")
+        hwcaps = "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F"
+        envs["glibc without FMA"] = {"GLIBC_TUNABLES": f"{tunables}:{hwcaps}" if tunables else hwcaps}
+    return envs
+
+
+def test_default_is_the_same_on_every_cpu_kernel_and_process():
     code = (
         "import json, attention; t = attention.example(); "
         "print(json.dumps({'digest': t.digest(), 'A00': float(t.weights[0, 0]), 'R': t.output.tolist()}))"
     )
-    runs = [
-        json.loads(
-            subprocess.run(
-                [sys.executable, "-c", code],
-                check=True,
-                capture_output=True,
-                text=True,
-                env={"PYTHONHASHSEED": str(s)},
-                cwd=ROOT,
-            ).stdout
+    here = _fingerprint()
+    assert here["digest"] == DEFAULT_DIGEST
+    for name, override in _environments().items():
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **override},  # inherited: only what this run tests is changed
+            cwd=ROOT,
         )
-        for s in (1, 2)
-    ]
-    assert runs[0] == runs[1] == _fingerprint()
+        assert json.loads(run.stdout) == here, name
 
 
 def test_seed_and_sizes_change_the_numbers():
