@@ -50,6 +50,19 @@ class Request:
     layer and head from 1, each 1 by default). With a model the tokens are its WordPiece tokens of the
     sentence (or of the tokens joined by spaces), d, d_k and heads are the model's, there is no mask, and
     the seed plays no part (it is kept 0, so that equal requests compare and cache equal).
+
+    Building a request checks its fields and does nothing else: no tokenizing, no model weights read
+    (``drawn_tokens`` and the traces compute, once per process, when first asked for).
+
+    Examples
+    --------
+    >>> request = Request.from_sentence("the cat sat", d=4, seed=1)
+    >>> request.T, request.trace().weights.shape
+    (3, (3, 3))
+    >>> bool(abs(request.trace().weights.sum(axis=1) - 1).max() < 1e-12)
+    True
+    >>> Request.from_sentence("the cat sat", model="minilm", layer=2, head=4).d
+    384
     """
 
     tokens: tuple[str, ...]

@@ -16,6 +16,15 @@ class Trace:
     come from (the same array for self-attention). All arrays are float64.
     ``b_q``, ``b_k``, ``b_v`` are the projections' biases when the weights come with
     them (a pretrained model: Q = X W_q + b_q), None for the toy core's bias-free ones.
+
+    Examples
+    --------
+    >>> import attention
+    >>> trace = attention.example(sentence="a b c", d=4)
+    >>> trace.scores.shape, trace.T, trace.d_k
+    ((3, 3), 3, 4)
+    >>> bool(abs(trace.output - trace.weights @ trace.V).max() < 1e-12)
+    True
     """
 
     tokens: tuple[str, ...]

@@ -192,7 +192,8 @@ INPUTS = (
     Option("seed", "int", 0, "seed of embeddings and weights (default 0)", low=0, high=2**32 - 1),
     Option("d", "int", 5, "embedding width d, 2 to 8 (default 5)"),
     Option("dk", "int", None, "query/key width d_k (default: d)"),
-    Option("heads", "int", 2, "heads of the multi-head scene (default 2)"),
+    # d is at most 8 on screen and each head is d / heads wide
+    Option("heads", "int", 2, "heads of the multi-head scene, 1 to 8 (default 2)", low=1, high=8),
     Option("mask", "str", "none", "none or causal", choices=("none", "causal")),
     Option("model", "str", None, _model_help()),
     Option("layer", "int", None, "the model's layer, from 1 (default 1; needs --model)"),
@@ -210,7 +211,13 @@ LOOK = (
     ),
 )
 OUTPUT = (
-    Option("out", "str", "renders", "output folder (default renders/)"),
+    Option(
+        "out",
+        "str",
+        "renders",
+        "output folder (default renders/)",
+        check=lambda out: None if out.strip() else "is empty: name a folder",
+    ),
     Option(
         "jobs",
         "int",

@@ -1,5 +1,5 @@
-"""rendering/parallel/join.py on real Manim movies: a tiny three-section scene rendered whole, and part by part with
-the other sections skipped; the parts joined by stream copy must be the whole, frame for frame.
+"""rendering/parallel/join.py and subtitles.py on real Manim movies: a tiny three-section scene rendered whole,
+and part by part with the other sections skipped; the parts joined by stream copy must be the whole, frame for frame.
 
 Everything is rendered here at 320x180, 15 fps, into pytest's temporary directory.
 """
@@ -18,7 +18,8 @@ import srt
 from manim import BLUE, RED, Circle, Create, FadeOut, Scene, Square, Transform, tempconfig
 from manim.scene.section import DefaultSectionType
 
-from rendering.parallel.join import JoinError, SubtitleSlice, join_videos, probe_video, shift_subtitles, slice_starts
+from rendering.parallel.join import JoinError, join_videos, probe_video, slice_starts
+from rendering.parallel.subtitles import SubtitleSlice, shift_subtitles
 
 FPS = 15
 SECTIONS = ("one", "two", "three")

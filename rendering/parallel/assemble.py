@@ -14,7 +14,8 @@ from pathlib import Path
 
 import srt
 
-from rendering.parallel.join import SubtitleSlice, join_videos, probe_video, shift_subtitles, slice_starts
+from rendering.parallel.join import join_videos, probe_video, slice_starts
+from rendering.parallel.subtitles import SubtitleSlice, shift_subtitles
 from rendering.spec import Movie, MovieJob
 
 

@@ -1,8 +1,8 @@
-"""Joining separately rendered parts of one video: movies by stream copy, subtitles by exact shifting.
+"""Joining separately rendered slices of one video: movies by stream copy (subtitles: ``subtitles.py``).
 
-What belongs here: reading a movie's exact frame count and duration, concatenating movies of identical
-codec parameters without re-encoding, and merging the parts' .srt files onto the joined timeline. Pure
-functions of files (PyAV and ``srt``, no Manim import), so the join can run after parallel part renders.
+What belongs here: reading a movie's exact frame count and duration and concatenating movies of identical
+codec parameters without re-encoding. Pure functions of files (PyAV, no Manim import), so the join can run
+after parallel slice renders.
 
 Packets are copied as they are; timestamps are not, but recomputed from each frame's index in the joined
 video (``pts = round(n / fps / time_base)``). Manim's own concatenation (FFmpeg's concat demuxer) offsets
@@ -13,7 +13,6 @@ for 142.6667 s); a frame's index does not drift.
 
 from __future__ import annotations
 
-import datetime
 import math
 import os
 from collections.abc import Iterator, Sequence
@@ -23,7 +22,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-import srt
 
 from rendering.files import temporary_beside
 
@@ -93,7 +91,7 @@ def _packets(container, stream) -> Iterator:
             yield packet
 
 
-def _nearest(value: Fraction) -> int:
+def nearest(value: Fraction) -> int:
     """Round half away from zero, as libav's av_rescale does."""
     return math.floor(value + Fraction(1, 2)) if value >= 0 else -math.floor(-value + Fraction(1, 2))
 
@@ -262,7 +260,7 @@ def join_videos(parts: Sequence[Path], target: Path, *, frame_rate: Fraction | i
             time_base = Fraction(stream.time_base)  # the muxer's choice (mp4: the parts' 1/15360, webm: 1/1000)
 
             def ticks(frame: int) -> int:
-                return _nearest(frame / (rate * time_base))
+                return nearest(frame / (rate * time_base))
 
             shown = decoded = 0  # frames of earlier parts, in display and decode order
             for (info, pts), path in zip(scanned, parts, strict=True):
@@ -288,96 +286,3 @@ def join_videos(parts: Sequence[Path], target: Path, *, frame_rate: Fraction | i
         with suppress(OSError):
             partial.unlink()
         raise
-
-
-# ----- subtitles ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SubtitleSlice:
-    """One part's subtitles and where they go on the joined timeline.
-
-    ``subtitles``: the part's .srt, or its subtitles as Manim holds them (``renderer.file_writer.subcaptions``,
-    microsecond times; a .srt keeps whole milliseconds), or None. ``start``: where the part begins in the
-    joined video (see :func:`slice_starts`). ``clock_start``/``clock_end``: the stretch of the part's own clock
-    that belongs to the part. A part rendered with the other sections skipped holds every section's subtitles
-    on its own clock, which runs on through skipped sections by their nominal run times (not their frames):
-    pass the scene's ``renderer.time`` where the part's section began and where the next one began (None for
-    the last part). For subtitles timed from the part's beginning, leave 0 and None (keep everything).
-    """
-
-    subtitles: Path | Sequence[srt.Subtitle] | None
-    start: Fraction | float
-    clock_start: float = 0.0
-    clock_end: float | None = None
-
-
-MICROSECOND = datetime.timedelta(microseconds=1)
-
-
-def _exact(delta: datetime.timedelta) -> Fraction:
-    return Fraction(delta // MICROSECOND, 1_000_000)
-
-
-def _as_held(seconds: float, milliseconds: bool) -> Fraction:
-    """A clock reading as Manim records it (rounded to microseconds) and, in a .srt, cut to milliseconds."""
-    micro = datetime.timedelta(seconds=float(seconds)) // MICROSECOND
-    return Fraction(micro // 1000, 1000) if milliseconds else Fraction(micro, 1_000_000)
-
-
-def _timedelta(seconds: Fraction) -> datetime.timedelta:
-    return datetime.timedelta(microseconds=_nearest(max(Fraction(0), seconds) * 1_000_000))
-
-
-def _read(source: Path | Sequence[srt.Subtitle]) -> tuple[list[srt.Subtitle], bool]:
-    """The subtitles, and whether their times were cut to milliseconds (read from a .srt)."""
-    if not isinstance(source, (str, Path)):
-        return list(source), False
-    path = Path(source)
-    try:
-        return list(srt.parse(path.read_text(encoding="utf-8"))), True
-    except srt.SRTParseError as error:
-        raise JoinError(f"{path.name}: not a valid .srt ({error})") from error
-
-
-def shift_subtitles(parts: Sequence[SubtitleSlice | tuple[Path | None, Fraction | float]], target: Path) -> int:
-    """Merge the parts' subtitles onto the joined video's timeline as one .srt; returns how many were written.
-
-    A subtitle keeps its place relative to its part's beginning: ``t - clock_start + start``, in exact
-    rationals. Given Manim's subtitles (microseconds) the result equals a single render's .srt; given .srt
-    files a time may be 1 ms off, since the part's clock and the single render's were cut to milliseconds
-    at different origins (read as the middle of its millisecond, which halves how often that happens).
-    Parts may be ``(subtitles, start)`` tuples. Subtitles are renumbered from 1 in time order; ``target``
-    is written whole or not at all.
-    """
-    target = Path(target)
-    merged: list[srt.Subtitle] = []
-    for item in parts:
-        part = item if isinstance(item, SubtitleSlice) else SubtitleSlice(*item)
-        if part.subtitles is None:
-            continue
-        subtitles, cut = _read(part.subtitles)
-        low = _as_held(part.clock_start, cut)
-        high = None if part.clock_end is None else _as_held(part.clock_end, cut)
-        shift = Fraction(part.start) - Fraction(part.clock_start) + (Fraction(1, 2000) if cut else 0)
-        for subtitle in subtitles:
-            begin = _exact(subtitle.start)
-            if begin < low or (high is not None and begin >= high):
-                continue  # another section's subtitle: the render of its own part places it
-            merged.append(
-                srt.Subtitle(
-                    index=0,
-                    start=_timedelta(begin + shift),
-                    end=_timedelta(_exact(subtitle.end) + shift),
-                    content=subtitle.content,
-                    proprietary=subtitle.proprietary,
-                )
-            )
-    merged.sort(key=lambda s: (s.start, s.end))
-    partial = temporary_beside(target)
-    try:
-        partial.write_text(srt.compose(merged, reindex=True, start_index=1), encoding="utf-8")
-        os.replace(partial, target)
-    except BaseException:
-        with suppress(OSError):
-            partial.unlink()
-        raise
-    return len(merged)

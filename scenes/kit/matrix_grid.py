@@ -31,14 +31,13 @@ import attention
 from scenes.kit.labels import short_label
 from scenes.kit.layout import MAX_TOKENS, MIN_CELL, LayoutError
 from scenes.kit.numerals import Numeral, width_per_height
+from scenes.kit.shading import is_light, peak_of, shades, strength
 from scenes.kit.theme import Theme
 
 MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
 DIGIT_HEIGHT = 0.3  # of the cell, at most
 DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
-SHADE_FLOOR = 0.18
 MAX_TOKEN_LABEL = 1.4  # units
-SHADE_GAMMA = 0.7
 TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
 TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
 LABEL_LINE_GAP = 0.08  # between a folded grid's label and the line of its true sizes under it
@@ -61,26 +60,6 @@ class Gap(VMobject):
         self.text = text
 
 
-def peak_of(values) -> float:
-    """The largest |value| among the finite entries (0 when there is none)."""
-    values = np.asarray(values, dtype=np.float64)
-    finite = np.abs(values[np.isfinite(values)])
-    return float(finite.max()) if finite.size else 0.0
-
-
-def shades(values: np.ndarray, peak: float | None = None) -> np.ndarray:
-    """Each value's shade in [-1, 1]: value / peak (default max |value|); monotonic in value.
-
-    0 is the background, +1 the matrix colour, -1 the theme's negative colour; -inf stays -inf.
-    A grid keeps its peak when it takes new values, so scaled-down values look lighter.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    peak = peak_of(values) if peak is None else peak
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result = values / peak if peak > 0 else np.zeros_like(values)
-    return np.where(np.isneginf(values), -np.inf, result)
-
-
 def token_label_room(theme: Theme, tokens) -> float:
     """The width the grids' token labels may take beside a grid: the widest at the theme's token size, plus a gap."""
     labels = (short_label(t) for t in tokens)
@@ -101,6 +80,15 @@ class MatrixGrid(VGroup):
     drawn (NaN where an ellipsis stands), ``source`` the whole matrix, ``shape`` its true shape, and
     ``row_index``/``col_index`` the source index of each drawn row and column (None: the ellipsis).
     Rows and columns are addressed as drawn (``row(i)``, ``cell(i, j)``); unfolded they are the source's.
+
+    Examples
+    --------
+    >>> import attention
+    >>> from scenes.kit.theme import load_theme
+    >>> trace = attention.example()
+    >>> grid = MatrixGrid(trace.weights, "S", load_theme(), label="A", numbers="on")
+    >>> grid.displayed_texts()[0, 0] == attention.display_text(trace.weights[0, 0], 2)
+    True
     """
 
     def __init__(
@@ -182,9 +170,7 @@ class MatrixGrid(VGroup):
         if np.isneginf(shade):
             return ManimColor(theme.masked)
         target = theme.matrix_color(self.color_key) if shade >= 0 else theme.negative
-        # a floor keeps every cell in the matrix's hue; the gamma lifts mid values (still monotonic in |shade|)
-        strength = SHADE_FLOOR + (1 - SHADE_FLOOR) * min(abs(shade), 1.0) ** SHADE_GAMMA
-        return interpolate_color(ManimColor(theme.background), ManimColor(target), strength)
+        return interpolate_color(ManimColor(theme.background), ManimColor(target), strength(shade))
 
     def _build_cells(self, values) -> VGroup:
         w, h = self.cell_size, self.cell_height
@@ -303,8 +289,7 @@ class MatrixGrid(VGroup):
 
     def _ink_on(self, fill: ManimColor) -> ManimColor:
         """Dark digits on light cells, light digits on dark ones."""
-        r, g, b = fill.to_rgb()
-        light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
+        light = is_light(fill.to_rgb())
         dark_ink, light_ink = sorted(
             (self.theme.text, self.theme.background), key=lambda c: sum(ManimColor(c).to_rgb())
         )

@@ -1,25 +1,19 @@
 """The look of every scene: colours, fonts, type and stroke scales, and the LaTeX template.
 
-Colours and fonts come from assets/palettes; sizes are the named steps below. No colour, font size or
-stroke width is written as a literal outside this module and the palette files it reads.
+Colours and fonts come from the palettes (``palette.py``, scenes/assets/palettes); sizes are the named steps
+below. No colour, font size or stroke width is written as a literal outside this module and the palette files it reads.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 
 from manim import ManimColor, MathTex, Tex, Text, TexTemplate, interpolate_color
 
+from scenes.kit.palette import ASSETS, read_palette
 from scenes.manim_patches.cloning import clone
 
-# Package data (pyproject.toml), found through the package: a non-editable install draws too.
-ASSETS = Path(str(resources.files("scenes") / "assets"))
-PALETTES = ASSETS / "palettes"
-THEME_NAMES = tuple(sorted(p.stem for p in PALETTES.glob("*.toml")))
 RESULT = "R"  # the matrix key of attention's output
 RESULT_OUTLINE_DARKER = 0.4  # of the way from R's colour to the text colour
 
@@ -149,9 +143,4 @@ def _typeset(key: tuple, make):
 
 
 def load_theme(name: str = "video") -> Theme:
-    path = PALETTES / f"{name}.toml"
-    if not path.is_file():
-        raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEME_NAMES)}")
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    return Theme(**data)
+    return Theme(**read_palette(name))

@@ -9,9 +9,10 @@ from attention.embedding import POSITION_BASE
 from scenes.kit.captions import of, size
 from scenes.kit.layout import FULL_FRAME, Panel, assert_inside, cell_size, row_of
 from scenes.kit.lens import StripTable
-from scenes.kit.matrix_grid import MatrixGrid, peak_of
+from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
 from scenes.kit.notation import D, labelled
+from scenes.kit.shading import peak_of
 from scenes.scene import AttentionScene, Part, Section
 
 ROOM_ABOVE = 1.2  # column headers and shape labels

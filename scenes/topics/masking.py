@@ -9,9 +9,10 @@ from scenes.kit.batch_table import batch_table
 from scenes.kit.captions import of, size
 from scenes.kit.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of, shrink_to_fit
 from scenes.kit.lens import Num, StripTable, TeX
-from scenes.kit.matrix_grid import MatrixGrid, peak_of, token_label_room
+from scenes.kit.matrix_grid import MatrixGrid, token_label_room
 from scenes.kit.narration import narrate
 from scenes.kit.notation import SQRT_DK, D, labelled
+from scenes.kit.shading import peak_of
 from scenes.scene import AttentionScene, Part, Section, StepPanel
 
 LABEL_ROOM = 1.1  # the shape label above the column token labels

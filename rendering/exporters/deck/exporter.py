@@ -29,6 +29,7 @@ CLIP_FORMAT = "mp4"  # H.264 yuv420p: the one kind of clip that both browsers an
 # animation starts from there), its last frame shows what the section built. The poster stands for the slide
 # wherever the clip does not play: PowerPoint before a click, thumbnails, printouts, reduced motion.
 POSTER_FRAME = "last"
+NAME_MAX = 255  # bytes in a file name, on every file system a lecturer is likely to use
 _NAME = re.compile(r"[^/\\\x00-\x1f]+")
 
 
@@ -90,6 +91,11 @@ class DeckExporter(Exporter):
                 raise UserError(
                     f"--deck-name takes a plain name without folder or suffix, e.g. week3 "
                     f"(for deck/week3.html and deck/week3.pptx), got {self.name!r}"
+                )
+            if len(self.name.encode()) + len("_media") > NAME_MAX:  # its longest file name: <name>_media
+                raise UserError(
+                    f"--deck-name is {len(self.name.encode())} bytes long: the deck's files would pass the file "
+                    f"system's {NAME_MAX}-byte limit for a name; choose a shorter name"
                 )
 
     def decks(self) -> list[tuple[type, str]]:

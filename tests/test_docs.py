@@ -1,0 +1,26 @@
+"""The examples in the public building blocks' docstrings run and show what they say."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "attention.request",
+    "attention.trace",
+    "rendering.option",
+    "rendering.exporters.base",
+    "scenes.kit.shading",
+    "scenes.kit.palette",
+    "scenes.kit.matrix_grid",
+    "scenes.scene",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no example"
+    assert result.failed == 0, f"{name}: {result.failed} example(s) failed"
