@@ -255,6 +255,17 @@ def forward(ids: np.ndarray, tokens: Sequence[str], weights: DecoderWeights, lay
     return tuple(states)
 
 
-def logits(h_last: np.ndarray, weights: DecoderWeights) -> np.ndarray:
-    """The next-token logits (vocab_size,) from the last block's output at one position (d_model,)."""
-    return weights.output_head() @ rms_norm(h_last, weights.final_norm, weights.config.eps)
+def logits(h_last: np.ndarray, weights: DecoderWeights, rows: int = 4096) -> np.ndarray:
+    """The next-token logits (vocab_size,) from the last block's output at one position (d_model,).
+
+    The float32 head is cast to float64 ``rows`` rows at a time: one 226 MB temporary per call would
+    cost more in fresh pages than the product itself.
+
+    Examples
+    --------
+    >>> logits(decoding.states[-1][-1], model.weights).argmax()  # doctest: +SKIP
+    np.int64(7042)
+    """
+    x = rms_norm(h_last, weights.final_norm, weights.config.eps)
+    head = weights.output_head()
+    return np.concatenate([head[i : i + rows].astype(np.float64) @ x for i in range(0, len(head), rows)])
