@@ -213,6 +213,20 @@ def test_deterministic_read_only_and_digestible(model, decoding):
     assert decoding.states[3].dtype == np.float64 and not decoding.states[3].flags.writeable
 
 
+NAMED = ["The quick brown fox jumps over the lazy dog", "Jane is going to the cinema to watch a new movie"]
+
+
+@pytest.mark.parametrize("sentence", NAMED)
+def test_heads_with_a_name(model, sentence):
+    decoding = model.run(sentence, layers=19)
+    T = len(decoding.ids)
+    previous = decoding.trace(2, 3).weights  # a previous-token head: each token looks mostly one back
+    assert all(int(np.argmax(previous[i])) == i - 1 for i in range(1, T))
+    assert np.mean([previous[i, i - 1] for i in range(1, T)]) > 0.6
+    sink = decoding.trace(19, 9).weights  # an attention sink: every token looks at the first one
+    assert sink[:, 0].min() > 0.99
+
+
 def test_toy_traces_keep_the_new_fields_empty():
     toy = attention.self_attention(np.eye(3), np.eye(3), np.eye(3), np.eye(3))
     assert toy.Q_unrotated is None and toy.K_unrotated is None and toy.kv_head is None
