@@ -160,6 +160,10 @@ def test_a_score_cell_shows_its_dot_product_term_by_term(browser, pages):
         ".map(td => Number(td.dataset.r)))"
     )
     assert highlighted == [[i] * trace.d_k, [j] * trace.d_k]  # row i of Q and row j of K
+    hover(browser, "C", i, j)  # the scaled score: the division by sqrt(d_k)
+    assert parts(browser, "score") == [text(trace.scores[i, j])] * 2
+    assert parts(browser, "sqrt") == [text(np.sqrt(trace.d_k))]
+    assert parts(browser, "total") == [text(trace.scaled[i, j])]
 
 
 def test_keyboard_focus_on_a_weight_shows_its_row_softmax(browser, pages, shots):
