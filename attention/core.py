@@ -29,7 +29,9 @@ def _bias(name: str, value, width: int, what: str) -> np.ndarray | None:
     return bias
 
 
-def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=None, b_v=None, rotate=None) -> Trace:
+def _attend(
+    X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=None, b_v=None, rotate=None, scale=True
+) -> Trace:
     X_q = as_matrix("X", X_q)
     X_kv = X_q if X_kv is None else as_matrix("X_kv", X_kv)
     W_q, W_k, W_v = (as_matrix(n, w) for n, w in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v)))
@@ -61,7 +63,7 @@ def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=Non
         unrotated = {"Q_unrotated": frozen(Q), "K_unrotated": frozen(K)}
         Q, K = rotate(Q), rotate(K)
     scores = arith.matmul(Q, K.T)
-    scale = 1.0 / np.sqrt(W_q.shape[1])
+    scale = 1.0 / np.sqrt(W_q.shape[1]) if scale else 1.0  # scale=False: the unscaled scores, to see softmax saturate
     scaled = scores * scale
     masked = scaled.copy() if mask is None else np.where(mask, scaled, -np.inf)
     weights = softmax(masked, axis=1)
@@ -91,15 +93,19 @@ def _attend(X_q, X_kv, W_q, W_k, W_v, mask, tokens, kv_tokens, b_q=None, b_k=Non
     )
 
 
-def self_attention(X, W_q, W_k, W_v, mask=None, tokens=None, b_q=None, b_k=None, b_v=None, rotate=None) -> Trace:
+def self_attention(
+    X, W_q, W_k, W_v, mask=None, tokens=None, b_q=None, b_k=None, b_v=None, rotate=None, scale=True
+) -> Trace:
     """Attention of a sequence X (T x d) to itself: softmax(X W_q (X W_k)^T / sqrt(d_k)) X W_v.
 
     With biases (1-D, one per column of W_q, W_k, W_v) the projections are X W_q + b_q and so on,
     as in a pretrained model's linear layers. ``rotate``, a function of a T x d_k array whose row t
     is position t, turns Q and K before their product (rotary position embedding); the trace then
-    keeps the products before it as ``Q_unrotated`` and ``K_unrotated``.
+    keeps the products before it as ``Q_unrotated`` and ``K_unrotated``. ``scale=False`` leaves out
+    the 1/sqrt(d_k) (the trace's ``scale`` is then 1.0 and ``scaled`` equals ``scores``), to show what
+    the scale is for.
     """
-    return _attend(X, None, W_q, W_k, W_v, mask, tokens, None, b_q, b_k, b_v, rotate)
+    return _attend(X, None, W_q, W_k, W_v, mask, tokens, None, b_q, b_k, b_v, rotate, scale)
 
 
 def cross_attention(X_q, X_kv, W_q, W_k, W_v, mask=None, tokens=None, kv_tokens=None) -> Trace:

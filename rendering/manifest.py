@@ -90,8 +90,9 @@ def write_manifest(
     are still there unchanged; under a lock, so concurrent runs into one folder both get recorded.
     ``not_drawn``: the scenes this run could not draw, each {"scene", "kind", "reason"}."""
     target = out / "manifest.json"
-    with open(out / ".manifest.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is the lock: no file of ours is left
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         records = {record["file"]: record for record in _still_valid(out, target)}
         records.update((r["file"], r) for r in (entry(item, out, inputs, trace_sha256) for item in files))
         document = {**versions, "files": [records[name] for name in sorted(records)]}
@@ -100,6 +101,8 @@ def write_manifest(
         partial = out / f".partial-{run_id}-manifest.json"
         partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         os.replace(partial, target)
+    finally:
+        os.close(folder)  # and with it the lock
     return target
 
 

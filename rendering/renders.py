@@ -304,7 +304,7 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
         rounds += 1
         if rounds > 1 + max((len(m.names) for m in movies), default=0):
             raise RuntimeError("the sections' starting states do not settle: clear the cache (--clear-cache)")
-    if not rounds:
+    if not rounds and renders:
         print("nothing to render: every output is in the cache", flush=True)
     for movie in movies:
         if movie.split:

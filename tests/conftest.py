@@ -17,6 +17,10 @@ from manim import tempconfig
 from manim.utils.testing import frames_comparison as _frames_comparison_module
 
 from rendering.cache.codehash import copy_sources
+from rendering.workers.pool import fix_heap
+
+# Tests that film in their own process (tests/test_join.py) encode as a render worker does: with its fixed heap.
+fix_heap()
 
 # frames_comparison skips every Cairo test when cairo < 1.18 (MIN_CAIRO_VERSION = 11800), because
 # cairo 1.17.8 changed antialiasing and manim's own control data is made with 1.18. This machine

@@ -3,6 +3,7 @@ gives the `attention-render` console script, and carries the assets (palettes, L
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -10,14 +11,31 @@ from pathlib import Path
 
 import pytest
 
+from rendering.cache.codehash import copy_sources
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    # built from a copy of the sources, so that no build/ folder is left in the checkout
+    source = copy_sources(tmp_path_factory.mktemp("source"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, source / name)
     folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(folder),
+            str(source),
+        ],
         check=True,
         capture_output=True,
     )
@@ -63,6 +81,7 @@ def test_the_assets_ship_inside_the_packages(wheel):
         "scenes/assets/latex/preamble.tex",
         "rendering/exporters/deck/assets/deck.js",
         "rendering/exporters/deck/assets/template.html",
+        "rendering/exporters/explore/assets/explore.js",
     ):
         assert asset in names, asset
     assert not any(name.startswith(("tests/", "bench/", "assets/")) for name in names)

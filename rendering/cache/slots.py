@@ -4,22 +4,45 @@ Manim deletes every non-SVG file of its tex_dir after each LaTeX compilation and
 temporary "<hash>_.svg" beside each cached SVG, so processes sharing one tex_dir or media_dir
 crash at random. Each render takes the first free slot (an exclusive flock), so parallel jobs and
 concurrent runs never share one, and a later run reuses the slot's LaTeX and partial-movie caches.
+
+The cache folder (``ATTENTION_CACHE``, else ``$XDG_CACHE_HOME/self-attention-animated``) is checked once per
+run: if it cannot be used (a file in its place, no rights, a full disk), one warning line says so and the run
+goes on with a temporary folder of its own, removed when the run ends; its workers inherit that folder.
 """
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import itertools
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE = Path(
-    os.environ.get("ATTENTION_CACHE")
-    or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "self-attention-animated"
-)
+from rendering.cache.location import CONFIGURED, unusable
+
+
+def _usable_cache() -> Path:
+    problem = unusable(CONFIGURED)
+    if problem is None:
+        return CONFIGURED
+    fallback = Path(tempfile.mkdtemp(prefix="attention-cache-"))
+    print(
+        f"render.py: warning: the cache folder {CONFIGURED} cannot be used ({problem}); "
+        f"rendering without it (set ATTENTION_CACHE to a writable folder to keep renders)",
+        file=sys.stderr,
+    )
+    os.environ["ATTENTION_CACHE"] = str(fallback)  # the workers, started later, use it without a warning
+    atexit.register(shutil.rmtree, fallback, True)
+    return fallback
+
+
+CACHE = _usable_cache()
 
 
 @dataclass(frozen=True)

@@ -116,13 +116,13 @@ def admit(command: str, options: Mapping[str, Any]) -> Admitted:
     """Everything a run needs, checked: UserError (one line) for the first problem found."""
     exporter = EXPORTERS[command]
     request, look = request_of(options), look_of(options)
-    named = named_scenes(options["scenes"], exporter, request)
+    named = named_scenes(options.get("scenes", ()), exporter, request)
     able, refused = drawable(named, request, look) if named else ([], [])
     if refused and not exporter.partial:
         raise UserError(refused[0].reason)
     if exporter.partial and named and not able:
         raise UserError(f"no scene can draw this input, so no {exporter.kind} were written: {refused[0].reason}")
-    exporters = tuple(exporter.from_options(able, options))
+    exporters = tuple(exporter.from_options(able, options, request))
     for chosen in exporters:
         chosen.check(look)
     return Admitted(command, options, request, look, tuple(able), tuple(refused), exporters)

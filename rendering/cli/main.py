@@ -14,6 +14,7 @@ Every command is an exporter of ``rendering.exporters.EXPORTERS``; its options a
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -87,10 +88,21 @@ def dry_run(admitted: Admitted, out: Path) -> int:
 
 
 def clear_cache() -> int:
+    from rendering.cache.location import CONFIGURED, unusable
+
+    if CONFIGURED.exists() and not CONFIGURED.is_dir():
+        raise UserError(f"the cache folder {CONFIGURED} is a file, not a folder: there is no cache to clear")
+    if CONFIGURED.exists() and unusable(CONFIGURED):
+        raise UserError(
+            f"the cache folder {CONFIGURED} cannot be changed ({unusable(CONFIGURED)}), so it was not cleared"
+        )
     from rendering.cache.store import Store
 
     store = Store()
-    entries, size = store.clear()
+    try:
+        entries, size = store.clear()
+    except OSError as exc:
+        raise UserError(f"the cache {store.root} could not be cleared: {exc.strerror}") from None
     print(f"cleared the output cache {store.root}: {entries} render(s), {size / 1e6:.1f} MB")
     return 0
 
@@ -153,7 +165,19 @@ def _interrupt(signum, frame):
 
 
 def run() -> None:
-    """The console entry point (``render.py``, ``attention-render``): Ctrl-C and SIGTERM clean up like any failure."""
+    """The console entry point (``render.py``, ``attention-render``): Ctrl-C and SIGTERM clean up like any failure,
+    and a fault of ours is one line too (ATTENTION_DEBUG=1 shows its traceback), never a traceback."""
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)  # a killed job cleans up like Ctrl-C
-    sys.exit(main(sys.argv[1:]))
+    try:
+        code = main(sys.argv[1:])
+    except KeyboardInterrupt:
+        print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
+        code = 130
+    except Exception as exc:  # the last guard: a bug of ours, said in one line
+        if os.environ.get("ATTENTION_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"render.py: internal error ({type(exc).__name__}: {message}); please report it", file=sys.stderr)
+        code = 1
+    sys.exit(code)

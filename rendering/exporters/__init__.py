@@ -6,13 +6,23 @@ the registry the command line reads: a new output kind is its module plus one en
 
 from rendering.exporters.base import Exporter, Results
 from rendering.exporters.deck.exporter import DeckExporter
+from rendering.exporters.explore.exporter import ExploreExporter
 from rendering.exporters.figures import FiguresExporter
 from rendering.exporters.sections import SectionsExporter
 from rendering.exporters.video import VideoExporter
 
 # By command: `render.py` alone is "video"; `render.py figures ...`, `render.py deck ...`.
 EXPORTERS: dict[str, type[Exporter]] = {
-    exporter.command: exporter for exporter in (VideoExporter, FiguresExporter, DeckExporter)
+    exporter.command: exporter for exporter in (VideoExporter, FiguresExporter, DeckExporter, ExploreExporter)
 }
 
-__all__ = ["EXPORTERS", "DeckExporter", "Exporter", "FiguresExporter", "Results", "SectionsExporter", "VideoExporter"]
+__all__ = [
+    "EXPORTERS",
+    "DeckExporter",
+    "ExploreExporter",
+    "Exporter",
+    "FiguresExporter",
+    "Results",
+    "SectionsExporter",
+    "VideoExporter",
+]

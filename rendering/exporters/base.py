@@ -54,8 +54,9 @@ class Exporter(ABC):
         self.failures = []
 
     @classmethod
-    def from_options(cls, scenes: Sequence[type], options: Mapping[str, Any]) -> list[Exporter]:
-        """The exporters a command makes for ``scenes`` from its admitted ``options`` (by ``Option.dest``)."""
+    def from_options(cls, scenes: Sequence[type], options: Mapping[str, Any], request) -> list[Exporter]:
+        """The exporters a command makes for ``scenes`` and the admitted ``request`` from its admitted ``options``
+        (by ``Option.dest``)."""
         return [cls(scenes, **{option.dest: options[option.dest] for option in cls.options if not option.positional})]
 
     def check(self, look: Look) -> None:  # noqa: B027 - most kinds take every look

@@ -34,7 +34,7 @@ class VideoExporter(Exporter):
         self.picture, self.format = picture, format
 
     @classmethod
-    def from_options(cls, scenes, options) -> list[Exporter]:
+    def from_options(cls, scenes, options, request) -> list[Exporter]:
         from rendering.exporters.sections import SectionsExporter
 
         picture = Picture.of(options)

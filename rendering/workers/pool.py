@@ -1,9 +1,17 @@
 """Where a run's work happens: worker processes, and a staging folder whose files reach their final paths
-only when every job has succeeded (an interrupted or failed run leaves nothing half-written)."""
+only when every job has succeeded (an interrupted or failed run leaves nothing half-written).
+
+A run removes only what it wrote: its own staging folder, and the output folders it made if they are empty
+again. Workers die with the run, however it dies (Linux's parent-death signal), and each run removes the
+staging folders of runs that died (a live run holds a lock on its folder; a dead run's lock is free).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import multiprocessing
+import os
 import shutil
 import signal
 import threading
@@ -13,8 +21,39 @@ from pathlib import Path
 
 from rendering.spec import Written
 
+STAGING_PREFIX = ".run-"
+ALIVE = ".alive"  # locked by the run that owns the staging folder, for as long as it runs
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_M_PERTURB, HEAP_FILL = -6, 0x55  # glibc's malloc.h; any fixed byte will do
 
-def _start_worker() -> None:
+
+def fix_heap() -> None:
+    """Fill every block glibc's malloc hands out (and takes back) with one fixed byte, in this process.
+
+    libx264, inside PyAV's FFmpeg, reads some memory it never wrote: the same frames then gave a different
+    bitstream (a few packets' last bytes, at times a decision that moved 2 pixels) depending on what the heap
+    held before, so a render's bytes changed with the cache's state and the load. With a fixed fill the same
+    frames give the same bytes. Without glibc this does nothing.
+    """
+    try:
+        ctypes.CDLL(None).mallopt(_M_PERTURB, HEAP_FILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies, and die now if it already has."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's terminate() still ends the workers
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    _die_with(parent)
+    fix_heap()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and terminates the workers
     # tqdm (Manim's progress bars) would make a multiprocessing lock, a named semaphore that a terminated
     # worker never unlinks: the resource tracker then warns of a leak after every failed or interrupted run.
@@ -29,12 +68,12 @@ def run_jobs(jobs: int, calls: list, on_result=None) -> list:
 
     ``on_result(n, result)`` runs in this process as each call's result arrives, in call order (e.g. to keep
     it before a later call fails). On Ctrl-C or SIGTERM the workers are terminated at once and
-    KeyboardInterrupt propagates.
+    KeyboardInterrupt propagates; if this process is killed outright, the workers are killed with it.
     """
     if not calls:
         return []
     context = multiprocessing.get_context("spawn")  # a fresh Manim config in every worker
-    pool = context.Pool(max(1, min(jobs, len(calls))), initializer=_start_worker)
+    pool = context.Pool(max(1, min(jobs, len(calls))), initializer=_start_worker, initargs=(os.getpid(),))
     try:
         pending = [pool.apply_async(function, args) for function, args in calls]
         results = []
@@ -51,21 +90,48 @@ def run_jobs(jobs: int, calls: list, on_result=None) -> list:
         pool.join()
 
 
+def sweep_stale(out: Path) -> list[Path]:
+    """Remove the staging folders in ``out`` whose runs are dead (their lock is free); the removed ones."""
+    removed = []
+    try:
+        candidates = [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX) and p.is_dir()]
+    except OSError:
+        return removed
+    for folder in candidates:
+        try:
+            with open(folder / ALIVE, "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: nobody runs in it
+        except BlockingIOError:
+            continue  # a live run's
+        except OSError:
+            pass  # no lock file: left by a run that died before it took one, or by an older version
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 class Staging:
     """A hidden folder inside the output folder, in the output folder's layout.
 
     ``work`` is scratch space for the renders; ``publish`` moves the written files to their final
-    paths (an atomic rename each, same file system) and removes the rest; ``discard`` removes
-    everything, and the output folder too if this run created it.
+    paths (an atomic rename each, same file system: a file already there is replaced only by a complete
+    new one) and removes the rest; ``discard`` removes the staging folder, and the folders this run made
+    for the output if nothing else was put in them meanwhile. Neither touches a file another run wrote.
     """
 
     def __init__(self, out: Path):
         self.out = out
         self.run_id = uuid.uuid4().hex[:12]
-        self.made_out = not out.exists()
+        self.made = _missing_folders(out)  # the folders this run makes, deepest first
         out.mkdir(parents=True, exist_ok=True)
-        self.root = out / f".run-{self.run_id}"
-        self.root.mkdir()
+        sweep_stale(out)
+        # made under a name no sweep looks at, locked, then renamed: a sweep never sees it unlocked
+        forming = out / f".forming-{self.run_id}"
+        forming.mkdir()
+        self._alive = open(forming / ALIVE, "w")  # noqa: SIM115 - held until the run ends
+        fcntl.flock(self._alive, fcntl.LOCK_EX)
+        self.root = out / f"{STAGING_PREFIX}{self.run_id}"
+        forming.rename(self.root)
         self.work = self.root / ".work"
 
     def path(self, relative: str | Path) -> Path:
@@ -81,10 +147,26 @@ class Staging:
             target.parent.mkdir(parents=True, exist_ok=True)
             item.path.replace(target)
             placed.append(replace(item, path=target))
-        shutil.rmtree(self.root, ignore_errors=True)
+        self._remove_root()
         return placed
 
     def discard(self) -> None:
+        self._remove_root()
+        for folder in self.made:
+            try:
+                folder.rmdir()  # only if empty: another run may have published into it meanwhile
+            except OSError:
+                break
+
+    def _remove_root(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-        if self.made_out:
-            shutil.rmtree(self.out, ignore_errors=True)
+        self._alive.close()
+
+
+def _missing_folders(out: Path) -> list[Path]:
+    missing = []
+    folder = out
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    return missing

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 from manim import RIGHT, Mobject, VGroup
 
+from scenes.kit.limits import MAX_TOKENS, MAX_WIDTH, MIN_TOKENS, MIN_WIDTH
+
 # Measured on the stills: divider at x = -3.7, cells 0.30-0.35 units.
 DIVIDER_X = -3.7
 PANEL_LEFT, PANEL_RIGHT = -3.35, 6.8
 PANEL_BOTTOM, PANEL_TOP = -3.75, 3.75
 MAX_CELL = 0.35
 MIN_CELL = 0.12  # 7 px at 480p: a cell still shows its shade; its numbers are in the lenses
-MAX_TOKENS = 16
-MIN_TOKENS = 2
-MIN_WIDTH, MAX_WIDTH = 2, 8
 
 
 class LayoutError(ValueError):

@@ -29,7 +29,8 @@ from manim import (
 
 import attention
 from scenes.kit.labels import short_label
-from scenes.kit.layout import MAX_TOKENS, MIN_CELL, LayoutError
+from scenes.kit.layout import MIN_CELL, LayoutError
+from scenes.kit.limits import FOLD_ABOVE
 from scenes.kit.numerals import Numeral, width_per_height
 from scenes.kit.shading import is_light, peak_of, shades, strength
 from scenes.kit.theme import Theme
@@ -41,7 +42,6 @@ MAX_TOKEN_LABEL = 1.4  # units
 TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
 TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
 LABEL_LINE_GAP = 0.08  # between a folded grid's label and the line of its true sizes under it
-FOLD_ABOVE = MAX_TOKENS  # a dimension longer than the most tokens drawn is folded (A and the scores never are)
 ELLIPSIS_DOT = 0.06  # the radius of an ellipsis cell's dots, per unit of the cell's smaller side
 ELLIPSIS_SPREAD = 0.27  # between an ellipsis cell's dots, per unit of the cell's side
 ELLIPSIS = {"row": ("\u22ee", UP), "column": ("\u22ef", RIGHT), "both": ("\u22f1", UP + LEFT)}

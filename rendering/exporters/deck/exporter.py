@@ -66,7 +66,7 @@ class DeckExporter(Exporter):
         self.picture, self.theme, self.media, self.name, self.format = picture, theme, media, name, format
 
     @classmethod
-    def from_options(cls, scenes, options) -> list[Exporter]:
+    def from_options(cls, scenes, options, request) -> list[Exporter]:
         picture = Picture.of(options)
         return [cls(scenes, picture, options["theme"], options["deck_media"], options["deck_name"], options["format"])]
 
