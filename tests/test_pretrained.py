@@ -8,6 +8,7 @@ slicing, a missing transpose or a forgotten bias in the package shows up as a mi
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from environments import environments
 from safetensors.numpy import load_file
 from scipy.special import erf
 
@@ -341,3 +343,17 @@ def test_importing_attention_stays_light():
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert done.stdout.strip() == ""  # they load with the first load_model() / encode(), not with the scenes
+
+
+def test_a_heads_numbers_are_the_same_under_every_blas_kernel():
+    """The model's products are summed by NumPy's own loop, not BLAS: the digest and every shown digit of a head
+    are the same whichever kernel OpenBLAS picks (the environment is inherited, only the kernel changes)."""
+    code = (
+        "import attention; t = attention.Request.from_sentence('the cat sat on the mat', model='minilm', layer=6,"
+        " head=12).trace(); print(t.digest(), attention.display_text(float(t.output[2, 5]), 2))"
+    )
+    here = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    for name, override in environments(kernels_only=True).items():
+        env = {**os.environ, **override}
+        there = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+        assert there.stdout == here, name

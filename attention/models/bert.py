@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import arith
 from ..core import self_attention
 from ..trace import Trace
 
@@ -209,7 +210,7 @@ def head_trace(X: np.ndarray, head: HeadWeights, mask: np.ndarray | None, tokens
 
 def _dense(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     # S x T x n -> one (S T) x n product: one BLAS call for the whole batch instead of one per sentence
-    return (x.reshape(-1, x.shape[-1]) @ W + b).reshape(*x.shape[:-1], W.shape[1])
+    return (arith.matmul(x.reshape(-1, x.shape[-1]), W) + b).reshape(*x.shape[:-1], W.shape[1])
 
 
 def encoder_layer(X: np.ndarray, layer: LayerWeights, masks, tokens, eps: float) -> tuple[np.ndarray, np.ndarray]:

@@ -27,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .. import arith
 from ..core import self_attention
 from ..trace import Trace
 
@@ -181,9 +182,10 @@ def rms_norm(x: np.ndarray, gain: np.ndarray, eps: float) -> np.ndarray:
 
 def rotary(T: int, d_head: int, base: float) -> tuple[np.ndarray, np.ndarray]:
     """cos and sin of the rotary angles, T x d_head / 2: position t, pair i turns by t * base^(-2i / d_head)."""
-    inverse = base ** (-np.arange(0, d_head, 2, dtype=np.float64) / d_head)
+    # scalar powers (libm), not NumPy's power, whose AVX-512 path gives other last bits than its AVX2 one
+    inverse = np.array([float(base) ** (-i / d_head) for i in range(0, d_head, 2)])
     angles = np.arange(T, dtype=np.float64)[:, None] * inverse[None, :]
-    return np.cos(angles), np.sin(angles)
+    return arith.cos(angles), arith.sin(angles)  # glibc's own differ by CPU (FMA variants)
 
 
 def rotate_pairs(x: np.ndarray, cos: np.ndarray, sin: np.ndarray) -> np.ndarray:
@@ -224,16 +226,17 @@ def head_trace(X: np.ndarray, layer: LayerWeights, head: int, config: DecoderCon
 
 def silu(x: np.ndarray) -> np.ndarray:
     """x * sigmoid(x), SwiGLU's gate activation."""
-    return x / (1.0 + np.exp(-x))
+    return x / (1.0 + arith.exp(-x))
 
 
 def decoder_layer(h: np.ndarray, layer: LayerWeights, config: DecoderConfig, tokens: Sequence[str]) -> np.ndarray:
     """One block on the residual stream h (T x d_model): h + attention(norm h), then + SwiGLU(norm of that)."""
     X = rms_norm(h, layer.attention_norm, config.eps)
     heads = [head_trace(X, layer, i, config, tokens).output for i in range(config.heads)]
-    h = h + np.concatenate(heads, axis=1) @ layer.W_o
+    h = h + arith.matmul(np.concatenate(heads, axis=1), layer.W_o)
     x = rms_norm(h, layer.ffn_norm, config.eps)
-    return h + (silu(x @ layer.W_gate) * (x @ layer.W_up)) @ layer.W_down
+    gate, up = arith.matmul(x, layer.W_gate), arith.matmul(x, layer.W_up)
+    return h + arith.matmul(silu(gate) * up, layer.W_down)
 
 
 def forward(ids: np.ndarray, tokens: Sequence[str], weights: DecoderWeights, layers: int) -> tuple[np.ndarray, ...]:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -24,6 +25,16 @@ from rendering.cache.slots import CACHE
 from rendering.files import temporary_beside
 
 OUTPUTS = CACHE / "outputs"
+
+
+_warned = False  # one warning a run, however many renders the cache could not keep
+
+
+def _warn_once(message: str) -> None:
+    global _warned
+    if not _warned:
+        print(f"render.py: warning: {message}", file=sys.stderr, flush=True)
+        _warned = True
 
 
 @dataclass(frozen=True)
@@ -152,7 +163,8 @@ class Store:
                 shas[name] = sha
             record = {"files": shas, "facts": facts}
             _atomic_write(self._entry_path(key, variant), json.dumps(record, sort_keys=True).encode())
-        except OSError:
+        except OSError as exc:
+            _warn_once(f"the output cache {self.root} cannot be written ({exc.strerror or exc}); going on without it")
             return None
         return Entry(key, variant, shas, facts)
 
