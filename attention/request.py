@@ -20,7 +20,16 @@ import numpy as np
 
 from .core import cross_attention, multi_head_attention, self_attention
 from .embedding import Embedding, check_size, embed, projection_weights, tokenize
-from .models.source import MODELS, check_source, layer_traces, model_tokens, model_trace
+from .models.source import (
+    MODELS,
+    ModelCard,
+    check_source,
+    decoder_padded,
+    decoder_prefix_trace,
+    layer_traces,
+    model_tokens,
+    model_trace,
+)
 from .padding import PaddedBatch, pad_batch, padding_mask
 from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
 from .symmetry import tied_keys
@@ -99,7 +108,8 @@ class Request:
         read and nothing is tokenized here: ``drawn_tokens`` asks the model's tokenizer when first needed."""
         card, layer, head = check_source(self.model, self.layer, self.head)
         if self.mask is not None:
-            raise ValueError(f"{card.name}'s heads attend without a mask; a mask is the toy model's (mask=None)")
+            kind = "a causal mask of their own" if card.causal else "no mask"
+            raise ValueError(f"{card.name}'s heads have {kind}; --mask is the toy model's (leave it out)")
         sentence = self.sentence if self.sentence is not None else " ".join(self.tokens)
         values = {"model": card.key, "layer": layer, "head": head, "sentence": sentence}
         values |= {"d": card.d_model, "d_k": card.d_k, "heads": card.heads, "seed": 0}
@@ -140,7 +150,8 @@ class Request:
         words = all_words[:SHORT_SENTENCE_WORDS]
         quoted = " ".join(words) + (" \u2026" if len(all_words) > len(words) else "")
         if self.model is not None:
-            return f"'{quoted}', {self.model_name}, layer {self.layer}, head {self.head}"
+            weights = f" ({self.card.weights_note})" if self.card.weights_note else ""
+            return f"'{quoted}', {self.model_name}{weights}, layer {self.layer}, head {self.head}"
         sizes = f"d = {self.d}" + (f", d_k = {self.d_k}" if self.d_k not in (None, self.d) else "")
         return f"'{quoted}', {sizes}, seed {self.seed}" + (", causal mask" if self.mask else "")
 
@@ -157,26 +168,48 @@ class Request:
             return model_trace(self.model, self.sentence, self.layer, self.head)
         return _self_attention(self.tokens, self.d, self.width, self.mask, self.seed)
 
+    @property
+    def card(self) -> ModelCard:
+        """The named model's card (ValueError for the toy model)."""
+        if self.model is None:
+            raise ValueError("the toy model has no model card: name a model (e.g. model='minilm')")
+        return MODELS[self.model]
+
+    @property
+    def decoder(self) -> bool:
+        """Whether the request names a decoder (its heads are causal): its causal traces are its own."""
+        return self.model is not None and MODELS[self.model].causal
+
     def causal(self) -> Trace:
-        """The same self-attention under a causal mask: query i sees keys 1 to i."""
+        """The same self-attention under a causal mask: query i sees keys 1 to i (a decoder's own trace)."""
+        if self.decoder:
+            return self.trace()
         self._toy_only("a causal mask")
         return _self_attention(self.tokens, self.d, self.width, "causal", self.seed)
 
     def prefix(self, n: int) -> Trace:
-        """The causal self-attention of the first ``n`` tokens alone (embedded at the same positions)."""
-        self._toy_only("a prefix")
+        """The causal self-attention of the first ``n`` tokens alone (embedded at the same positions; a decoder
+        runs them alone through its blocks)."""
         n = check_size("n", n)
         if n > self.T:
             raise ValueError(f"a prefix of {n} tokens is longer than the {self.T} tokens")
+        if self.decoder:
+            return decoder_prefix_trace(self.model, self.sentence, self.layer, self.head, n)
+        self._toy_only("a prefix")
         return _self_attention(self.tokens[:n], self.d, self.width, "causal", self.seed)
 
     def padded_batch(self) -> PaddedBatch:
         """A batch of two sentences: the tokens, and their last T // 2 (at least one), padded to one length."""
+        if self.decoder:
+            return decoder_padded(self.model, self.sentence, self.layer, self.head)[0]
         self._toy_only("a padded batch")
         return pad_batch([self.tokens, self.tokens[-max(1, self.T // 2) :]])
 
     def padded(self) -> Trace:
-        """The shorter sentence of ``padded_batch``, pads included, attending under its padding mask."""
+        """The shorter sentence of ``padded_batch``, pads included, attending under its padding mask (a
+        decoder's: under its causal mask too)."""
+        if self.decoder:
+            return decoder_padded(self.model, self.sentence, self.layer, self.head)[1]
         batch = self.padded_batch()
         return _masked_attention(batch.tokens[1], self.d, self.width, self.seed, batch.key_mask[1])
 

@@ -22,6 +22,11 @@ def inputs_record(request, look) -> dict:
         "heads": request.heads,
         "mask": request.mask or "none",
         "model": request.model_name,
+        "model_weights": (
+            f"{request.card.weights_note}: its maps differ slightly from the full-precision model's"
+            if request.model is not None and request.card.weights_note
+            else None
+        ),
         "layer": request.layer,
         "head": request.head,
         "theme": look.theme,

@@ -17,7 +17,8 @@ from scenes.manim_patches.skipping import finish_at_once
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
 DIVIDER_HALF_HEIGHT = 3.7
-SOURCES = ("any", "toy", "model")  # what a part can draw: any trace, the toy model's only, a pretrained model's only
+# What a part can draw: any trace, the toy model's only, a pretrained model's only, the toy's or a decoder's (causal).
+SOURCES = ("any", "toy", "model", "causal")
 
 
 class SourceError(ValueError):
@@ -52,7 +53,8 @@ class Part:
 
     ``source``: "any" when it draws any request's trace (the toy model's or a pretrained model's head),
     "toy" when it is built on the toy model's own seeded weights (masks, several toy heads, the scaling
-    study...), "model" when it shows what only a pretrained model has (a layer's heads)."""
+    study...), "model" when it shows what only a pretrained model has (a layer's heads), "causal" when it draws the
+    toy model's masks or a decoder's own (causal and padding masks)."""
 
     name: str
     title: str
@@ -78,6 +80,8 @@ class Part:
 
     def draws(self, request: attention.Request) -> bool:
         """Whether this part can draw ``request``'s kind of trace (the toy model's or a pretrained model's)."""
+        if self.source == "causal":
+            return request.model is None or request.decoder
         return self.source == "any" or (self.source == "model") == (request.model is not None)
 
     def example(self) -> attention.Request:
@@ -87,6 +91,11 @@ class Part:
 
     def source_refusal(self, scene: str, request: attention.Request) -> str:
         """One line saying why this part cannot draw ``request``'s kind of trace."""
+        if self.source == "causal":
+            return (
+                f"{scene} ({self.name}) shows masks: the toy model's or a decoder's own (--model smollm2); "
+                f"{request.model_name} is an encoder, its heads look both ways"
+            )
         if request.model is not None:
             return (
                 f"{scene} ({self.name}) is built on the toy model's own seeded weights and cannot show "
@@ -158,8 +167,10 @@ class AttentionScene(Scene):
 
     @classmethod
     def drawing(cls, inputs: Inputs, **kwargs) -> AttentionScene:
-        """A scene of this class that draws ``inputs`` (checked now); ``kwargs`` are Manim's Scene options."""
-        cls.check_inputs(inputs)
+        """A scene of this class that draws ``inputs`` (checked now; None: its part's example); ``kwargs`` are
+        Manim's Scene options."""
+        if inputs is not None:
+            cls.check_inputs(inputs)
         scene = cls(**kwargs)
         scene.inputs = inputs
         return scene

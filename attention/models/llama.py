@@ -210,17 +210,19 @@ def causal_mask(T: int) -> np.ndarray:
     return np.tril(np.ones((T, T), dtype=bool))
 
 
-def head_trace(X: np.ndarray, layer: LayerWeights, head: int, config: DecoderConfig, tokens: Sequence[str]) -> Trace:
+def head_trace(
+    X: np.ndarray, layer: LayerWeights, head: int, config: DecoderConfig, tokens: Sequence[str], key_mask=None
+) -> Trace:
     """0-based query head ``head`` over a layer's normed input X (T x d_model), through the core.
 
     Q and K are rotated (RoPE) before their product, the mask is causal, and the trace records
-    the shared key/value head (1-based) as ``kv_head``.
+    the shared key/value head (1-based) as ``kv_head``. ``key_mask`` (T booleans, True = a real token) hides
+    padding too: a padded batch's shorter text attends to its own tokens only.
     """
     W_q, W_k, W_v = layer.head(head, config)
     cos, sin = rotary(len(X), config.d_head, config.rope_base)
-    trace = self_attention(
-        X, W_q, W_k, W_v, mask=causal_mask(len(X)), tokens=tokens, rotate=lambda m: rotate_pairs(m, cos, sin)
-    )
+    mask = causal_mask(len(X)) if key_mask is None else causal_mask(len(X)) & np.asarray(key_mask)[None, :]
+    trace = self_attention(X, W_q, W_k, W_v, mask=mask, tokens=tokens, rotate=lambda m: rotate_pairs(m, cos, sin))
     return dataclasses.replace(trace, kv_head=config.kv_head_of(head) + 1)
 
 
@@ -229,17 +231,21 @@ def silu(x: np.ndarray) -> np.ndarray:
     return x / (1.0 + arith.exp(-x))
 
 
-def decoder_layer(h: np.ndarray, layer: LayerWeights, config: DecoderConfig, tokens: Sequence[str]) -> np.ndarray:
+def decoder_layer(
+    h: np.ndarray, layer: LayerWeights, config: DecoderConfig, tokens: Sequence[str], key_mask=None
+) -> np.ndarray:
     """One block on the residual stream h (T x d_model): h + attention(norm h), then + SwiGLU(norm of that)."""
     X = rms_norm(h, layer.attention_norm, config.eps)
-    heads = [head_trace(X, layer, i, config, tokens).output for i in range(config.heads)]
+    heads = [head_trace(X, layer, i, config, tokens, key_mask).output for i in range(config.heads)]
     h = h + arith.matmul(np.concatenate(heads, axis=1), layer.W_o)
     x = rms_norm(h, layer.ffn_norm, config.eps)
     gate, up = arith.matmul(x, layer.W_gate), arith.matmul(x, layer.W_up)
     return h + arith.matmul(silu(gate) * up, layer.W_down)
 
 
-def forward(ids: np.ndarray, tokens: Sequence[str], weights: DecoderWeights, layers: int) -> tuple[np.ndarray, ...]:
+def forward(
+    ids: np.ndarray, tokens: Sequence[str], weights: DecoderWeights, layers: int, key_mask=None
+) -> tuple[np.ndarray, ...]:
     """The residual stream through the first ``layers`` blocks: (embeddings, block 1's output, ...).
 
     Entry L - 1 is block L's input; blocks past ``layers`` are never computed (nor their weights read).
@@ -253,7 +259,7 @@ def forward(ids: np.ndarray, tokens: Sequence[str], weights: DecoderWeights, lay
     h = weights.embed(ids)
     states = [h]
     for i in range(layers):
-        h = decoder_layer(h, weights.layer(i), weights.config, tokens)
+        h = decoder_layer(h, weights.layer(i), weights.config, tokens, key_mask)
         states.append(h)
     return tuple(states)
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..padding import PAD
 from ..trace import Trace
 from ..validation import frozen
 from .byte_bpe import CONTROL, build_tokenizer, label
@@ -110,6 +111,7 @@ class DecoderModel:
     weights: DecoderWeights = field(repr=False)
     tokenizer: Tokenizer = field(repr=False)
     bos_id: int | None  # prepended to every text only when the file's tokenizer.ggml.add_bos_token says so
+    pad_id: int  # the file's tokenizer.ggml.padding_token_id: what pads a batch's shorter text
     special_ids: frozenset[int] = field(repr=False)
     chat_template: str = field(repr=False)
 
@@ -172,11 +174,28 @@ class DecoderModel:
 
     def run(self, text: str, layers: int | None = None) -> Decoding:
         """``text`` through blocks 1..``layers`` (default all): enough for any trace of those layers."""
+        return self.run_ids(self.encode(text), layers)
+
+    def run_ids(self, ids, layers: int | None = None, pad_to: int | None = None) -> Decoding:
+        """Token ids through blocks 1..``layers``; ``pad_to``: padded at the end to that length with the pad id,
+        hidden from every query by a key mask (as in a batch of texts of different lengths)."""
         top = self.layers if layers is None else self.check_layer(layers)
-        ids = self.encode(text)
-        tokens = self.labels(ids)
-        states = forward(ids, tokens, self.weights, top)
-        return Decoding(model=self, text=text, ids=frozen(ids), tokens=tokens, states=tuple(map(frozen, states)))
+        ids = np.asarray(ids, dtype=np.int64)
+        tokens, key_mask = self.labels(ids), None
+        if pad_to is not None and pad_to > len(ids):
+            key_mask = np.arange(pad_to) < len(ids)
+            tokens = tokens + (PAD,) * (pad_to - len(ids))
+            ids = np.concatenate([ids, np.full(pad_to - len(ids), self.pad_id, dtype=np.int64)])
+        states = forward(ids, tokens, self.weights, top, key_mask)
+        text = self.decode(ids if key_mask is None else ids[: int(key_mask.sum())])
+        return Decoding(
+            model=self,
+            text=text,
+            ids=frozen(ids),
+            tokens=tokens,
+            states=tuple(map(frozen, states)),
+            key_mask=None if key_mask is None else frozen(key_mask),
+        )
 
     def chat(self, prompt: str) -> str:
         """The text the chat template makes of one user message, ending where the assistant's reply begins."""
@@ -199,6 +218,7 @@ class Decoding:
     ids: np.ndarray = field(repr=False)
     tokens: tuple[str, ...]
     states: tuple[np.ndarray, ...] = field(repr=False)
+    key_mask: np.ndarray | None = field(default=None, repr=False)  # True = a real token; None: no padding
 
     @property
     def layers(self) -> int:
@@ -222,7 +242,7 @@ class Decoding:
             raise ValueError(f"layer {layer} was not run (this decoding stops after layer {self.layers})")
         block = self.model.weights.layer(layer - 1)
         X = rms_norm(self.states[layer - 1], block.attention_norm, self.model.config.eps)
-        return head_trace(X, block, head - 1, self.model.config, self.tokens)
+        return head_trace(X, block, head - 1, self.model.config, self.tokens, self.key_mask)
 
     def next_token_logits(self) -> np.ndarray:
         """The logits of the token after the text (vocab_size,); needs every block run."""
@@ -268,6 +288,7 @@ def _load(path: Path) -> DecoderModel:
         weights=DecoderWeights(tensors, config),
         tokenizer=tokenizer,
         bos_id=int(tensors.field("tokenizer.ggml.bos_token_id")) if add_bos else None,
+        pad_id=int(tensors.field("tokenizer.ggml.padding_token_id", tensors.field("tokenizer.ggml.eos_token_id"))),
         special_ids=frozenset(i for i, kind in enumerate(types) if kind == CONTROL),
         chat_template=str(tensors.field("tokenizer.chat_template", "")),
     )

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..padding import PaddedBatch, pad_batch
 from ..trace import Trace
 from . import minilm, smollm2
 from .files import ModelError
@@ -45,6 +46,18 @@ class ModelCard:
     @property
     def d_k(self) -> int:
         return self.d_model // self.heads
+
+    @property
+    def queries_per_kv_head(self) -> int:
+        """How many query heads read one key/value head (1 without grouped-query attention)."""
+        return self.heads // (self.kv_heads or self.heads)
+
+    @property
+    def weights_note(self) -> str:
+        """How the weights are stored, for captions and the manifest ("" at full precision)."""
+        if self.quantisation == "Q4_1":
+            return "4-bit Q4_1 weights, as llama.cpp runs them"
+        return f"{self.quantisation} weights" if self.quantisation else ""
 
 
 MODELS = {
@@ -131,6 +144,26 @@ def model_trace(key: str, sentence: str, layer: int, head: int) -> Trace:
     if MODELS[key].causal:
         return decoding(key, sentence, layer).trace(layer, head)
     return encoding(key, sentence).trace(layer, head)
+
+
+@lru_cache(maxsize=16)
+def decoder_prefix_trace(key: str, sentence: str, layer: int, head: int, n: int) -> Trace:
+    """A decoder's head on the first ``n`` tokens of ``sentence`` alone: causal, its rows equal the whole text's
+    first ``n`` rows (a later token never reaches an earlier one)."""
+    model = loaded(key)
+    return model.run_ids(model.encode(sentence)[:n], layers=layer).trace(layer, head)
+
+
+@lru_cache(maxsize=16)
+def decoder_padded(key: str, sentence: str, layer: int, head: int) -> tuple[PaddedBatch, Trace]:
+    """A batch of ``sentence`` and its last half (at least one token), padded to one length as a decoder's batch
+    is: the batch, and the shorter text's head under its causal and padding masks."""
+    model = loaded(key)
+    ids = model.encode(sentence)
+    short = ids[-max(1, len(ids) // 2) :]
+    padded = model.run_ids(short, layers=layer, pad_to=len(ids))
+    batch = pad_batch([model.labels(ids), model.labels(short)])
+    return batch, padded.trace(layer, head)
 
 
 def layer_traces(key: str, sentence: str, layer: int) -> tuple[Trace, ...]:

@@ -33,17 +33,19 @@ def check_drawable(T: int, d: int | None, d_k: int | None = None, T_kv: int | No
 def check_tokens_drawable(request) -> None:
     """The request's tokens can be drawn at all: the limit every scene shares (a model's widths are folded)."""
     if request.model is not None:
-        check_model_tokens(request.T, request.model_name)
+        check_model_tokens(request.T, request.model_name, "byte-level BPE" if request.decoder else "WordPiece")
     else:
         check_drawable(request.T, None)
 
 
-def check_model_tokens(T: int, model_name: str) -> None:
-    """A pretrained model's tokens ([CLS] and [SEP] included) are limited like the toy's; its widths are folded."""
+def check_model_tokens(T: int, model_name: str, kind: str = "WordPiece") -> None:
+    """A pretrained model's tokens (MiniLM's [CLS] and [SEP] included) are limited like the toy's; its widths are
+    folded."""
     if not MIN_TOKENS <= T <= MAX_TOKENS:
+        specials = " ([CLS] and [SEP] included)" if kind == "WordPiece" else ""
         raise LayoutError(
-            f"{T} tokens cannot be drawn: {model_name} reads the sentence as {T} WordPiece tokens ([CLS] and "
-            f"[SEP] included) and scenes show {MIN_TOKENS} to {MAX_TOKENS} tokens; use a shorter sentence"
+            f"{T} tokens cannot be drawn: {model_name} reads the sentence as {T} {kind} tokens{specials} and "
+            f"scenes show {MIN_TOKENS} to {MAX_TOKENS} tokens; use a shorter sentence"
         )
 
 

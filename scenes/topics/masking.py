@@ -9,9 +9,9 @@ from scenes.kit.batch_table import batch_table
 from scenes.kit.captions import of, size
 from scenes.kit.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of, shrink_to_fit
 from scenes.kit.lens import Num, StripTable, TeX
-from scenes.kit.matrix_grid import MatrixGrid, token_label_room
+from scenes.kit.matrix_grid import MatrixGrid, drawn_size, token_label_room
 from scenes.kit.narration import narrate
-from scenes.kit.notation import SQRT_DK, D, labelled
+from scenes.kit.notation import SQRT_DK, dim, labelled
 from scenes.kit.shading import peak_of
 from scenes.scene import AttentionScene, Part, Section, StepPanel
 
@@ -157,7 +157,7 @@ def play_causal_output(scene: AttentionScene, causal: attention.Trace) -> None:
     theme, options = scene.theme, scene.grid_options()
     n = max(1, causal.T // 2)
     prefix = scene.request.prefix(n)
-    size = cell_size(causal.T + 2 * causal.d_v, causal.T, fixed_width=4.2, fixed_height=2.2)
+    size = cell_size(causal.T + 2 * drawn_size(causal.d_v), causal.T, fixed_width=4.2, fixed_height=2.2)
     a = MatrixGrid(
         causal.weights, "S", cell_size=size, label=labelled("A", causal, "T", "kv"), row_labels=causal.tokens, **options
     )
@@ -180,7 +180,7 @@ def play_causal_output(scene: AttentionScene, causal: attention.Trace) -> None:
         prefix.output,
         "R",
         cell_size=size,
-        label=rf"R'_{{T'\times {D}}}",
+        label=rf"R'_{{T'\times {dim(causal, 'v')}}}",
         row_labels=prefix.tokens,
         peak=r.peak,
         **options,
@@ -236,11 +236,15 @@ def play_masking(scene: AttentionScene) -> None:
     scene.wait(1)
     scene.figure(caption_padding_mask(request, batch), variant="batch")
     scene.clear_stage(keep=[panel])
+    decoder = request.decoder  # a decoder's batch keeps its causal mask under the padding
     scene.grids = play_mask_and_softmax(
         scene,
         request.padded(),
-        r"M_{ij} = -\infty \ \text{ where key } j \text{ is a pad}",
-        "Sentence two: every query may look at the real tokens only, never at a pad.",
+        r"M_{ij} = -\infty \ \text{ for } j > i \text{ or where key } j \text{ is a pad}"
+        if decoder
+        else r"M_{ij} = -\infty \ \text{ where key } j \text{ is a pad}",
+        "Sentence two: every query may look at the real tokens only, never at a pad"
+        + (", nor, causal, at a later token." if decoder else "."),
     )
     narrate(scene, "The pads' own rows are computed too, and thrown away.")
     scene.wait(1)
@@ -264,7 +268,9 @@ def caption_causal_output(request: attention.Request, n: int) -> str:
 def caption_padding_mask(request: attention.Request, batch: attention.PaddedBatch) -> str:
     return (
         f"A padding mask for a batch of two sentences ({batch.lengths[0]} and {batch.lengths[1]} tokens, padded "
-        f"to {batch.length}) {of(request)}: keys that are pads get weight exactly 0, rows sum to 1."
+        f"to {batch.length}) {of(request)}: keys that are pads get weight exactly 0"
+        + (", as do later tokens (causal)" if request.decoder else "")
+        + ", rows sum to 1."
     )
 
 
@@ -281,5 +287,6 @@ class MaskingScene(AttentionScene):
             Section("causal_output", "Causal: row i sees tokens 1 to i"),
             Section("padding_mask", "A padding mask in a batch"),
         ),
+        source="causal",
     )
     play_part = staticmethod(play_masking)

@@ -44,7 +44,8 @@ X_BOX = 0.75  # side of the box around x_i, before the row is scaled to fit
 def caption_tokens(request: attention.Request, trace: attention.Trace) -> str:
     return (
         f"X ({size(trace.T, trace.d)}) {of(request)} times W^q, W^k and W^v ({size(trace.d, trace.d_k)} each)"
-        f"{' plus their biases' if trace.b_q is not None else ''} gives Q, K and V ({size(trace.T, trace.d_k)} each); "
+        f"{' plus their biases' if trace.b_q is not None else ''} gives Q, K and V ({size(trace.T, trace.d_k)} each)"
+        f"{', Q and K then rotated by position (rotary embedding)' if trace.Q_unrotated is not None else ''}; "
         f"row 1 worked out as q_1 = x_1 W^q{' + b^q' if trace.b_q is not None else ''}."
     )
 
@@ -235,23 +236,33 @@ def play_projections(scene: AttentionScene) -> None:
     assert_inside(VGroup(matrices, arithmetic, lens), FULL_FRAME, "the projections")
     narrate(scene, "Stacked, the x i form X, one row per token.", FadeIn(x), run_time=1)
     scene.play(FadeIn(times), FadeIn(arrow), run_time=0.6)
+    rotated = trace.Q_unrotated is not None  # a decoder's rotary position embedding turns Q and K by position
     for n, v in enumerate(("q", "k", "v")):
         scene.play(FadeIn(w_grids[n]), run_time=0.6)
-        narrate(scene, f"X times W {v} gives {names[v][0]}.", FadeIn(results[n], shift=RIGHT * 0.2), run_time=1)
+        made = f"X times W {v}, each row then rotated by its position," if rotated and v != "v" else f"X times W {v}"
+        narrate(scene, f"{made} gives {names[v][0]}.", FadeIn(results[n], shift=RIGHT * 0.2), run_time=1)
         if v == "q":
             sizes = "d by d gives T by d" if trace.d_k == trace.d else "d by d k gives T by d k"
             narrate(scene, f"T by d times {sizes}.", Write(arithmetic), run_time=1)
             frames = VGroup(x.highlight_row(0), results[0].highlight_row(0))
             scene.explain(lens)
+            unturned = " (position 1 is not rotated)" if rotated else ""
             narrate(
                 scene,
-                f"Row 1: the token {trace.tokens[0]!r} as x 1, and its query q 1 = x 1 W q.",
+                f"Row 1: the token {trace.tokens[0]!r} as x 1, and its query q 1 = x 1 W q{unturned}.",
                 Create(frames),
                 FadeIn(lens, shift=UP * 0.1),
                 run_time=1.2,
             )
             scene.wait(1)
             scene.play(FadeOut(frames), run_time=0.4)
+    if trace.kv_head is not None:
+        shared = scene.request.card.queries_per_kv_head
+        narrate(
+            scene,
+            f"Head {scene.request.head} reads key/value head {trace.kv_head}: its W k and W v are shared by "
+            f"{shared} query heads.",
+        )
     scene.wait(2)
     scene.figure(caption_tokens(scene.request, trace))
     scene.grids = {
