@@ -112,12 +112,28 @@ def drawable(scenes, request: attention.Request, look: Look) -> tuple[list[type]
     return able, refused
 
 
+def check_sizes(request: attention.Request) -> None:
+    """The request's tokens and widths are ones the scenes draw (a model's widths are folded); UserError if not."""
+    from scenes.kit.layout import check_drawable, check_tokens_drawable
+
+    try:
+        check_tokens_drawable(request)
+        if request.model is None:
+            check_drawable(request.T, request.d, request.width)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def admit(command: str, options: Mapping[str, Any]) -> Admitted:
     """Everything a run needs, checked: UserError (one line) for the first problem found."""
     exporter = EXPORTERS[command]
     request, look = request_of(options), look_of(options)
     named = named_scenes(options.get("scenes", ()), exporter, request)
-    able, refused = drawable(named, request, look) if named else ([], [])
+    if named:
+        able, refused = drawable(named, request, look)
+    else:  # an output of the trace alone (the explorer) draws what the scenes draw
+        able, refused = [], []
+        check_sizes(request)
     if refused and not exporter.partial:
         raise UserError(refused[0].reason)
     if exporter.partial and named and not able:

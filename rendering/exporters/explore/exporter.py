@@ -33,7 +33,7 @@ class ExploreExporter(Exporter):
 
     def __init__(self, request: attention.Request, theme: str = "video", name: str | None = None):
         super().__init__(())  # it draws no scene
-        self.request, self.theme, self.name = request, theme, name or DEFAULT_NAME
+        self.request, self.theme, self.name = request, theme, DEFAULT_NAME if name is None else name
 
     @classmethod
     def from_options(cls, scenes, options, request) -> list[Exporter]:
