@@ -2,7 +2,7 @@
 
 A label is centred on its ink: right for a word, wrong for a token whose ink sits off the middle of the line,
 an ``_`` (centred, it reads as a dash), a ``.`` (a middle dot) or a Hebrew yod. Such a label comes with an
-invisible strut over the x-height band of its line, so that centring it centres the line, not the ink.
+invisible strut from its baseline to the cap height, so that centring it places it as in a capitalised word.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from scenes.kit.theme import Theme
 
 SPAN_TOLERANCE = 0.05  # of the x-height: an "o" overshoots, a "T" may stop a hair above the baseline
 REFERENCE = "x"
+CAPITAL = "H"  # sits on the baseline, no overshoot: its height is the cap height
 
 
 def on_baseline(theme: Theme, text: str, font_size: float | None = None) -> tuple[VGroup, float]:
@@ -31,7 +32,8 @@ def _surely_spans(text: str) -> bool:
 
 def token_word(theme: Theme, text: str, font_size: float) -> Mobject:
     """``text`` typeset for a token label: the plain words when their ink spans the x-height band (every
-    ordinary word), else the glyphs with an invisible strut over that band, at the glyphs' centre."""
+    ordinary word), else the glyphs with an invisible strut from the baseline to the cap height, at the
+    glyphs' centre."""
     word = theme.words(text, font_size=font_size)
     if _surely_spans(text) or len(word) == 0:
         return word
@@ -39,5 +41,6 @@ def token_word(theme: Theme, text: str, font_size: float) -> Mobject:
     tolerance = SPAN_TOLERANCE * x_height
     if glyphs.get_bottom()[1] <= tolerance and glyphs.get_top()[1] >= x_height - tolerance:
         return word
-    strut = Line(ORIGIN, UP * x_height, stroke_width=0, stroke_opacity=0).set_x(glyphs.get_x())
+    cap_height = theme.words(CAPITAL, font_size=font_size).height
+    strut = Line(ORIGIN, UP * cap_height, stroke_width=0, stroke_opacity=0).set_x(glyphs.get_x())
     return VGroup(glyphs, strut)
