@@ -15,6 +15,9 @@ APT_PACKAGES=(
   dvisvgm                                                       # LaTeX -> SVG for MathTex
   fonts-texgyre                                                 # TeX Gyre Termes: the Times-like serif
   fonts-wqy-microhei                                            # a fallback for CJK tokens
+  fontconfig fonts-dejavu-core                                  # fc-list (which glyphs exist); most other alphabets
+  culmus fonts-hosny-amiri                                      # Hebrew and Arabic tokens, serif-like outlines
+  fonts-symbola                                                 # emoji as outlines (never a colour bitmap font)
   chromium chromium-driver                                      # the lecture deck's browser tests (Selenium)
 )
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
+
+# Characters a token cannot hold: C0/C1 controls (a newline or carriage return breaks the line, a NUL ends C
+# strings), line and paragraph separators, lone surrogates (not text), and the bidirectional embeddings,
+# overrides and isolates, which reorder whatever is drawn after them.
+_REFUSED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def frozen(array) -> np.ndarray:
@@ -41,8 +48,34 @@ def check_rows(name: str, matrix: np.ndarray, rows: int, what: str) -> None:
         raise ValueError(f"{name} has {matrix.shape[0]} rows but {what} is {rows}")
 
 
+def control_character(text: str) -> str | None:
+    """The first character of ``text`` that a token cannot hold (see ``_REFUSED_CATEGORIES``), or None."""
+    for char in text:
+        if unicodedata.category(char) in _REFUSED_CATEGORIES or char in _BIDI_CONTROLS:
+            return char
+    return None
+
+
+def char_name(char: str) -> str:
+    """``U+000A LINE FEED``-style name of one character (controls have no Unicode name, only an alias)."""
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "")
+    return f"U+{ord(char):04X} {name}".rstrip()
+
+
+_CONTROL_NAMES = {"\0": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
+
+
 def check_tokens(tokens, T: int, name: str = "tokens") -> tuple[str, ...]:
-    """Token labels as a tuple of strings, one per row; default t1..tT."""
+    """Token labels as a tuple of strings, one per row; default t1..tT. A token holding a control character
+    (see ``control_character``) is a ValueError naming it: it would be drawn as a box or break the line.
+
+    Examples
+    --------
+    >>> check_tokens(("a\\nb", "c"), 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: tokens[0] 'a\\nb' holds the control character U+000A LINE FEED; a token cannot hold one
+    """
     if tokens is None:
         return tuple(f"t{i + 1}" for i in range(T))
     if isinstance(tokens, str) or not isinstance(tokens, Sequence):
@@ -50,6 +83,10 @@ def check_tokens(tokens, T: int, name: str = "tokens") -> tuple[str, ...]:
     for i, token in enumerate(tokens):
         if not isinstance(token, str):
             raise TypeError(f"{name}[{i}] must be a string, got {type(token).__name__} {token!r}")
+        char = control_character(token)
+        if char is not None:
+            what = f"the control character {char_name(char)}"
+            raise ValueError(f"{name}[{i}] {token!r} holds {what}; a token cannot hold one")
     if len(tokens) != T:
         raise ValueError(f"{len(tokens)} {name} for {T} rows")
     return tuple(tokens)

@@ -10,10 +10,15 @@ import pytest
 MODULES = [
     "attention.request",
     "attention.trace",
+    "attention.validation",
     "rendering.option",
     "rendering.exporters.base",
     "scenes.kit.shading",
     "scenes.kit.palette",
+    "scenes.kit.graphemes",
+    "scenes.kit.labels",
+    "scenes.kit.scripts",
+    "scenes.kit.coverage",
     "scenes.kit.matrix_grid",
     "scenes.scene",
 ]

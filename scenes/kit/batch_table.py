@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup
 
 import attention
+from scenes.kit.baseline import on_baseline
 from scenes.kit.labels import short_label
 from scenes.kit.layout import RIGHT_PANEL
 from scenes.kit.theme import Theme
@@ -15,18 +16,11 @@ ROW_HEIGHT = 0.5
 INK_WIDTH = 0.88  # of a column, at most, for the widest word
 
 
-def on_baseline(theme: Theme, text: str) -> tuple[VGroup, float]:
-    """``text`` with its baseline at y = 0: typeset with a trailing "x" (on the baseline), then without it;
-    and the height of that "x", to centre the words' lower-case letters in their box."""
-    typeset = theme.words(text + "x", font_size=theme.size.token)
-    word = VGroup(*typeset[:-1]).shift(UP * -typeset[-1].get_bottom()[1])
-    return word, typeset[-1].height
-
-
 def table_rows(theme: Theme, headers, rows, width: float, scale: float) -> VGroup:
     """Rows of boxes under one another, each row titled on its left; ``rows``: lists of (text, fill, outlined).
 
-    Every word is typeset at the theme's token size times ``scale``, and the words of a row share a baseline."""
+    Every word is typeset at the theme's token size times ``scale``, and the words of a row share a baseline
+    (``on_baseline``: the x-height of each box's words centred in it)."""
     typeset = [[on_baseline(theme, text) for text, _, _ in row] for row in rows]
     lines = VGroup()
     for header, row, row_typeset in zip(headers, rows, typeset, strict=True):

@@ -1,29 +1,34 @@
 """Token labels short enough to draw: a long token keeps its start and ends in an ellipsis.
 
 Only what is drawn is shortened; narration (subtitles), the manifest and the core keep every token whole.
+A token is cut between grapheme clusters only, so an accent, a skin tone or a flag is never split off.
 """
 
 from __future__ import annotations
 
-import unicodedata
+from scenes.kit.graphemes import clusters, columns
 
-MAX_LABEL_WIDTH = 12  # in columns: a Latin letter takes one, a CJK character two (it is about twice as wide)
+MAX_LABEL_WIDTH = 12  # in columns: a Latin letter takes one, a CJK character or an emoji two
 ELLIPSIS = "\u2026"
 
-
-def columns(text: str) -> int:
-    """How many columns ``text`` takes: two for a wide (East Asian) character, one for any other."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+__all__ = ["ELLIPSIS", "MAX_LABEL_WIDTH", "columns", "short_label"]
 
 
 def short_label(token: str, limit: int = MAX_LABEL_WIDTH) -> str:
-    """``token`` when it fits ``limit`` columns, else its longest start that fits with an ellipsis after it."""
+    """``token`` when it fits ``limit`` columns, else its longest start of whole clusters that fits with an
+    ellipsis after it (at least its first cluster).
+
+    Examples
+    --------
+    >>> short_label("e\\u0301" * 13) == "e\\u0301" * 11 + ELLIPSIS
+    True
+    """
     if columns(token) <= limit:
         return token
     kept, width = [], 0
-    for ch in token:
-        if width + columns(ch) > limit - 1:
+    for cluster in clusters(token):
+        if kept and width + columns(cluster) > limit - 1:
             break
-        kept.append(ch)
-        width += columns(ch)
+        kept.append(cluster)
+        width += columns(cluster)
     return "".join(kept) + ELLIPSIS

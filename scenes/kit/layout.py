@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import RIGHT, Mobject, VGroup
 
+from scenes.kit.coverage import check_glyphs
 from scenes.kit.limits import MAX_TOKENS, MAX_WIDTH, MIN_TOKENS, MIN_WIDTH
 
 # Measured on the stills: divider at x = -3.7, cells 0.30-0.35 units.
@@ -31,11 +32,13 @@ def check_drawable(T: int, d: int | None, d_k: int | None = None, T_kv: int | No
 
 
 def check_tokens_drawable(request) -> None:
-    """The request's tokens can be drawn at all: the limit every scene shares (a model's widths are folded)."""
+    """The request's tokens can be drawn at all: the limit every scene shares (a model's widths are folded), and
+    a glyph in some installed outline font for each of their characters."""
     if request.model is not None:
         check_model_tokens(request.T, request.model_name, "byte-level BPE" if request.decoder else "WordPiece")
     else:
         check_drawable(request.T, None)
+    check_glyphs(request.drawn_tokens)
 
 
 def check_model_tokens(T: int, model_name: str, kind: str = "WordPiece") -> None:

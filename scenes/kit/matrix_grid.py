@@ -28,6 +28,7 @@ from manim import (
 )
 
 import attention
+from scenes.kit.baseline import token_word
 from scenes.kit.labels import short_label
 from scenes.kit.layout import MIN_CELL, LayoutError
 from scenes.kit.limits import FOLD_ABOVE
@@ -299,7 +300,7 @@ class MatrixGrid(VGroup):
         if tokens is None:
             return None
         size = min(self.theme.size.token, TOKEN_LABEL_PER_UNIT * self.cell_size)
-        group = VGroup(*[self.theme.words(short_label(t), font_size=size) for t in tokens])
+        group = VGroup(*[token_word(self.theme, short_label(t), size) for t in tokens])
         if len(group) != (self.n_rows if rows else self.n_cols):
             raise ValueError("one token label per row (or column) is needed")
         for n, word in enumerate(group):

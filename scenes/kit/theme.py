@@ -12,6 +12,7 @@ from functools import cached_property
 from manim import ManimColor, MathTex, Tex, Text, TexTemplate, interpolate_color
 
 from scenes.kit.palette import ASSETS, read_palette
+from scenes.kit.scripts import font_families, left_to_right
 from scenes.manim_patches.cloning import clone
 
 RESULT = "R"  # the matrix key of attention's output
@@ -106,11 +107,14 @@ class Theme:
     def words(
         self, text: str, font_size: float | None = None, color: str | None = None, weight: str = "NORMAL"
     ) -> Text:
-        """Plain text in the serif; tokens go through here, so they are never read as LaTeX."""
-        size, ink = font_size or self.size.body, str(color or self.text)
+        """Plain text in the serif; tokens go through here, so they are never read as LaTeX. What the serif
+        lacks comes from the fallback fonts, and Arabic or Hebrew is drawn right to left (scripts.py)."""
+        size, ink, fonts = font_size or self.size.body, str(color or self.text), font_families(self.serif)
         return _typeset(
-            ("words", self.serif, text, size, ink, weight),
-            lambda: Text(text, font=self.serif, font_size=size, color=ink, weight=weight),
+            ("words", fonts, text, size, ink, weight),
+            lambda: Text(
+                left_to_right(text), font=fonts, font_size=size, color=ink, weight=weight, warn_missing_font=False
+            ),
         )
 
     def matrix_color(self, key: str) -> str:

@@ -23,6 +23,7 @@ from manim import (
 )
 
 import attention
+from scenes.kit.baseline import token_word
 from scenes.kit.captions import of, size
 from scenes.kit.labels import short_label
 from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, row_of, stack
@@ -55,7 +56,7 @@ class TokenColumn(VGroup):
 
     def __init__(self, theme: Theme, token: str, n: int):
         super().__init__()
-        word = theme.words(short_label(token), font_size=theme.size.label)
+        word = token_word(theme, short_label(token), theme.size.label)
         highlight = Rectangle(
             width=word.width + 0.2,
             height=0.8,
