@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import attention
-from scenes.kit.notation import tex_number
+from scenes.kit.text.notation import tex_number
 from scenes.kit.theme import load_theme
 from scenes.scene import Inputs
 from scenes.topics.cross_attention import CrossAttention

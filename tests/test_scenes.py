@@ -15,7 +15,7 @@ import attention
 from scenes.kit.layout import MAX_TOKENS, LayoutError
 from scenes.kit.legibility import READABLE_PIXELS, digit_heights
 from scenes.kit.lens import ValueStrip
-from scenes.kit.notation import tex_number
+from scenes.kit.text.notation import tex_number
 from scenes.kit.theme import load_theme
 from scenes.registry import ALL_SCENES
 from scenes.scene import Inputs

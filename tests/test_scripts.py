@@ -13,11 +13,11 @@ from manim import tempconfig
 
 import attention
 from rendering.cli.main import main
-from scenes.kit.baseline import token_word
-from scenes.kit.coverage import check_glyphs
-from scenes.kit.graphemes import clusters
-from scenes.kit.labels import ELLIPSIS, short_label
 from scenes.kit.matrix_grid import MatrixGrid
+from scenes.kit.text.baseline import token_word
+from scenes.kit.text.coverage import check_glyphs
+from scenes.kit.text.graphemes import clusters
+from scenes.kit.text.labels import ELLIPSIS, short_label
 from scenes.kit.theme import load_theme
 from tests.conftest import manim_test_config
 

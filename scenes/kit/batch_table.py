@@ -5,9 +5,9 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Rectangle, VGroup
 
 import attention
-from scenes.kit.baseline import on_baseline
-from scenes.kit.labels import short_label
 from scenes.kit.layout import RIGHT_PANEL
+from scenes.kit.text.baseline import on_baseline
+from scenes.kit.text.labels import short_label
 from scenes.kit.theme import Theme
 
 MAX_COLUMN = 0.95  # width of a column, at most

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from manim import RIGHT, Mobject, VGroup
 
-from scenes.kit.coverage import check_glyphs
 from scenes.kit.limits import MAX_TOKENS, MAX_WIDTH, MIN_TOKENS, MIN_WIDTH
+from scenes.kit.text.coverage import check_glyphs
 
 # Measured on the stills: divider at x = -3.7, cells 0.30-0.35 units.
 DIVIDER_X = -3.7

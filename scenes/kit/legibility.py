@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from manim import Mobject, config
 
-from scenes.kit.numerals import Numeral
+from scenes.kit.text.numerals import Numeral
 from scenes.kit.theme import Theme
 
 READABLE_PIXELS = 12.0  # the smallest digit height a viewer reads without effort

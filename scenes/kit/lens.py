@@ -17,8 +17,8 @@ from manim import DOWN, LEFT, RIGHT, UP, VGroup
 import attention
 from scenes.kit.legibility import READABLE_DIGIT, digit_per_point, readable_font_size
 from scenes.kit.matrix_grid import DIGIT_WIDTH, FOLD_ABOVE, MatrixGrid
-from scenes.kit.numerals import Numeral, width_per_height
 from scenes.kit.shading import peak_of
+from scenes.kit.text.numerals import Numeral, width_per_height
 from scenes.kit.theme import Theme
 
 LENS_FILL = 0.45  # digit height per cell height in a strip: its cells only carry the shade around the digits

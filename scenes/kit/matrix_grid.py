@@ -28,12 +28,12 @@ from manim import (
 )
 
 import attention
-from scenes.kit.baseline import token_word
-from scenes.kit.labels import short_label
 from scenes.kit.layout import MIN_CELL, LayoutError
 from scenes.kit.limits import FOLD_ABOVE
-from scenes.kit.numerals import Numeral, width_per_height
 from scenes.kit.shading import is_light, peak_of, shades, strength
+from scenes.kit.text.baseline import token_word
+from scenes.kit.text.labels import short_label
+from scenes.kit.text.numerals import Numeral, width_per_height
 from scenes.kit.theme import Theme
 
 MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
@@ -87,8 +87,10 @@ class MatrixGrid(VGroup):
     >>> import attention
     >>> from scenes.kit.theme import load_theme
     >>> trace = attention.example()
-    >>> grid = MatrixGrid(trace.weights, "S", load_theme(), label="A", numbers="on")
-    >>> grid.displayed_texts()[0, 0] == attention.display_text(trace.weights[0, 0], 2)
+    >>> grid = MatrixGrid(trace.weights, "S", load_theme(), numbers="off")  # a label or digits would typeset
+    >>> grid.n_rows, grid.n_cols
+    (11, 11)
+    >>> bool((grid.cell_shades() == shades(trace.weights)).all())  # shaded by value, against the grid's peak
     True
     """
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from manim import ManimColor, MathTex, Tex, Text, TexTemplate, interpolate_color
 
 from scenes.kit.palette import ASSETS, read_palette
-from scenes.kit.scripts import font_families, left_to_right
+from scenes.kit.text.scripts import font_families, left_to_right
 from scenes.manim_patches.cloning import clone
 
 RESULT = "R"  # the matrix key of attention's output

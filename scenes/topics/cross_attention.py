@@ -6,12 +6,12 @@ from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, VGroup
 
 import attention
 from scenes.kit.captions import size
-from scenes.kit.labels import short_label
 from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, stack
 from scenes.kit.lens import ValueStrip
 from scenes.kit.matrix_grid import MatrixGrid, token_label_room
 from scenes.kit.narration import narrate
-from scenes.kit.notation import SQRT_DK, dim
+from scenes.kit.text.labels import short_label
+from scenes.kit.text.notation import SQRT_DK, dim
 from scenes.scene import AttentionScene, Part, Section
 
 ROW_GAP = 0.4  # between Q and the weights below it

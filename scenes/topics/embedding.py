@@ -11,8 +11,8 @@ from scenes.kit.layout import FULL_FRAME, Panel, assert_inside, cell_size, row_o
 from scenes.kit.lens import StripTable
 from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
-from scenes.kit.notation import D, labelled
 from scenes.kit.shading import peak_of
+from scenes.kit.text.notation import D, labelled
 from scenes.scene import AttentionScene, Part, Section
 
 ROOM_ABOVE = 1.2  # column headers and shape labels

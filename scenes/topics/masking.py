@@ -11,8 +11,8 @@ from scenes.kit.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size,
 from scenes.kit.lens import Num, StripTable, TeX
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size, token_label_room
 from scenes.kit.narration import narrate
-from scenes.kit.notation import SQRT_DK, dim, labelled
 from scenes.kit.shading import peak_of
+from scenes.kit.text.notation import SQRT_DK, dim, labelled
 from scenes.scene import AttentionScene, Part, Section, StepPanel
 
 LABEL_ROOM = 1.1  # the shape label above the column token labels

@@ -10,8 +10,8 @@ from scenes.kit.layout import FULL_FRAME, MAX_WIDTH, MIN_WIDTH, LayoutError, ass
 from scenes.kit.lens import StripTable
 from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
-from scenes.kit.notation import SQRT_DK, D
 from scenes.kit.shading import peak_of
+from scenes.kit.text.notation import SQRT_DK, D
 from scenes.scene import AttentionScene, Inputs, Part, Section
 
 HEAD_GAP = 0.5  # between the heads' groups, and between the heads' outputs before they are joined

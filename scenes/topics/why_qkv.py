@@ -20,12 +20,12 @@ from manim import (
 
 import attention
 from scenes.kit.captions import number, of, size
-from scenes.kit.labels import short_label
 from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size
 from scenes.kit.lens import MathLine, Num, TeX
 from scenes.kit.matrix_grid import MatrixGrid, token_label_room
 from scenes.kit.narration import narrate
-from scenes.kit.notation import D, dim, tex_number
+from scenes.kit.text.labels import short_label
+from scenes.kit.text.notation import D, dim, tex_number
 from scenes.scene import AttentionScene, Part, Section
 
 ARROW = 1.5  # X -> Q, K, V

@@ -13,7 +13,7 @@ from scenes.kit.layout import FULL_FRAME, LayoutError, assert_inside
 from scenes.kit.legibility import readable_font_size
 from scenes.kit.lens import STRUT, MathLine, Num, ValueStrip, readable_cell
 from scenes.kit.narration import narrate
-from scenes.kit.notation import D, tex_number
+from scenes.kit.text.notation import D, tex_number
 from scenes.scene import AttentionScene, Part, Section
 
 PLOT_WIDTH, PLOT_HEIGHT = 4.8, 1.5

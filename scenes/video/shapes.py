@@ -12,7 +12,7 @@ import attention
 from scenes.kit.layout import FULL_FRAME, assert_inside
 from scenes.kit.matrix_grid import drawn_size
 from scenes.kit.narration import narrate
-from scenes.kit.notation import D, labelled
+from scenes.kit.text.notation import D, labelled
 from scenes.scene import AttentionScene, Part
 
 UNIT = 0.16  # units per row or column

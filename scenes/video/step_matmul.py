@@ -23,7 +23,7 @@ from scenes.kit.layout import MAX_WIDTH, RIGHT_PANEL, assert_inside, cell_size, 
 from scenes.kit.lens import Num, TeX, WorkedSum
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size
 from scenes.kit.narration import narrate
-from scenes.kit.notation import factor_text, labelled, shape, tex_number
+from scenes.kit.text.notation import factor_text, labelled, shape, tex_number
 from scenes.scene import AttentionScene, Part
 
 LABELS_ROOM = 1.4  # the shape labels above the grids

@@ -10,7 +10,7 @@ from scenes.kit.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, sta
 from scenes.kit.lens import Num, TeX, ValueStrip, WorkedSum
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size
 from scenes.kit.narration import narrate
-from scenes.kit.notation import labelled, tex_number
+from scenes.kit.text.notation import labelled, tex_number
 from scenes.scene import AttentionScene, Part
 
 LABELS_ROOM = 1.4  # the shape labels above the grids

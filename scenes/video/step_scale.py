@@ -10,7 +10,7 @@ from scenes.kit.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, sta
 from scenes.kit.lens import MathLine, Num, TeX
 from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
-from scenes.kit.notation import SQRT_DK, factor_text, shape, tex_number
+from scenes.kit.text.notation import SQRT_DK, factor_text, shape, tex_number
 from scenes.scene import AttentionScene, Part
 
 SCALE_DECIMALS = 3  # 1/sqrt(d_k) gets a digit more than the grids: it is one number, and 0.447 reads better

@@ -10,7 +10,7 @@ from scenes.kit.layout import RIGHT_PANEL, assert_inside, cell_size, row_of
 from scenes.kit.lens import MathLine, Num, StripTable, TeX
 from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
-from scenes.kit.notation import SQRT_DK, tex_number
+from scenes.kit.text.notation import SQRT_DK, tex_number
 from scenes.scene import AttentionScene, Part
 
 ROW_GAP = 0.45  # between the worked row's stages

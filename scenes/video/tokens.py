@@ -23,14 +23,14 @@ from manim import (
 )
 
 import attention
-from scenes.kit.baseline import token_word
 from scenes.kit.captions import of, size
-from scenes.kit.labels import short_label
 from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, row_of, stack
 from scenes.kit.lens import ValueStrip
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size
 from scenes.kit.narration import narrate
-from scenes.kit.notation import bias, labelled, shape
+from scenes.kit.text.baseline import token_word
+from scenes.kit.text.labels import short_label
+from scenes.kit.text.notation import bias, labelled, shape
 from scenes.kit.theme import Theme
 from scenes.scene import AttentionScene, Part
 

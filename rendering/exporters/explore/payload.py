@@ -22,8 +22,8 @@ from attention import worked
 from attention.states import explorer_states, head_name, state_name
 from attention.trace import Trace
 from rendering.exporters.explore.shading import GAP_CHAR, MASKED_CHAR, STEP_CHARS, ramp, read_palette, shade_string
-from scenes.kit.labels import short_label
 from scenes.kit.limits import FOLD_ABOVE
+from scenes.kit.text.labels import short_label
 
 DECIMALS = 2  # as the figures draw them (Look.decimals' default)
 THEMES = ("video", "dark")

@@ -15,7 +15,7 @@ import unicodedata
 from functools import cache
 
 from attention.validation import char_name
-from scenes.kit.graphemes import clusters
+from scenes.kit.text.graphemes import clusters
 
 # Default-ignorable characters draw nothing, whatever the font: joiners, direction marks, variation
 # selectors and tags steer how their neighbours are drawn.

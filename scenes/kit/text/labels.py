@@ -6,7 +6,7 @@ A token is cut between grapheme clusters only, so an accent, a skin tone or a fl
 
 from __future__ import annotations
 
-from scenes.kit.graphemes import clusters, columns
+from scenes.kit.text.graphemes import clusters, columns
 
 MAX_LABEL_WIDTH = 12  # in columns: a Latin letter takes one, a CJK character or an emoji two
 ELLIPSIS = "\u2026"
