@@ -169,3 +169,57 @@ def test_section_clips_carry_their_stretch_of_the_track(narrated):
         best = max(np.corrcoef(middle, whole[begin + len(samples) // 4 + lag :][: len(middle)])[0, 1] for lag in lags)
         assert best > 0.95, clip.name
         at += video
+
+
+# ----- your own voice: the script, recorded takes, silence -------------------------------------------------
+def _takes(folder: Path, lengths: list[float]) -> Path:
+    import wave
+
+    folder.mkdir()
+    rate = 22050
+    for n, seconds in enumerate(lengths):
+        t = np.arange(int(seconds * rate)) / rate
+        tone = (0.3 * np.sin(2 * np.pi * 180 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t)) * 32767).astype(np.int16)
+        with wave.open(str(folder / f"step2_scale.{n:02d}.wav"), "wb") as take:
+            take.setnchannels(1), take.setsampwidth(2), take.setframerate(rate)
+            take.writeframes(tone.tobytes())
+    return folder
+
+
+def test_the_script_lists_every_cue_with_its_take_length(tmp_path, render_cache):
+    render("script", "Step2Scale", cache=render_cache(), out=tmp_path)
+    rows = (tmp_path / "script" / "Step2Scale.csv").read_text().splitlines()
+    assert rows[0] == "cue,scene,section,text,seconds"
+    assert rows[1].startswith("step2_scale.00,Step2Scale,step2_scale,") and "square root of d k" in rows[1]
+    assert len(rows) == 5 and all(float(row.rsplit(",", 1)[1]) > 0.5 for row in rows[1:])
+
+
+def test_recorded_takes_set_the_timing_and_missing_ones_stop_the_run(tmp_path, render_cache):
+    cache = render_cache()
+    takes = _takes(tmp_path / "takes", [2.0, 3.0, 7.0, 1.5])
+    out = tmp_path / "out"
+    render("Step2Scale", *SMALL, "--voice", str(takes), cache=cache, out=out)
+    subtitles = list(srt.parse((out / "Step2Scale.srt").read_text()))
+    lengths = [(s.end - s.start).total_seconds() for s in subtitles]
+    starts = [s.start.total_seconds() for s in subtitles]
+    assert lengths[1] == pytest.approx(3.0, abs=0.002) and lengths[2] == pytest.approx(7.0, abs=0.002)
+    assert starts[3] - starts[2] >= 7.0 - 0.002  # the next cue waits for the 7 s take (its gap may lose a frame)
+    (takes / "step2_scale.03.wav").unlink()
+    (takes / "step2_scale.02.wav").write_bytes(b"not a sound")
+    command = [sys.executable, str(ROOT / "render.py"), "Step2Scale", *SMALL, "--voice", str(takes)]
+    result = subprocess.run(
+        [*command, "--out", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**__import__("os").environ, "ATTENTION_CACHE": str(cache)},
+    )
+    assert result.returncode == 2 and not (tmp_path / "none").exists()
+    line = result.stderr.strip()
+    assert "\n" not in line and "step2_scale.03" in line and "step2_scale.02" in line
+
+
+def test_voice_none_is_silent(tmp_path, render_cache):
+    render("Step2Scale", *SMALL, "--voice", "none", cache=render_cache(), out=tmp_path)
+    with av.open(str(tmp_path / "Step2Scale.mp4")) as container:
+        assert [s.type for s in container.streams] == ["video"]

@@ -121,6 +121,10 @@ def main(argv: list[str]) -> int:
         out = Path(options["out"]).expanduser()
         check_out(out)
         check_targets(out, [path for exporter in admitted.exporters for path in exporter.plan()])
+        if not options["dry_run"]:
+            from rendering.voice.takes import check_takes
+
+            check_takes(admitted.scenes, admitted.request, admitted.look, options["jobs"])
     except UserError as exc:
         return fail(str(exc))
     kind = admitted.exporters[0].kind

