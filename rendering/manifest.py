@@ -33,6 +33,7 @@ def inputs_record(request, look) -> dict:
         "decimals": look.decimals,
         "numbers": look.numbers,
         "transparent": look.transparent,
+        "voice": None if look.voice is None else look.voice.about(),
     }
 
 

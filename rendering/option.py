@@ -243,5 +243,17 @@ PICTURE = (
 )
 
 
+def voice_option(default: str) -> Option:
+    """``--voice``: none (silent), joe (the bundled neural voice), or a folder of recorded takes."""
+    return Option(
+        "voice",
+        "str",
+        None,
+        f"narration: joe (the bundled offline voice), none (silent), or a folder of recorded takes, one WAV or "
+        f"FLAC per cue id (render.py script lists them); default {default}",
+        metavar="joe|none|DIR",
+    )
+
+
 def scenes_option(default_help: str) -> Option:
     return Option("scenes", "list", (), f"scene or part names (default: {default_help})", positional=True)

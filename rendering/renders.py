@@ -38,6 +38,7 @@ class _Whole:
     movie: Path
     subtitles: Path | None
     clips: dict[str, Path]
+    cues: tuple = ()  # the spoken cues, on the movie's own clock: (start µs, id, text, section)
 
 
 @dataclass
@@ -64,7 +65,8 @@ class _Movie:
 
 def _section_clip(name: str, clip: Path | None, facts: dict) -> SectionClip:
     subcaptions = tuple((int(a), int(b), str(text)) for a, b, text in facts["subcaptions"])
-    return SectionClip(name, clip, facts["clock_start"], facts["clock_end"], subcaptions, facts["state_out"])
+    cues = tuple((int(a), str(c), str(t), str(s)) for a, c, t, s in facts.get("cues", ()))
+    return SectionClip(name, clip, facts["clock_start"], facts["clock_end"], subcaptions, facts["state_out"], cues)
 
 
 def _whole_names(movie: _Movie, entry: Entry) -> dict[str, str]:
@@ -82,7 +84,8 @@ def _serve_whole(store: Store, movie: _Movie) -> bool:
     files = entry and store.restore(entry, movie.folder, _whole_names(movie, entry))
     if files:
         clips = {name.removeprefix("clip:"): path for name, path in files.items() if name.startswith("clip:")}
-        movie.whole = _Whole(files["movie"], files.get("srt"), clips)
+        cues = tuple(tuple(cue) for cue in entry.facts.get("cues", ()))
+        movie.whole = _Whole(files["movie"], files.get("srt"), clips, cues)
     return bool(files)
 
 
@@ -120,8 +123,8 @@ def _keep(store: Store, movie: _Movie, part: SliceJob, result: SliceResult, expe
     if part.play is None:
         files = {"movie": result.movie, **({"srt": result.subtitles} if result.subtitles else {})}
         files.update({f"clip:{name}": path for name, path in result.clips.items()})
-        store.put(movie.keys[None], files, {})
-        movie.whole = _Whole(result.movie, result.subtitles, result.clips)
+        store.put(movie.keys[None], files, {"cues": result.cues})
+        movie.whole = _Whole(result.movie, result.subtitles, result.clips, tuple(result.cues))
         movie.rendered += list(movie.names)
         return
     names = movie.names
@@ -133,6 +136,7 @@ def _keep(store: Store, movie: _Movie, part: SliceJob, result: SliceResult, expe
             "clock_end": end,
             "subcaptions": result.subcaptions,
             "state_out": result.states.get(following) if following else None,
+            "cues": result.cues,
         }
         clip = result.clips.get(section)  # none if the section films nothing (Manim drops empty sections)
         # the chain's expected state too, should the digest here come out a hair different
@@ -306,10 +310,13 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
             raise RuntimeError("the sections' starting states do not settle: clear the cache (--clear-cache)")
     if not rounds and renders:
         print("nothing to render: every output is in the cache", flush=True)
+    speech = look.speech()  # the takes the workers made, from the speech cache: the track is laid here
     for movie in movies:
         if movie.split:
             pieces = [movie.sections[s] for s in movie.names]
-            results[movie.job.identity] = assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder)
+            results[movie.job.identity] = assemble.joined(
+                movie.job, [p for p in pieces if p.clip], movie.folder, speech
+            )
             if movie.rendered:
                 again = [s for s in movie.names if s in movie.rendered]
                 kept = [s for s in movie.names if s not in movie.rendered]
@@ -320,6 +327,6 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
         else:
             whole = movie.whole
             results[movie.job.identity] = assemble.whole(
-                movie.job, movie.names, whole.movie, whole.subtitles, whole.clips
+                movie.job, movie.names, whole.movie, whole.subtitles, whole.clips, speech, whole.cues
             )
     return results

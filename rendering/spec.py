@@ -10,19 +10,30 @@ import attention
 
 @dataclass(frozen=True)
 class Look:
-    """How the numbers are drawn: the theme's name, the digits, and an alpha channel or not."""
+    """How the numbers are drawn (the theme's name, the digits, an alpha channel or not) and the voice that
+    narrates them."""
 
     theme: str = "video"
     decimals: int = 2
     numbers: str = "auto"
     transparent: bool = False
+    voice: object | None = None  # rendering.voice.choice.Voice; None: silent (its digest is in every cache key)
 
     def inputs(self, request: attention.Request):
         """The scenes' Inputs for ``request`` in this look (imports Manim: call it in a worker)."""
         from scenes.kit.theme import load_theme
         from scenes.scene import Inputs
 
-        return Inputs(request=request, theme=load_theme(self.theme), decimals=self.decimals, numbers=self.numbers)
+        theme = load_theme(self.theme)
+        return Inputs(request, theme, self.decimals, self.numbers, speech=self.speech())
+
+    def speech(self):
+        """The voice's takes in this process (None when silent): rendering.voice.speech.Speech."""
+        if self.voice is None:
+            return None
+        from rendering.voice.speech import Speech
+
+        return Speech(self.voice)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ class Inputs:
     theme: Theme = field(default_factory=load_theme)
     decimals: int = 2
     numbers: str = "auto"
+    # the voice's takes, asked for each cue's length while the scene is built (rendering/voice/speech.py);
+    # None: a silent render, timed by reading speed alone
+    speech: object | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -138,11 +141,13 @@ class StepPanel(VGroup):
 class SectionLog:
     """What a render records of its sections as they begin: their names in order (Manim's writer forgets empty
     ones, as in a dry run), Manim's clock at each start (the subtitles are on that clock) and, in a worker
-    filming a slice of the scene, a digest of what was on screen at each start (``rendering/parallel/film.py``)."""
+    filming a slice of the scene, a digest of what was on screen at each start (``rendering/parallel/film.py``);
+    with a voice, every cue spoken, on the same clock (``scenes/kit/narration.py``)."""
 
     played: list[str] = field(default_factory=list)
     clock: dict[str, float] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
+    cues: list[tuple[int, str, str, str]] = field(default_factory=list)  # spoken cues: (start µs, id, text, section)
 
 
 class AttentionScene(Scene):

@@ -60,12 +60,20 @@ def request_of(options: Mapping[str, Any]) -> attention.Request:
         raise UserError(str(exc)) from None
 
 
-def look_of(options: Mapping[str, Any]) -> Look:
+def look_of(options: Mapping[str, Any], exporter: type[Exporter] | None = None) -> Look:
+    """The look the options ask for; the voice is ``--voice``, else the command's default (none for
+    ``--transparent`` clips, which go on someone else's slides)."""
+    from rendering.voice.choice import voice_of
+
+    chosen = options.get("voice")
+    if chosen is None:
+        chosen = "none" if exporter is None or options["transparent"] else exporter.voice
     return Look(
         theme=options["theme"],
         decimals=options["decimals"],
         numbers=options["numbers"],
         transparent=options["transparent"],
+        voice=voice_of(chosen),
     )
 
 
@@ -127,7 +135,7 @@ def check_sizes(request: attention.Request) -> None:
 def admit(command: str, options: Mapping[str, Any]) -> Admitted:
     """Everything a run needs, checked: UserError (one line) for the first problem found."""
     exporter = EXPORTERS[command]
-    request, look = request_of(options), look_of(options)
+    request, look = request_of(options), look_of(options, exporter)
     named = named_scenes(options.get("scenes", ()), exporter, request)
     if named:
         able, refused = drawable(named, request, look)

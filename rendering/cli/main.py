@@ -39,11 +39,12 @@ def not_drawn_record(scene: str, kind: str, reason: str) -> dict:
 
 def list_scenes(options) -> int:
     """Every scene with its length for this request, and those that cannot show its kind of trace."""
+    from rendering.exporters import VideoExporter
     from rendering.workers.pool import run_jobs
     from rendering.workers.scene_jobs import cached_length, scene_length
     from scenes.registry import ALL_SCENES
 
-    request, look = request_of(options), look_of(options)
+    request, look = request_of(options), look_of(options, VideoExporter)  # lengths as the video plays them
     shown = [cls for cls in ALL_SCENES if cls.part.draws(request)]  # the others cannot be built for this request
     able, refused = drawable(shown, request, look)
     if refused:
@@ -120,6 +121,10 @@ def main(argv: list[str]) -> int:
         out = Path(options["out"]).expanduser()
         check_out(out)
         check_targets(out, [path for exporter in admitted.exporters for path in exporter.plan()])
+        if not options["dry_run"]:
+            from rendering.voice.takes import check_takes
+
+            check_takes(admitted.scenes, admitted.request, admitted.look, options["jobs"])
     except UserError as exc:
         return fail(str(exc))
     kind = admitted.exporters[0].kind

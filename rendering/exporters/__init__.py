@@ -8,12 +8,14 @@ from rendering.exporters.base import Exporter, Results
 from rendering.exporters.deck.exporter import DeckExporter
 from rendering.exporters.explore.exporter import ExploreExporter
 from rendering.exporters.figures import FiguresExporter
+from rendering.exporters.script import ScriptExporter
 from rendering.exporters.sections import SectionsExporter
 from rendering.exporters.video import VideoExporter
 
 # By command: `render.py` alone is "video"; `render.py figures ...`, `render.py deck ...`.
 EXPORTERS: dict[str, type[Exporter]] = {
-    exporter.command: exporter for exporter in (VideoExporter, FiguresExporter, DeckExporter, ExploreExporter)
+    exporter.command: exporter
+    for exporter in (VideoExporter, FiguresExporter, DeckExporter, ExploreExporter, ScriptExporter)
 }
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Exporter",
     "FiguresExporter",
     "Results",
+    "ScriptExporter",
     "SectionsExporter",
     "VideoExporter",
 ]

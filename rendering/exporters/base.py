@@ -47,6 +47,7 @@ class Exporter(ABC):
     default_scenes: ClassVar[str] = "video"  # with no scene named: "video" (FullVideo), "all" drawable, "none"
     partial: ClassVar[bool] = False  # a scene that cannot draw the request is left out, not an error
     renders: ClassVar[bool] = True  # needs Manim renders (and so LaTeX)
+    voice: ClassVar[str] = "none"  # the narration when --voice is not given (--transparent clips: silent)
     failures: list[tuple[str, str]]  # (scene, reason) of scenes found unable to draw while rendering
 
     def __init__(self, scenes: Sequence[type]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rendering.errors import UserError
 from rendering.exporters.base import Exporter, Results
-from rendering.option import FORMATS, PICTURE, Option, scenes_option
+from rendering.option import FORMATS, PICTURE, Option, scenes_option, voice_option
 from rendering.spec import MovieJob, Picture, Written
 from rendering.workers.pool import Staging
 
@@ -15,12 +15,14 @@ class VideoExporter(Exporter):
     command = "video"
     kind = "video"
     summary = "the whole video (default), or some scenes, as movies with subtitles"
+    voice = "joe"
     options = (
         scenes_option("FullVideo"),
         Option("list", "flag", False, "list every scene with its length, then exit"),
         *PICTURE,
         Option("format", "str", None, "mp4 (default; mov with --transparent), gif, webm or mov", choices=FORMATS),
         Option("sections", "flag", False, "one clip per section as well as the whole"),
+        voice_option("joe; none with --transparent"),
         Option(
             "clear-cache",
             "flag",

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime
 import shutil
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import srt
 
 from rendering.parallel.join import join_videos, probe_video, slice_starts
-from rendering.parallel.subtitles import SubtitleSlice, shift_subtitles
+from rendering.parallel.subtitles import SubtitleSlice, held, shift_subtitles
 from rendering.spec import Movie, MovieJob
+from rendering.voice.track import RATE, Cue, mux, timeline
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class SectionClip:
     clock_end: float | None  # ... and where the next began (None: the scene's last section)
     subcaptions: tuple[tuple[int, int, str], ...]  # (start, end in microseconds, text), of every section
     state_out: str | None = None  # digest of the state the next section starts from (None: the last section)
+    cues: tuple[tuple[int, str, str, str], ...] = ()  # spoken cues (start µs, id, text, section), of every section
 
     def subtitles(self) -> list[srt.Subtitle]:
         micro = datetime.timedelta(microseconds=1)
@@ -45,9 +48,35 @@ def _clip_name(n: int, section: str, job: MovieJob) -> str:
     return f"{n:02d}_{section}.{job.format}"
 
 
-def joined(job: MovieJob, sections: list[SectionClip], folder: Path) -> Movie:
+def _placed(sections: list[SectionClip], starts: list[Fraction]) -> list[Cue]:
+    """The sections' cues on the joined timeline, each moved as its section's subtitles are (subtitles.py)."""
+    cues = []
+    for section, start in zip(sections, starts, strict=True):
+        low = held(section.clock_start)
+        high = None if section.clock_end is None else held(section.clock_end)
+        for micro, cue, text, _ in section.cues:
+            at = Fraction(micro, 1_000_000)
+            if low <= at and (high is None or at < high):  # another section's cue: its own render places it
+                cues.append(Cue(at - Fraction(section.clock_start) + start, cue, text))
+    return sorted(cues, key=lambda c: c.start)
+
+
+def _voiced(movie: Path, cues: list[Cue], speech, clips: tuple[tuple[str, Path], ...]) -> None:
+    """Lay the track of ``cues`` on ``movie``'s whole timeline, and each clip its own stretch of it (the clips
+    are the movie's sections, in order)."""
+    duration = probe_video(movie).duration
+    whole = timeline(cues, duration, speech)
+    mux(movie, whole)
+    infos = [probe_video(path) for _, path in clips]
+    for (_, path), info, start in zip(clips, infos, slice_starts(infos), strict=True):
+        first = round(start * RATE)
+        mux(path, whole[first : first + round(info.duration * RATE)])
+
+
+def joined(job: MovieJob, sections: list[SectionClip], folder: Path, speech=None) -> Movie:
     """The job's movie joined from its sections' clips (in order), frame-exact, and its subtitles on the joined
-    timeline: each section's subtitles keep their place relative to the section's first frame."""
+    timeline: each section's subtitles keep their place relative to the section's first frame. With a voice
+    (``speech``), the movie's track is laid after the join, and each section clip gets its stretch of it."""
     movie = folder / f"{job.scene}.{job.format}"
     join_videos([s.clip for s in sections], movie)
     starts = slice_starts([probe_video(s.clip) for s in sections])
@@ -62,11 +91,22 @@ def joined(job: MovieJob, sections: list[SectionClip], folder: Path) -> Movie:
         clips = tuple(
             (s.name, _copy(s.clip, folder / "sections" / _clip_name(n, s.name, job))) for n, s in enumerate(sections)
         )
+    if speech is not None:
+        _voiced(movie, _placed(sections, starts), speech, clips)
     return Movie(movie, subtitles, clips)
 
 
-def whole(job: MovieJob, names: tuple[str, ...], movie: Path, subtitles: Path | None, clips: dict[str, Path]) -> Movie:
-    """The job's movie rendered in one piece; a one-section scene's only clip is the movie itself."""
+def whole(
+    job: MovieJob,
+    names: tuple[str, ...],
+    movie: Path,
+    subtitles: Path | None,
+    clips: dict[str, Path],
+    speech=None,
+    cues: tuple = (),
+) -> Movie:
+    """The job's movie rendered in one piece; a one-section scene's only clip is the movie itself. With a
+    voice, its track is laid on it (and each clip's stretch on the clip) from ``cues``, on the movie's clock."""
     sections = ()
     if job.sections:
         if len(names) == 1:
@@ -76,4 +116,9 @@ def whole(job: MovieJob, names: tuple[str, ...], movie: Path, subtitles: Path | 
             for n, name in enumerate(names)
             if name in clips
         )
+    if speech is not None:
+        placed = sorted(
+            (Cue(Fraction(micro, 1_000_000), cue, text) for micro, cue, text, _ in cues), key=lambda c: c.start
+        )
+        _voiced(movie, placed, speech, sections)
     return Movie(movie, subtitles, sections)

@@ -5,7 +5,8 @@ scenes/base.py), decides at each later section whether it must be filmed too (no
 cache lacks it for the state it starts from), and reports progress; rendering it in a private cache slot; and
 handing back what the run joins and remembers: the movie (whole-scene parts) or the clip of each filmed
 section, the subtitles as Manim holds them (microseconds), Manim's clock and the state digest where each
-section began, and the seconds each section took to film or to skip.
+section began, the seconds each section took to film or to skip, and the cues the voice speaks (the movies
+stay silent: the track is laid on the whole timeline after the join, rendering/voice/track.py).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class SliceResult:
     timings: dict[str, tuple[bool, float]] = field(default_factory=dict)  # section -> (filmed?, wall seconds)
     lengths: dict[str, float] = field(default_factory=dict)  # filmed section -> seconds of video
     seconds: float = 0.0  # the whole part job, wall clock
+    cues: list[tuple[int, str, str, str]] = field(default_factory=list)  # spoken: (start µs, id, text, section)
 
 
 def state_digest(scene) -> str:
@@ -163,6 +165,7 @@ def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str)
                     if section.video is not None and section.name in filmed:
                         clips[section.name] = _copy(folder / section.video, work / "clips" / Path(section.video).name)
             subcaptions = [(s.start // MICROSECOND, s.end // MICROSECOND, s.content) for s in writer.subcaptions]
+            cues = list(scene.log.cues)
     if filmed:
         scene._report(filmed[-1], 100.0)
     # each section runs from its start to the next one's (the one that ended the part early included)
@@ -177,4 +180,4 @@ def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str)
     lengths = {name: value for name, value in lengths.items() if name in filmed}
     states = dict(scene.log.states)
     seconds = time.monotonic() - began
-    return SliceResult(movie, srt, clips, clock, subcaptions, states, filmed, timings, lengths, seconds)
+    return SliceResult(movie, srt, clips, clock, subcaptions, states, filmed, timings, lengths, seconds, cues)

@@ -52,6 +52,11 @@ def _as_held(seconds: float, milliseconds: bool) -> Fraction:
     return Fraction(micro // 1000, 1000) if milliseconds else Fraction(micro, 1_000_000)
 
 
+def held(seconds: float) -> Fraction:
+    """A clock reading as Manim holds a subtitle's time: in whole microseconds."""
+    return _as_held(seconds, False)
+
+
 def _timedelta(seconds: Fraction) -> datetime.timedelta:
     return datetime.timedelta(microseconds=nearest(max(Fraction(0), seconds) * 1_000_000))
 

@@ -1,18 +1,73 @@
-"""Subcaptions that can be read: each is held until read, so that the next one never overlaps it."""
+"""Narration cues: each subcaption held until it is read and, with a voice, until it is spoken.
+
+A cue is one ``narrate`` call. Its text is written the way a person reads it; the subtitles show it with its
+math in Unicode and the voice says it in words (``pronunciation.py``). Without a voice (``Inputs.speech`` is
+None) a cue lasts as long as its animation or the time to read it, whichever is longer, as it always has. With
+one, it lasts the longest of its animation, its speech, one second and the time to read it; the speech starts
+with the cue's subtitle, which lasts as long as the speech, one second or the reading, whichever is longest.
+Either way a gap follows, so that the next cue never overlaps it.
+"""
 
 from __future__ import annotations
 
+import datetime
+
+from scenes.kit.pronunciation import spoken, written
+
 READING_SPEED = 17.0  # characters per second, the usual ceiling for subtitles
 GAP = 0.1  # seconds between two subcaptions: more than a frame at 15 fps, so rounding never makes them overlap
+SHORTEST = 1.0  # seconds a spoken cue's subtitle stays at least
+
+
+def cue_owner(scene, section: str) -> str:
+    """The name a section's cues are numbered under: the part that declares it (so FullVideo's cues and each
+    video part's own scene share their ids), with the section when that part has several."""
+    from scenes.catalog import SCENES
+
+    parts = {s.part.name for s in SCENES}
+    if section in parts:
+        return section
+    return f"{scene.part.name}-{section}"
+
+
+def cue_id(scene) -> str:
+    """The id of the next cue: its owner and its place in its section ("step1_matmul.03"), not its text."""
+    log = scene.log
+    section = log.played[-1] if log.played else scene.part.name
+    place = sum(1 for cue in log.cues if cue[3] == section)
+    return f"{cue_owner(scene, section)}.{place:02d}"
 
 
 def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> None:
-    """Play ``animations`` (if any) with ``text`` as their subcaption, then wait until it has been read."""
-    duration = max(run_time if animations else 0.0, len(text) / READING_SPEED) + GAP
-    if animations:
-        scene.play(*animations, run_time=run_time, subcaption=text, subcaption_duration=duration - GAP, **kwargs)
+    """Play ``animations`` (if any) with ``text`` as their subcaption, then wait until it has been read (and,
+    with a voice, spoken). ``text`` is written as it is read aloud ("Q times K transposed").
+
+    Examples
+    --------
+    >>> from scenes.kit.pronunciation import written
+    >>> written("The scaled scores: Q K transposed over the square root of d k.")
+    'The scaled scores: QKᵀ over √dₖ.'
+    """
+    speech = getattr(scene.inputs, "speech", None)
+    shown = written(text)
+    animation_time = run_time if animations else 0.0
+    if speech is None:
+        # as before voices: the source text's length sets the reading time, so a silent render keeps its timing
+        subtitle = max(animation_time, len(text) / READING_SPEED)
     else:
-        scene.add_subcaption(text, duration=duration - GAP)
-    rest = duration - (run_time if animations else 0.0)
+        ident = cue_id(scene)
+        said = spoken(text)
+        seconds = speech.seconds(ident, said)
+        subtitle = max(seconds, SHORTEST, len(shown) / READING_SPEED)
+        section = scene.log.played[-1] if scene.log.played else scene.part.name
+        # Manim's clock where the cue (its subtitle and its speech) begins, in microseconds as its subtitle
+        start = datetime.timedelta(seconds=scene.renderer.time) // datetime.timedelta(microseconds=1)  # as Manim's
+        scene.log.cues.append((start, ident, said, section))
+    duration = max(animation_time, subtitle) + GAP
+    if animations:
+        scene.play(*animations, run_time=run_time, subcaption=shown, subcaption_duration=subtitle, **kwargs)
+    else:
+        scene.add_subcaption(shown, duration=subtitle)
+    rest = duration - animation_time
     if rest > 1e-6:
         scene.wait(rest)

@@ -19,7 +19,7 @@ from rendering.exporters.base import Exporter, Results
 from rendering.exporters.deck.html import media_folder, write_html
 from rendering.exporters.deck.pptx import write_pptx
 from rendering.exporters.deck.slides import DeckError, Slide, extract_poster
-from rendering.option import FORMATS, PICTURE, Option, scenes_option
+from rendering.option import FORMATS, PICTURE, Option, scenes_option, voice_option
 from rendering.spec import Movie, MovieJob, Picture, Written
 from rendering.workers.pool import Staging
 
@@ -51,6 +51,7 @@ class DeckExporter(Exporter):
             choices=MEDIA,
         ),
         Option("deck-name", "str", None, "file name of the deck (default: the scene's part name)", metavar="NAME"),
+        voice_option("none"),
     )
 
     def __init__(

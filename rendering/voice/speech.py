@@ -1,0 +1,89 @@
+"""A cue's take and its length, where the scene is built: synthesized by the bundled voice (cached) or read
+from the recorded takes' folder.
+
+What belongs here: ``Speech``, the object a scene's ``Inputs.speech`` holds (``narrate`` asks it each cue's
+length), and reading a take's samples (PyAV decodes WAV and FLAC). A take's length is its file's, silences
+included: what it sounds like is what the picture waits for.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from rendering.voice import cache
+from rendering.voice.choice import Voice, takes_in
+
+
+class TakeError(ValueError):
+    """A take that is missing or cannot be read; the message is one line naming it."""
+
+
+def decoded(path: Path) -> tuple[np.ndarray, int]:
+    """A sound file's samples (mono float64 in [-1, 1], channels mixed down) and its rate."""
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.audio[0]
+            rate = stream.rate
+            mono = av.AudioResampler(format="dbl", layout="mono", rate=rate)
+            chunks = [out.to_ndarray()[0] for frame in container.decode(stream) for out in mono.resample(frame)]
+            chunks += [out.to_ndarray()[0] for out in mono.resample(None)]
+    except (av.FFmpegError, OSError, IndexError) as error:
+        raise TakeError(f"{path.name}: cannot be read as sound ({error})") from None
+    return (np.concatenate(chunks) if chunks else np.zeros(0)), rate
+
+
+class Speech:
+    """The takes of one voice, in one process: ``seconds`` and ``samples`` of a cue, by its id and its text.
+
+    The bundled voice synthesizes a text once (piper, started on the first take this process needs) and
+    keeps it in the speech cache; recorded takes are read by cue id.
+
+    Examples
+    --------
+    >>> from rendering.voice.choice import bundled
+    >>> Speech(bundled()).seconds("intro.00", "Hello.")  # doctest: +SKIP
+    0.67
+    """
+
+    def __init__(self, voice: Voice):
+        self.voice = voice
+        self._engine = None
+        self._lengths: dict[tuple[str, str], Fraction] = {}
+
+    def __getstate__(self):  # a worker starts its own engine
+        return {"voice": self.voice}
+
+    def __setstate__(self, state):
+        self.__init__(state["voice"])
+
+    def path(self, cue: str, text: str) -> Path:
+        """The take's file: from the cache (made if missing) or the takes' folder."""
+        if self.voice.kind == "takes":
+            found = takes_in(Path(self.voice.name)).get(cue)
+            if found is None:
+                raise TakeError(f"no take for cue {cue} in {self.voice.name}")
+            return found
+        if self._engine is None:
+            from rendering.voice.engine import Piper
+
+            self._engine = Piper()
+        return cache.remembered(self.voice.digest, text, lambda target: self._engine.say(text, target))
+
+    def samples(self, cue: str, text: str) -> tuple[np.ndarray, int]:
+        if not text.strip():
+            return np.zeros(0), 48000
+        return decoded(self.path(cue, text))
+
+    def seconds(self, cue: str, text: str) -> float:
+        """How long the take of cue ``cue`` (saying ``text``) plays."""
+        if self.voice.kind == "ids":  # listing the cues (takes.py): their lengths do not matter
+            return 1.0
+        key = (cue, text)
+        if key not in self._lengths:
+            samples, rate = self.samples(cue, text)
+            self._lengths[key] = Fraction(len(samples), rate)
+        return float(self._lengths[key])

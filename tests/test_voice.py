@@ -1,0 +1,225 @@
+"""The narration's voice: the pronunciation table, loudness, cue timing from speech, and narrated movies checked
+with PyAV (one track as long as the video, speech in every cue and silence between, the parallel join equal to
+one process sample for sample, recorded takes changing the timing, --voice none silent)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+
+from rendering.voice import loudness
+from scenes.kit.narration import GAP, READING_SPEED, SHORTEST
+from scenes.kit.pronunciation import spoken, written
+from scenes.scene import Inputs
+from scenes.video.step_scale import Step2Scale
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ["--resolution", "320,180", "--fps", "10"]
+
+
+# ----- the pronunciation table ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, shown, said",
+    [
+        ("Q times K transposed.", "Q times Kᵀ.", "Q times K transposed."),
+        ("Divided by the square root of d k.", "Divided by √dₖ.", "Divided by the square root of d k."),
+        ("Each token becomes a vector x i.", "Each token becomes a vector xᵢ.", "Each token becomes a vector x sub i."),
+        ("A is T by d.", "A is T × d.", "A is T by d."),
+        ("The sum lands in QK transposed.", "The sum lands in QKᵀ.", "The sum lands in Q K transposed."),
+        ("weighted by row 3 of A.", "weighted by row 3 of A.", "weighted by row 3 of A."),
+        ("d k = d / h", "dₖ = d / h", "d k equals d over h"),
+    ],
+)
+def test_math_is_written_in_unicode_and_spoken_in_words(text, shown, said):
+    assert written(text) == shown and spoken(text) == said
+
+
+# ----- loudness -----------------------------------------------------------------------------------------
+def test_a_take_is_normalised_to_minus_16_lufs_under_minus_1_dbtp():
+    rate = 48000
+    t = np.arange(2 * rate) / rate
+    burst = 0.05 * np.sin(2 * np.pi * 220 * t) * (1 + 0.9 * np.sin(2 * np.pi * 3 * t))
+    burst[rate // 2] = 0.9  # a click far above the speech: the limiter takes it
+    out = loudness.normalised(burst, rate)
+    assert abs(loudness.integrated(out, rate) + 16) < 0.5 and loudness.true_peak(out) <= -1.0
+
+
+# ----- cue timing -----------------------------------------------------------------------------------------
+class FakeSpeech:
+    """Every cue's take lasts ``seconds(text)``: long ones outlast their animations."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+
+    def seconds(self, cue: str, text: str) -> float:
+        return self.scale * len(text) / 12
+
+
+@pytest.mark.parametrize("scale", [0.2, 1.0, 2.0])
+def test_each_cue_waits_for_its_speech_and_subtitles_follow_the_rules(play_scene, scale):
+    speech = FakeSpeech(scale)
+    scene = play_scene(Step2Scale, Inputs(speech=speech))
+    subtitles = sorted(scene.renderer.file_writer.subcaptions, key=lambda s: s.start)
+    cues = scene.log.cues
+    assert len(cues) == len(subtitles) > 2
+    micro = 1e-6
+    for (start, ident, said, _), subtitle, following in zip(cues, subtitles, [*subtitles[1:], None], strict=True):
+        begin = subtitle.start.total_seconds()
+        length = (subtitle.end - subtitle.start).total_seconds()
+        assert abs(begin - start * micro) < 1e-5, ident  # the speech starts with its subtitle
+        expected = max(speech.seconds(ident, said), SHORTEST, len(subtitle.content) / READING_SPEED)
+        assert length == pytest.approx(expected, abs=1e-5)
+        if following is not None:  # no overlap: the next cue waits for this one's speech
+            assert following.start.total_seconds() >= begin + expected + GAP - 1e-5
+    assert len({ident for _, ident, _, _ in cues}) == len(cues) and cues[0][1] == "step2_scale.00"
+
+
+def test_a_silent_scene_keeps_its_timing(play_scene):
+    scene = play_scene(Step2Scale, Inputs())
+    assert not scene.log.cues and scene.renderer.time == pytest.approx(16.17647, abs=1e-4)  # as before voices
+
+
+# ----- narrated movies, through render.py --------------------------------------------------------------------
+def render(*args, cache: Path, out: Path):
+    command = [sys.executable, str(ROOT / "render.py"), *args, "--out", str(out)]
+    env = {**__import__("os").environ, "ATTENTION_CACHE": str(cache)}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def sound(path: Path) -> tuple[np.ndarray, int, Fraction, Fraction]:
+    """(samples, rate, audio duration, video duration) of a movie."""
+    with av.open(str(path)) as container:
+        assert [s.type for s in container.streams] == ["video", "audio"]
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        video_length = Fraction(video.frames) / Fraction(video.average_rate)
+        rate = audio.rate
+        samples = np.concatenate([f.to_ndarray()[0] for f in container.decode(audio)])
+    return samples, rate, Fraction(len(samples), rate), video_length
+
+
+def frames(path: Path) -> list[bytes]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray().tobytes() for f in container.decode(video=0)]
+
+
+@pytest.fixture(scope="module")
+def narrated(tmp_path_factory, render_cache):
+    """WhyScale (three sections) narrated, rendered in one process and in parts joined."""
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path_factory.mktemp(f"voice-{jobs}")
+        render("WhyScale", *SMALL, "--jobs", jobs, "--sections", cache=render_cache(), out=out)
+        outs[jobs] = out
+    return outs
+
+
+def test_a_narrated_movie_has_one_track_as_long_as_its_video(narrated):
+    samples, rate, audio, video = sound(narrated["2"] / "WhyScale.mp4")
+    assert abs(audio - video) <= Fraction(1, 10)  # one frame at 10 fps
+    assert loudness.integrated(samples, rate) == pytest.approx(-16, abs=1)
+    assert loudness.true_peak(samples) <= -1.0
+
+
+def test_speech_during_every_cue_and_silence_between(narrated):
+    out = narrated["2"]
+    samples, rate, _, _ = sound(out / "WhyScale.mp4")
+    subtitles = list(srt.parse((out / "WhyScale.srt").read_text()))
+
+    def level(a: float, b: float) -> float:
+        chunk = samples[int(a * rate) : int(b * rate)]
+        return 10 * np.log10(np.mean(chunk**2) + 1e-12)
+
+    for subtitle, following in zip(subtitles, subtitles[1:], strict=False):
+        start, end = subtitle.start.total_seconds(), subtitle.end.total_seconds()
+        assert level(start, min(end, start + 1.0)) > -40, subtitle.content  # the speech starts with it
+        assert start < 0.1 or level(start - 0.1, start) < -60  # and not before it (one frame)
+        gap = following.start.total_seconds()
+        if gap - end > 0.08:
+            assert level(end + 0.02, gap - 0.02) < -50
+
+
+def test_the_joined_movie_equals_one_process_frame_for_frame_and_sample_for_sample(narrated):
+    one, two = narrated["1"] / "WhyScale.mp4", narrated["2"] / "WhyScale.mp4"
+    assert np.array_equal(sound(one)[0], sound(two)[0])
+    assert frames(one) == frames(two)
+
+
+def test_section_clips_carry_their_stretch_of_the_track(narrated):
+    out = narrated["2"]
+    whole, rate, _, _ = sound(out / "WhyScale.mp4")
+    at = Fraction(0)
+    clips = sorted((out / "sections" / "WhyScale").glob("*.mp4"))
+    assert len(clips) == 3
+    for clip in clips:
+        samples, _, audio, video = sound(clip)
+        assert abs(audio - video) <= Fraction(1, 10)
+        # each clip is encoded on its own (its own AAC priming): find the best lag within 50 ms, then compare
+        begin = round(at * rate)
+        middle = samples[len(samples) // 4 : 3 * len(samples) // 4]
+        lags = range(-2400, 2401, 16)
+        best = max(np.corrcoef(middle, whole[begin + len(samples) // 4 + lag :][: len(middle)])[0, 1] for lag in lags)
+        assert best > 0.95, clip.name
+        at += video
+
+
+# ----- your own voice: the script, recorded takes, silence -------------------------------------------------
+def _takes(folder: Path, lengths: list[float]) -> Path:
+    import wave
+
+    folder.mkdir()
+    rate = 22050
+    for n, seconds in enumerate(lengths):
+        t = np.arange(int(seconds * rate)) / rate
+        tone = (0.3 * np.sin(2 * np.pi * 180 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t)) * 32767).astype(np.int16)
+        with wave.open(str(folder / f"step2_scale.{n:02d}.wav"), "wb") as take:
+            take.setnchannels(1), take.setsampwidth(2), take.setframerate(rate)
+            take.writeframes(tone.tobytes())
+    return folder
+
+
+def test_the_script_lists_every_cue_with_its_take_length(tmp_path, render_cache):
+    render("script", "Step2Scale", cache=render_cache(), out=tmp_path)
+    rows = (tmp_path / "script" / "Step2Scale.csv").read_text().splitlines()
+    assert rows[0] == "cue,scene,section,text,seconds"
+    assert rows[1].startswith("step2_scale.00,Step2Scale,step2_scale,") and "square root of d k" in rows[1]
+    assert len(rows) == 5 and all(float(row.rsplit(",", 1)[1]) > 0.5 for row in rows[1:])
+
+
+def test_recorded_takes_set_the_timing_and_missing_ones_stop_the_run(tmp_path, render_cache):
+    cache = render_cache()
+    takes = _takes(tmp_path / "takes", [2.0, 3.0, 7.0, 1.5])
+    out = tmp_path / "out"
+    render("Step2Scale", *SMALL, "--voice", str(takes), cache=cache, out=out)
+    subtitles = list(srt.parse((out / "Step2Scale.srt").read_text()))
+    lengths = [(s.end - s.start).total_seconds() for s in subtitles]
+    starts = [s.start.total_seconds() for s in subtitles]
+    assert lengths[1] == pytest.approx(3.0, abs=0.002) and lengths[2] == pytest.approx(7.0, abs=0.002)
+    assert starts[3] - starts[2] >= 7.0 - 0.002  # the next cue waits for the 7 s take (its gap may lose a frame)
+    (takes / "step2_scale.03.wav").unlink()
+    (takes / "step2_scale.02.wav").write_bytes(b"not a sound")
+    command = [sys.executable, str(ROOT / "render.py"), "Step2Scale", *SMALL, "--voice", str(takes)]
+    result = subprocess.run(
+        [*command, "--out", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**__import__("os").environ, "ATTENTION_CACHE": str(cache)},
+    )
+    assert result.returncode == 2 and not (tmp_path / "none").exists()
+    line = result.stderr.strip()
+    assert "\n" not in line and "step2_scale.03" in line and "step2_scale.02" in line
+
+
+def test_voice_none_is_silent(tmp_path, render_cache):
+    render("Step2Scale", *SMALL, "--voice", "none", cache=render_cache(), out=tmp_path)
+    with av.open(str(tmp_path / "Step2Scale.mp4")) as container:
+        assert [s.type for s in container.streams] == ["video"]
