@@ -16,7 +16,7 @@ import srt
 
 from rendering.voice import loudness
 from scenes.kit.narration import GAP, READING_SPEED, SHORTEST
-from scenes.kit.pronunciation import spoken, written
+from scenes.kit.text.pronunciation import spoken, written
 from scenes.scene import Inputs
 from scenes.video.step_scale import Step2Scale
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from scenes.kit.pronunciation import spoken, written
+from scenes.kit.text.pronunciation import spoken, written
 
 READING_SPEED = 17.0  # characters per second, the usual ceiling for subtitles
 GAP = 0.1  # seconds between two subcaptions: more than a frame at 15 fps, so rounding never makes them overlap
@@ -44,7 +44,7 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> N
 
     Examples
     --------
-    >>> from scenes.kit.pronunciation import written
+    >>> from scenes.kit.text.pronunciation import written
     >>> written("The scaled scores: Q K transposed over the square root of d k.")
     'The scaled scores: QKᵀ over √dₖ.'
     """
