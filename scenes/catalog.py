@@ -1,6 +1,6 @@
 """Every scene of the project, in order: the video's parts first, then the topics beyond the video.
 
-A new topic scene is one file in scenes/ and one entry here: the command line, the tests, the
+A new topic scene is one file in scenes/topics/ and one entry here: the command line, the tests, the
 benchmark and the figures all read this list, and the whole video plays its ``in_video`` parts in order.
 """
 

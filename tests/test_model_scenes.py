@@ -106,7 +106,7 @@ def test_defaults_and_description():
         ({"model": "minilm", "head": 13}, "head must be 1 to 12"),
         ({"layer": 2}, "name the model too"),
         ({"head": 2}, "name the model too"),
-        ({"model": "minilm", "mask": "causal"}, "without a mask"),
+        ({"model": "minilm", "mask": "causal"}, "have no mask"),
     ],
 )
 def test_bad_model_source_is_one_line(arguments, message):
@@ -226,7 +226,7 @@ def test_sources_are_refused_with_one_line():
     with pytest.raises(SourceError, match="add --model minilm"):
         LayerHeads.check_inputs(Inputs(request=attention.Request.from_sentence(JANE), theme=load_theme("video")))
     masking = next(scene for scene in SCENES if scene.part.name == "masking")
-    with pytest.raises(SourceError, match="toy model's own seeded weights"):
+    with pytest.raises(SourceError, match="is an encoder, its heads look both ways"):
         masking.check_inputs(Inputs(request=minilm(), theme=load_theme("video")))
     for part_scene in VIDEO_PARTS:
         part_scene.check_inputs(Inputs(request=minilm(), theme=load_theme("video")))
@@ -240,7 +240,7 @@ BAD = [
     (["--model", "nosuch"], "unknown model 'nosuch'"),
     (["figures", "--model", "minilm", "--sentence", SEVENTEEN], "17 tokens cannot be drawn"),
     (["--model", "minilm", "--sentence", SEVENTEEN], "17 WordPiece tokens"),
-    (["figures", "masking", "--model", "minilm"], "toy model's own seeded weights"),
+    (["figures", "masking", "--model", "minilm"], "is an encoder"),
     (["MultiHeadScene", "--model", "minilm"], "toy model's own seeded weights"),
     (["deck", "WhyScale", "--model", "minilm"], "toy model's own seeded weights"),
     (["figures", "heads"], "add --model minilm"),
