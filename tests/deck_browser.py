@@ -1,8 +1,9 @@
 """A headless Chromium for the deck tests, and what they do with it: open a deck, press keys, read its clip.
 
 What belongs here: starting the browser the way every deck test does (Debian's chromium and chromedriver,
-given explicitly so that Selenium Manager never runs and nothing is downloaded; autoplay allowed; a fixed
-viewport), and small helpers over a deck page. Assertions about decks belong in the test modules.
+given explicitly so that Selenium Manager never runs and nothing is downloaded; autoplay with sound allowed,
+or the browser's own policy: sound only after a key press or click; a fixed viewport), and small helpers over
+a deck page. Assertions about decks belong in the test modules.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 VIEWPORT = (1280, 720)  # CSS pixels; a screenshot is this size (device scale factor 1)
 
 
-def start_chromium(profile: Path) -> webdriver.Chrome:
+def start_chromium(profile: Path, autoplay: bool = True) -> webdriver.Chrome:
+    """A headless Chromium with its profile in ``profile``; ``autoplay=False`` keeps the browser's autoplay
+    policy, under which a clip plays with sound only after the page has had a key press or a click."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in (
+    arguments = [
         "--headless=new",
         "--no-sandbox",
         "--disable-gpu",
@@ -34,9 +37,11 @@ def start_chromium(profile: Path) -> webdriver.Chrome:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
         f"--user-data-dir={profile}",
-    ):
+    ]
+    if autoplay:
+        arguments.append("--autoplay-policy=no-user-gesture-required")
+    for arg in arguments:
         options.add_argument(arg)
     browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     # --window-size sizes the window, toolbar included: set the page's viewport itself
@@ -86,6 +91,16 @@ def video_state(driver) -> dict:
         "const v = document.querySelector('.slide.is-current video');"
         "return {time: v.currentTime, duration: v.duration, paused: v.paused, ended: v.ended, ready: v.readyState,"
         " controls: v.controls, error: v.error && v.error.code};"
+    )
+
+
+def sound_state(driver) -> dict:
+    """The current clip's sound: muted, volume, the audio bytes Chromium has decoded (0 without a track), and
+    what the deck's sound status says (None in a silent deck)."""
+    return driver.execute_script(
+        "const v = document.querySelector('.slide.is-current video'), s = document.getElementById('deck-sound');"
+        "return {muted: v.muted, volume: v.volume, audio: v.webkitAudioDecodedByteCount, paused: v.paused,"
+        " time: v.currentTime, status: s && s.textContent};"
     )
 
 

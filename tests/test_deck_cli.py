@@ -1,6 +1,6 @@
 """`render.py deck` end to end, as a lecturer runs it: the HTML deck in a real headless Chromium (keys, URL hash,
 playing clip, notes, reload, poster on screen), the PowerPoint deck read back with python-pptx, the light and
-dark themes, the manifest, and bad input.
+dark themes, a narrated deck (--voice joe: its slides' voice after a key press, M), the manifest, and bad input.
 
 One render of each deck is shared by the module, at a tiny size (320x180 at 5 fps; DECK_RESOLUTION=1280,720 for
 sharper screenshots). Screenshots go to pytest's temporary directory and, if DECK_SCREENS names a folder, there too;
@@ -13,6 +13,7 @@ import base64
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 import srt
 from deck_browser import (
@@ -30,6 +32,7 @@ from deck_browser import (
     open_deck,
     play_to_end,
     press,
+    sound_state,
     start_chromium,
     wait,
     wait_for_deck,
@@ -101,6 +104,13 @@ def runs(tmp_path_factory) -> dict[str, tuple[Path, str]]:
         stdout, stderr = run.communicate(timeout=600)
         assert run.returncode == 0, f"{name}: {stderr}"
         done[name] = (root / name, stdout)
+    # the narrated deck after the reference, which is narrated too (a video's default voice): the same render,
+    # which the output cache serves, so its section clips are the reference's
+    voiced = root / "voiced"
+    done["voiced"] = (
+        voiced,
+        render("deck", SCENE.__name__, "--voice", "joe", *PICTURE, "--jobs", "1", out=voiced).stdout,
+    )
     return done
 
 
@@ -126,6 +136,14 @@ def narration(runs) -> list[str]:
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory) -> Iterator:
     browser = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory) -> Iterator:
+    """Chromium under its own autoplay policy: sound only once the page has had a key press or a click."""
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-strict"), autoplay=False)
     yield browser
     browser.quit()
 
@@ -244,6 +262,63 @@ def test_pptx_has_a_slide_per_section_with_its_movie_title_and_notes(runs, narra
         first, last = _frames(next(iter(videos)).blob)
         assert difference(poster, last) < 0.5
     assert prs.core_properties.title == SCENE.part.title
+
+
+# ----- the narrated deck ---------------------------------------------------------------------------------------------
+def _embedded_clips(html: Path) -> list[bytes]:
+    return [base64.b64decode(uri) for uri in re.findall(r'src="data:video/mp4;base64,([^"]+)"', html.read_text())]
+
+
+def _streams(clip: bytes) -> list[tuple[str, str]]:
+    with av.open(io.BytesIO(clip)) as container:
+        return [(stream.type, stream.codec_context.name) for stream in container.streams]
+
+
+def _loudest(clip: bytes) -> float:
+    """The clip's loudest half second, in dB of its mean square (speech is far above -40, silence far below)."""
+    with av.open(io.BytesIO(clip)) as container:
+        audio = container.streams.audio[0]
+        samples = np.concatenate([frame.to_ndarray()[0] for frame in container.decode(audio)])
+    half = audio.rate // 2
+    blocks = samples[: len(samples) // half * half].reshape(-1, half)
+    return float(10 * np.log10(np.max(np.mean(blocks**2, axis=1)) + 1e-12))
+
+
+def test_a_narrated_decks_clips_are_the_narrated_section_clips_html_and_pptx(runs):
+    out, stdout = runs["voiced"]
+    reference, _ = runs["reference"]
+    name = SCENE.part.name
+    sections = sorted((reference / "sections" / SCENE.__name__).glob("*.mp4"))
+    html = _embedded_clips(out / "deck" / f"{name}.html")
+    assert html == [clip.read_bytes() for clip in sections] and len(html) == 4  # the clips that carry their voice
+    prs = Presentation(str(out / "deck" / f"{name}.pptx"))
+    for slide, clip in zip(prs.slides, html, strict=True):
+        (part,) = {rel.target_part for rel in slide.part.rels.values() if rel.reltype.endswith("/video")}
+        assert part.content_type == "video/mp4" and part.blob == clip
+    for clip in html:
+        assert _streams(clip) == [("video", "h264"), ("audio", "aac")]
+        assert _loudest(clip) > -40  # each slide's stretch of the narration speaks
+    assert manifest(out)[f"deck/{name}.html"]["inputs"]["voice"]["name"] == "joe"
+    light, _ = runs["light"]  # the default deck stays silent
+    assert all(_streams(clip) == [("video", "h264")] for clip in _embedded_clips(light / "deck" / f"{name}.html"))
+
+
+def test_a_narrated_deck_speaks_after_a_key_press_and_m_mutes(runs, strict, screens):
+    out, _ = runs["voiced"]
+    open_deck(strict, (out / "deck" / f"{SCENE.part.name}.html").as_uri())
+    assert "M sound on/off" in strict.find_element(By.CSS_SELECTOR, ".deck-notes-keys").get_attribute("textContent")
+    wait(lambda: sound_state(strict)["time"] > 0, what="slide 1 to play")
+    assert sound_state(strict)["muted"]  # before any key: only muted autoplay is allowed
+    press(strict, Keys.ARROW_RIGHT)
+    assert current_slide(strict) == 2
+    assert_playing(strict)
+    wait(lambda: sound_state(strict)["audio"] > 0, what="slide 2's audio to be decoded")
+    state = sound_state(strict)
+    assert not state["muted"] and state["volume"] > 0 and state["status"] == "Sound on (M mutes)", state
+    screens("deck_narrated_slide2.png", strict.get_screenshot_as_png())
+    press(strict, "m")
+    state = sound_state(strict)
+    assert state["muted"] and not state["paused"] and state["status"] == "Sound muted (M unmutes)", state
 
 
 # ----- the dark deck, its clips beside it ---------------------------------------------------------------------------

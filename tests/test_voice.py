@@ -1,9 +1,11 @@
 """The narration's voice: the pronunciation table, loudness, cue timing from speech, and narrated movies checked
 with PyAV (one track as long as the video, speech in every cue and silence between, the parallel join equal to
-one process sample for sample, recorded takes changing the timing, --voice none silent)."""
+one process sample for sample, webm with Opus and mov with AAC, the same bytes from fresh caches, recorded takes
+changing the timing, --voice none silent)."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from fractions import Fraction
@@ -22,6 +24,8 @@ from scenes.video.step_scale import Step2Scale
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--resolution", "320,180", "--fps", "10"]
+TINY = ["-q", "l", "--resolution", "320,180", "--fps", "6"]
+CODECS = {"mp4": "aac", "mov": "aac", "webm": "opus"}  # the audio codec of each container
 
 
 # ----- the pronunciation table ------------------------------------------------------------------------
@@ -169,6 +173,57 @@ def test_section_clips_carry_their_stretch_of_the_track(narrated):
         best = max(np.corrcoef(middle, whole[begin + len(samples) // 4 + lag :][: len(middle)])[0, 1] for lag in lags)
         assert best > 0.95, clip.name
         at += video
+
+
+def level(samples: np.ndarray, rate: int, a: float, b: float) -> float:
+    """Mean square of ``samples`` from ``a`` to ``b`` seconds, in dB (speech is above -40, silence below -60)."""
+    chunk = samples[int(a * rate) : int(b * rate)]
+    return float(10 * np.log10(np.mean(chunk**2) + 1e-12))
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory, render_cache) -> dict[str, Path]:
+    """Step2Scale narrated as webm and as mov, each with a fresh cache."""
+    movies = {}
+    for kind in ("webm", "mov"):
+        out = tmp_path_factory.mktemp(f"voice-{kind}")
+        render("Step2Scale", "--format", kind, *TINY, cache=render_cache(), out=out)
+        movies[kind] = out / f"Step2Scale.{kind}"
+    return movies
+
+
+@pytest.mark.parametrize("kind", ["webm", "mov"])
+def test_webm_and_mov_carry_one_track_of_their_codec_as_long_as_the_video(formats, kind):
+    from rendering.parallel.join import probe_video
+
+    movie = formats[kind]
+    with av.open(str(movie)) as container:
+        streams = [(s.type, s.codec_context.name) for s in container.streams]
+        assert streams == [("video", {"webm": "vp9", "mov": "h264"}[kind]), ("audio", CODECS[kind])]
+        audio = container.streams.audio[0]
+        rate = audio.rate
+        samples = np.concatenate([frame.to_ndarray()[0] for frame in container.decode(audio)])
+    video = probe_video(movie).duration  # frames / rate: Matroska keeps no frame count
+    assert abs(Fraction(len(samples), rate) - video) <= Fraction(1, 6), (len(samples) / rate, float(video))
+    subtitles = list(srt.parse(movie.with_suffix(".srt").read_text()))
+    assert len(subtitles) >= 3
+    for subtitle in subtitles:  # each cue is spoken from its subtitle on
+        start = subtitle.start.total_seconds()
+        assert level(samples, rate, start, start + 1.0) > -40, subtitle.content
+    first = subtitles[0].start.total_seconds()
+    assert first < 0.2 or level(samples, rate, 0, first - 0.1) < -60  # and nothing before the first
+
+
+def test_a_narrated_render_is_byte_identical_from_fresh_caches(tmp_path, render_cache, formats):
+    made = []
+    for run in ("one", "two"):  # each with its own output and speech cache: piper speaks again
+        render("Step2Scale", *TINY, cache=render_cache(), out=tmp_path / run)
+        made.append((tmp_path / run / "Step2Scale.mp4").read_bytes())
+    with av.open(io.BytesIO(made[0])) as container:
+        assert [s.codec_context.name for s in container.streams.audio] == ["aac"]
+    assert made[0] == made[1]
+    render("Step2Scale", "--format", "webm", *TINY, cache=render_cache(), out=tmp_path / "webm")
+    assert (tmp_path / "webm" / "Step2Scale.webm").read_bytes() == formats["webm"].read_bytes()  # Matroska too
 
 
 # ----- your own voice: the script, recorded takes, silence -------------------------------------------------

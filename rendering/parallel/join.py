@@ -70,16 +70,17 @@ class VideoInfo:
         }
 
 
-def _video_stream(container, path: Path):
-    """The movie's only stream, which must be video: audio and other streams are refused, not dropped."""
+def _video_stream(container, path: Path, joining: bool):
+    """The movie's video stream. To be joined it must be the only stream: audio and other streams are refused,
+    not dropped. Measured alone, a movie may carry one audio track as well (a narrated clip)."""
     kinds = [stream.type for stream in container.streams]
-    if "audio" in kinds:
+    if joining and "audio" in kinds:
         raise JoinError(
             f"{path.name}: has an audio track; joining audio by stream copy is not supported "
             f"(each part's encoder delay would shift the sound at every join): render the parts "
             f"silent and add the sound to the joined video"
         )
-    if kinds != ["video"]:
+    if kinds != ["video"] and (joining or kinds != ["video", "audio"]):
         raise JoinError(f"{path.name}: expected one video stream, found {kinds or 'none'}")
     return container.streams.video[0]
 
@@ -131,14 +132,14 @@ def _reorder(pts: list[int]) -> int:
     return max([0, *(k - rank[value] for k, value in enumerate(pts))])
 
 
-def _scan(path: Path, frame_rate: Fraction | int | None) -> tuple[VideoInfo, list[int]]:
+def _scan(path: Path, frame_rate: Fraction | int | None, joining: bool) -> tuple[VideoInfo, list[int]]:
     path = Path(path)
     try:
         container = av.open(str(path))
     except (av.FFmpegError, OSError) as error:
         raise JoinError(f"{path.name}: cannot be read as a movie ({error})") from error
     with container:
-        stream = _video_stream(container, path)
+        stream = _video_stream(container, path, joining)
         codec = stream.codec_context
         time_base = Fraction(stream.time_base)
         pts = [packet.pts for packet in _packets(container, stream)]
@@ -175,11 +176,12 @@ def _scan(path: Path, frame_rate: Fraction | int | None) -> tuple[VideoInfo, lis
 
 
 def probe_video(path: Path, frame_rate: Fraction | int | None = None) -> VideoInfo:
-    """Codec parameters, exact frame rate and frame count of a movie (demuxed, not decoded).
+    """Codec parameters, exact frame rate and frame count of a movie's video (demuxed, not decoded); a narrated
+    movie's audio track is left alone.
 
     ``frame_rate`` overrides the inferred rate (needed only for non-integer rates in webm).
     """
-    return _scan(Path(path), frame_rate)[0]
+    return _scan(Path(path), frame_rate, joining=False)[0]
 
 
 def slice_starts(infos: Sequence[VideoInfo]) -> list[Fraction]:
@@ -231,7 +233,7 @@ def join_videos(parts: Sequence[Path], target: Path, *, frame_rate: Fraction | i
     if not parts:
         raise JoinError("no parts to join")
     muxer = _muxer(target, parts)
-    scanned = [_scan(p, frame_rate) for p in parts]
+    scanned = [_scan(p, frame_rate, joining=True) for p in parts]
     infos = [info for info, _ in scanned]
     _check_joinable(infos)
     rate = infos[0].frame_rate

@@ -3,7 +3,9 @@
 What belongs here: placing each cue's take (resampled to 48 kHz, normalised: loudness.py) at the sample where
 its subtitle starts, on a track exactly as long as the video; and writing the movie again with that track:
 its video packets copied as they are (a joined movie keeps its frames and timestamps), the track encoded
-once (AAC in mp4 and mov, Opus in webm). One track for the whole timeline, so no join can click or gap.
+once (AAC in mp4 and mov, Opus in webm). One track for the whole timeline, so no join can click or gap. The
+same movie and track give the same bytes: FFmpeg's AAC and libopus encoders are deterministic, and the webm
+muxer is asked to be bit-exact (its track UIDs are otherwise random).
 
 Examples
 --------
@@ -94,6 +96,8 @@ def mux(movie: Path, track: np.ndarray, target: Path | None = None) -> Path:
             options = {}
             if suffix in (".mp4", ".mov") and time_base.denominator >= 1000:
                 options = {"movie_timescale": str(time_base.denominator)}  # as join.py: exact edit lists
+            elif suffix == ".webm":
+                options = {"fflags": "+bitexact"}  # Matroska draws its tracks' UIDs at random unless bit-exact
             with av.open(str(partial), "w", format=MUXERS[suffix], container_options=options) as output:
                 comment = {key.lower(): value for key, value in source.metadata.items()}.get("comment")
                 if comment:

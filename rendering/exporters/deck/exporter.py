@@ -2,8 +2,10 @@
 
 What belongs here: which render a deck needs (the scene as an mp4 with its section clips), and turning that
 render into Slides: each section's title, its narration (the subtitles that fall in its stretch of the
-movie), its poster frame and its accessible label. How a deck looks and behaves belongs to the writers
-(rendering/deck_html.py, rendering/deck_pptx.py, assets/deck/); what they share, to rendering/deck_slides.py.
+movie), its poster frame and its accessible label. With --voice, the section clips are the narrated render's,
+each with its stretch of the track (rendering/parallel/assemble.py): the slides use them as they are, so both
+decks carry the voice; the HTML page then plays it as browsers allow (assets/deck.js). How a deck looks and
+behaves belongs to the writers (html.py, pptx.py, assets/); what they share, to slides.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The page's look and behaviour are real files under assets/deck/ (template.html, deck.css, deck.js), inlined here so
 that the deck needs no network and works from file:// or a USB stick. This module only fills the template: the
-markup of each slide, the theme colours, and where the clips go (embedded as data: URIs, or beside the HTML).
+markup of each slide, the theme colours, where the clips go (embedded as data: URIs, or beside the HTML), and,
+when the clips carry the narration, the sound's status and its key (M). A silent deck's page has neither.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from rendering.exporters.deck.slides import (
     atomic_folder,
     check_colour,
     check_slides,
+    has_sound,
     image_size,
     video_mime,
 )
@@ -32,6 +34,8 @@ ASSETS = Path(str(resources.files(__package__) / "assets"))  # package data, see
 _MARKER = re.compile(r"@@([A-Z]+)@@")
 
 Media = Literal["embed", "beside"]
+# A narrated deck's sound status in the footer: what deck.js says there is read out when it changes
+_SOUND_STATUS = '<span id="deck-sound" class="deck-sound" role="status" aria-live="polite" aria-atomic="true"></span>'
 
 
 def media_folder(target: Path) -> Path:
@@ -107,8 +111,14 @@ def _page(
         _slide(number, total, slide, clip, poster)
         for number, (slide, (clip, poster)) in enumerate(zip(slides, sources, strict=True), 1)
     )
+    narrated = any(has_sound(slide.clip) for slide in slides)
     values = {
         "LANG": lang,
+        # deck.js plays the voice as browsers allow (after the first key press), M mutes, #deck-sound says so
+        "SOUND": " data-deck-sound" if narrated else "",
+        "MUTEKEY": ", M sound on/off" if narrated else "",
+        "MUTEHELP": " · M sound on/off" if narrated else "",
+        "SOUNDSTATUS": _SOUND_STATUS if narrated else "",
         "TITLE": _text(title),
         "BACKGROUND": background,
         "TEXT": text,

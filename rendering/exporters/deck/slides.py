@@ -33,7 +33,7 @@ class DeckError(Exception):
 @dataclass(frozen=True)
 class Slide:
     title: str  # from the section, e.g. "Step 3: Softmax"
-    clip: Path  # an mp4 (H.264) or webm clip of that section
+    clip: Path  # an mp4 (H.264) or webm clip of that section, with its stretch of the narration if narrated
     poster: Path  # a PNG of one frame of the clip (see extract_poster; render.py deck uses the last)
     notes: str  # the narration text (subtitle lines joined with newlines)
     label: str  # accessible label of the video, e.g. "Animation: Step 3, softmax on each row"
@@ -74,6 +74,17 @@ def probe_clip(clip: Path) -> tuple[str, str]:
             stream = container.streams.video[0]
             return stream.codec_context.name, stream.codec_context.format.name if stream.codec_context.format else "?"
     except (av.FFmpegError, IndexError) as exc:
+        raise DeckError(f"cannot read {clip} as a video: {_one_line(exc)}") from None
+
+
+def has_sound(clip: Path) -> bool:
+    """Whether the clip carries an audio track (a narrated render's section clip does), from its header."""
+    import av
+
+    try:
+        with av.open(str(clip)) as container:
+            return bool(container.streams.audio)
+    except av.FFmpegError as exc:
         raise DeckError(f"cannot read {clip} as a video: {_one_line(exc)}") from None
 
 

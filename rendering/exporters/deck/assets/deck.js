@@ -1,6 +1,9 @@
 /* The lecture deck's behaviour (inlined into every deck by rendering/deck_html.py).
    One slide at a time; its clip plays on arrival and holds its last frame. The slide number (1-based)
-   lives in the URL hash so that a reload stays put. No network, no libraries: it must run from file://. */
+   lives in the URL hash so that a reload stays put. No network, no libraries: it must run from file://.
+   A narrated deck (data-deck-sound on <html>) plays each clip's voice as browsers allow: a clip that may
+   only play muted before the viewer's first key press or click is started again with its voice on that
+   gesture; M mutes and unmutes, and #deck-sound says which (to screen readers too). */
 (function () {
   "use strict";
 
@@ -10,6 +13,11 @@
   var notes = document.getElementById("deck-notes");
   var reducedMotion = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
   var current = -1;
+  var narrated = root.hasAttribute("data-deck-sound");
+  var soundStatus = document.getElementById("deck-sound");
+  var soundWanted = true;  // the viewer's choice: M toggles it
+  var gestured = false;  // a key press or click has given the page the right to play sound
+  var blocked = null;  // the clip the browser let play only muted, until a gesture
 
   if (!slides.length) {
     return;
@@ -44,18 +52,68 @@
     }
   }
 
+  function soundOn() {
+    return narrated && soundWanted && !blocked;
+  }
+
+  // What the sound is, in words; set only when it changes, so that a screen reader hears each change once.
+  function announceSound() {
+    if (!narrated || !soundStatus) {
+      return;
+    }
+    var said = soundOn() ? "Sound on (M mutes)" :
+      (blocked ? "Sound off until a key is pressed" : "Sound muted (M unmutes)");
+    if (soundStatus.textContent !== said) {
+      soundStatus.textContent = said;
+    }
+  }
+
   function play(video) {
-    video.muted = false;
+    video.muted = narrated && !soundWanted;
     var started = video.play();
     if (started && started.catch) {
       started.catch(function (err) {
         // Unmuted autoplay needs a user gesture in most browsers; muted autoplay is always allowed.
         if (err && err.name === "NotAllowedError" && !video.muted) {
+          if (narrated) {
+            blocked = video;  // before muting it: its volumechange is not the viewer's choice
+          }
           video.muted = true;
+          announceSound();
           video.play().catch(function () {});
         }
       });
     }
+  }
+
+  // The viewer's first key press or click: from now on the browser lets clips play with sound. A clip it
+  // kept muted and that is still playing starts again from its start with its voice, so no sentence is cut;
+  // true then, so that this gesture does not also pause it.
+  function gesture() {
+    var activation = window.navigator.userActivation;
+    if (!narrated || gestured || (activation && !activation.isActive)) {
+      return false;  // only a gesture the browser counts lets a clip be unmuted (Escape, for one, does not)
+    }
+    gestured = true;
+    var video = current >= 0 ? videoOf(current) : null;
+    var restart = !!(video && video === blocked && soundWanted && !video.paused && !video.ended);
+    blocked = null;
+    if (video) {
+      video.muted = !soundWanted;
+      if (restart) {
+        video.currentTime = 0;
+      }
+    }
+    announceSound();
+    return restart;
+  }
+
+  function toggleSound() {
+    var video = videoOf(current);
+    if (video) {
+      video.muted = !soundWanted;
+    }
+    announceSound();
   }
 
   function arrive(video) {
@@ -64,6 +122,9 @@
     video.controls = reduce;
     video.preload = "auto";
     video.autoplay = false;
+    if (narrated) {
+      video.muted = !soundWanted;  // also for a clip the viewer starts (reduced motion): M holds for every slide
+    }
     if (video.currentTime !== 0) {
       video.currentTime = 0;  // every arrival shows the section from its start
     }
@@ -156,6 +217,11 @@
     }
     var key = event.key;
     var handled = true;
+    var mute = narrated && (key === "m" || key === "M");
+    if (mute) {
+      soundWanted = !soundOn();  // what the viewer hears is what M turns around, even before the first gesture
+    }
+    var restarted = key !== "Escape" && gesture();
     if (key === "ArrowRight" || key === "PageDown" || ((key === " " || key === "Spacebar") && !event.shiftKey)) {
       show(current + 1);
     } else if (key === "ArrowLeft" || key === "PageUp" || ((key === " " || key === "Spacebar") && event.shiftKey)) {
@@ -169,7 +235,11 @@
     } else if (key === "s" || key === "S") {
       toggleNotes();
     } else if (key === "p" || key === "P") {
-      togglePlay();
+      if (!restarted) {
+        togglePlay();
+      }
+    } else if (mute) {
+      toggleSound();
     } else {
       handled = false;
     }
@@ -191,6 +261,13 @@
         togglePlay();
       }
     });
+    video.addEventListener("volumechange", function () {
+      // the native controls' mute button (reduced motion shows them) is the viewer's choice too
+      if (narrated && gestured && video !== blocked && video === videoOf(current) && video.muted === soundWanted) {
+        soundWanted = !video.muted;
+        announceSound();
+      }
+    });
     video.addEventListener("error", function () {
       var note = slide.querySelector(".slide-error");
       if (note) {
@@ -201,8 +278,14 @@
 
   // Capture phase, so that deck keys work whatever has focus (a clicked video included).
   window.addEventListener("keydown", onKey, true);
+  window.addEventListener("click", function (event) {
+    if (gesture()) {
+      event.stopPropagation();  // the click that gave the clip its voice does not pause it as well
+    }
+  }, true);
   window.addEventListener("hashchange", function () {
     show(indexFromHash());
   });
   show(indexFromHash());
+  announceSound();
 }());
