@@ -25,7 +25,7 @@ from scenes.video.full_video import FullVideo
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENE = "ShapeTracking"
-SMALL = [SCENE, "--resolution", "320,180", "--fps", "5"]
+SMALL = [SCENE, "--resolution", "320,180", "--fps", "5", "--voice", "none"]  # the movie itself is what is cached
 MOVIE, SUBTITLES = f"{SCENE}.mp4", f"{SCENE}.srt"
 
 
