@@ -39,7 +39,7 @@ from .bert import (
     weights_from_tensors,
 )
 from .files import ModelError, find_model_folder, read_model_files
-from .numbering import numbered as _numbered
+from .numbering import LayersAndHeads
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -48,7 +48,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 
 
 @dataclass(frozen=True, eq=False)
-class PretrainedModel:
+class PretrainedModel(LayersAndHeads):
     """all-MiniLM-L6-v2: a 6-layer, 12-head BERT encoder (d_model 384, d_k 32), uncased WordPiece, mean pooling."""
 
     name: str
@@ -60,28 +60,8 @@ class PretrainedModel:
     tokenizer: Tokenizer = field(repr=False)
 
     @property
-    def layers(self) -> int:
-        return self.config.layers
-
-    @property
-    def heads(self) -> int:
-        return self.config.heads
-
-    @property
-    def d_model(self) -> int:
-        return self.config.d_model
-
-    @property
     def d_k(self) -> int:
         return self.config.d_k
-
-    def check_layer(self, layer) -> int:
-        """``layer`` as an int, or a one-line error giving the range 1..layers."""
-        return _numbered("layer", layer, self.layers)
-
-    def check_head(self, head) -> int:
-        """``head`` as an int, or a one-line error giving the range 1..heads."""
-        return _numbered("head", head, self.heads)
 
     def encode(self, sentences: str | Sequence[str]) -> Encoding:
         """One sentence, or several padded with [PAD] to the longest: tokens, hidden states, attention, embeddings.

@@ -21,3 +21,30 @@ def numbered(name: str, value, top: int) -> int:
     if not 1 <= value <= top:
         raise ValueError(f"{name} must be 1 to {top}, got {value} ({name}s are numbered from 1)")
     return int(value)
+
+
+class LayersAndHeads:
+    """What a loaded model tells of its sizes, read from its ``config``, and its layer and head checks: shared by
+    every model family (a frozen dataclass with a ``config`` that has ``layers``, ``heads`` and ``d_model``)."""
+
+    config: object
+
+    @property
+    def layers(self) -> int:
+        return self.config.layers
+
+    @property
+    def heads(self) -> int:
+        return self.config.heads
+
+    @property
+    def d_model(self) -> int:
+        return self.config.d_model
+
+    def check_layer(self, layer) -> int:
+        """``layer`` as an int, or a one-line error giving the range 1..layers."""
+        return numbered("layer", layer, self.layers)
+
+    def check_head(self, head) -> int:
+        """``head`` as an int, or a one-line error giving the range 1..heads."""
+        return numbered("head", head, self.heads)

@@ -30,7 +30,7 @@ from .byte_bpe import CONTROL, build_tokenizer, label
 from .files import ModelError, find_installed_file
 from .gguf_file import GGUFTensors, parse
 from .llama import DecoderConfig, DecoderWeights, forward, head_trace, logits, rms_norm
-from .numbering import numbered
+from .numbering import LayersAndHeads
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -101,7 +101,7 @@ def config_of(tensors: GGUFTensors) -> DecoderConfig:
 
 
 @dataclass(frozen=True, eq=False)
-class DecoderModel:
+class DecoderModel(LayersAndHeads):
     """SmolLM2-135M-Instruct: a 30-block Llama decoder (width 576, 9 query and 3 key/value heads of size 64)."""
 
     name: str
@@ -116,32 +116,12 @@ class DecoderModel:
     chat_template: str = field(repr=False)
 
     @property
-    def layers(self) -> int:
-        return self.config.layers
-
-    @property
-    def heads(self) -> int:
-        return self.config.heads
-
-    @property
     def kv_heads(self) -> int:
         return self.config.kv_heads
 
     @property
-    def d_model(self) -> int:
-        return self.config.d_model
-
-    @property
     def d_k(self) -> int:
         return self.config.d_head
-
-    def check_layer(self, layer) -> int:
-        """``layer`` as an int, or a one-line error giving the range 1..layers."""
-        return numbered("layer", layer, self.layers)
-
-    def check_head(self, head) -> int:
-        """``head`` as an int, or a one-line error giving the range 1..heads."""
-        return numbered("head", head, self.heads)
 
     def encode(self, text: str) -> np.ndarray:
         """The token ids of ``text`` (control tokens such as <|im_start|> written out are matched whole).

@@ -30,7 +30,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from rendering.files import temporary_beside
-from rendering.voice.loudness import normalised
+from rendering.voice.loudness import CEILING, normalised, true_peak
 
 RATE = 48000  # what Opus requires, and AAC's usual rate
 CODECS = {".mp4": ("aac", "fltp"), ".mov": ("aac", "fltp"), ".webm": ("libopus", "flt")}
@@ -83,9 +83,25 @@ def video_duration(path: Path) -> Fraction:
 
 def mux(movie: Path, track: np.ndarray, target: Path | None = None) -> Path:
     """``movie`` with ``track`` as its sound, into ``target`` (default: in place), written whole or not at all.
-    The video packets are copied unchanged; the track is encoded once, interleaved by time."""
-    movie = Path(movie)
-    target = Path(target or movie)
+    The video packets are copied unchanged; the track is encoded, interleaved by time, and decoded again: should
+    the codec have lifted a peak past the ceiling, the track is turned down by that much and encoded again."""
+    movie, target = Path(movie), Path(target or movie)
+    for _ in range(3):
+        written = _mux_once(movie, track, target)
+        over = true_peak(_decoded(written)) - (CEILING - 0.1)
+        if over <= 0:
+            return written
+        track = track * 10 ** (-over / 20)
+    return written
+
+
+def _decoded(path: Path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        frames = [frame.to_ndarray() for frame in container.decode(container.streams.audio[0])]
+    return np.concatenate(frames, axis=1).mean(axis=0) if frames else np.zeros(0)
+
+
+def _mux_once(movie: Path, track: np.ndarray, target: Path) -> Path:
     suffix = movie.suffix.lower()
     codec, layout_format = CODECS[suffix]
     partial = temporary_beside(target)
