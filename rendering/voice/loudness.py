@@ -46,14 +46,15 @@ def true_peak(samples: np.ndarray) -> float:
     return 20 * np.log10(peak) if peak > 0 else -np.inf
 
 
-def limited(samples: np.ndarray, rate: int, ceiling: float) -> np.ndarray:
+def limited(samples: np.ndarray, rate: int, ceiling: float, side: np.ndarray | None = None) -> np.ndarray:
     """``samples`` with no sample above ``ceiling`` dBFS: a look-ahead limiter whose gain falls smoothly over
-    5 ms around each peak (a moving minimum, then a moving average no wider, so a peak is never passed)."""
+    5 ms around each peak (a moving minimum, then a moving average no wider, so a peak is never passed).
+    ``side``: the signal whose peaks set the gain (default ``samples``), e.g. the codec's decoded output."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     width = 2 * int(0.005 * rate) + 1
     level = 10 ** (ceiling / 20)
-    peaks = np.maximum(np.abs(samples), 1e-12)
+    peaks = np.maximum(np.abs(samples if side is None else side), 1e-12)
     gain = minimum_filter1d(np.minimum(1.0, level / peaks), width, mode="nearest")
     return samples * uniform_filter1d(gain, width, mode="nearest")
 

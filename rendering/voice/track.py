@@ -30,7 +30,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from rendering.files import temporary_beside
-from rendering.voice.loudness import CEILING, normalised, true_peak
+from rendering.voice.loudness import CEILING, limited, normalised, true_peak
 
 RATE = 48000  # what Opus requires, and AAC's usual rate
 CODECS = {".mp4": ("aac", "fltp"), ".mov": ("aac", "fltp"), ".webm": ("libopus", "flt")}
@@ -86,12 +86,14 @@ def mux(movie: Path, track: np.ndarray, target: Path | None = None) -> Path:
     The video packets are copied unchanged; the track is encoded, interleaved by time, and decoded again: should
     the codec have lifted a peak past the ceiling, the track is turned down by that much and encoded again."""
     movie, target = Path(movie), Path(target or movie)
-    for _ in range(3):
+    for _ in range(4):
         written = _mux_once(movie, track, target)
-        over = true_peak(_decoded(written)) - (CEILING - 0.1)
-        if over <= 0:
+        decoded = _decoded(written)
+        if true_peak(decoded) <= CEILING - 0.1:
             return written
-        track = track * 10 ** (-over / 20)
+        decoded = np.pad(decoded[: len(track)], (0, max(0, len(track) - len(decoded))))  # the codec's last frame
+        # the codec lifted a few peaks: turn the track down around those alone, so its loudness stays
+        track = limited(track, RATE, 2 * CEILING - true_peak(decoded), side=decoded)
     return written
 
 
