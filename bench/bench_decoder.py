@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from blas_threads import add_blas_option, environment  # bench/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "Jane is going to the cinema to watch a new movie with her two friends tonight"
 TOKENS = 16
@@ -37,6 +39,7 @@ CHILD = """\
 import json, sys, time
 t0 = time.time()
 from attention.models import smollm2
+
 t1 = time.time()
 model = smollm2.load_model()
 t2 = time.time()
@@ -73,27 +76,13 @@ def run_once(sentence: str, layer: int, env: dict) -> dict:
     }
 
 
-def blas_setting(value: str) -> str:
-    if value != "inherit" and not (value.isdigit() and int(value) > 0):
-        raise argparse.ArgumentTypeError(f"expected 'inherit' or a positive thread count, got {value!r}")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per setting and layer (default 3)")
     parser.add_argument("--sentence", default=SENTENCE, help=f"the sentence to run (default: {SENTENCE!r})")
     parser.add_argument("--layers", type=int, nargs="+", default=[30, 1], help="layers to trace (default: 30 1)")
     parser.add_argument("--target", type=float, default=3.0, help="target seconds for load + first run (default 3)")
-    parser.add_argument(
-        "--blas-threads",
-        nargs="+",
-        type=blas_setting,
-        default=["inherit", "1"],
-        metavar="N",
-        help="BLAS thread settings to compare: 'inherit' (the environment as it is) or a count, set "
-        "as OPENBLAS_NUM_THREADS and OMP_NUM_THREADS in the child (default: inherit 1)",
-    )
+    add_blas_option(parser)
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -104,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[tuple[int, str], list[dict]] = {case: [] for case in cases}
     for _ in range(args.runs):  # cases interleaved, so a change in the machine's load hits them alike
         for layer, setting in cases:
-            env = dict(os.environ)
-            if setting != "inherit":
-                env.update(OPENBLAS_NUM_THREADS=setting, OMP_NUM_THREADS=setting)
+            env = environment(setting)
             results[layer, setting].append(run_once(args.sentence, layer, env))
 
     tokens = results[cases[0]][0]["tokens"]

@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from blas_threads import add_blas_option, environment  # bench/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "Jane is going to the cinema to watch a new movie with her friends"
 TOKENS = 16
@@ -36,6 +38,7 @@ CHILD = """\
 import json, sys, time
 t0 = time.time()
 import attention
+
 t1 = time.time()
 model = attention.load_model()
 t2 = time.time()
@@ -69,26 +72,12 @@ def run_once(sentence: str, env: dict) -> dict:
 STEPS = ("start + import attention", "load_model()", "first encode", "total", "warm encode")
 
 
-def blas_setting(value: str) -> str:
-    if value != "inherit" and not (value.isdigit() and int(value) > 0):
-        raise argparse.ArgumentTypeError(f"expected 'inherit' or a positive thread count, got {value!r}")
-    return value
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per setting (default 3); medians reported")
     parser.add_argument("--sentence", default=SENTENCE, help=f"the sentence to encode (default: {SENTENCE!r})")
     parser.add_argument("--target", type=float, default=2.0, help="target seconds for load + first forward (default 2)")
-    parser.add_argument(
-        "--blas-threads",
-        nargs="+",
-        type=blas_setting,
-        default=["inherit", "1"],
-        metavar="N",
-        help="BLAS thread settings to compare: 'inherit' (the environment as it is) or a count, set "
-        "as OPENBLAS_NUM_THREADS and OMP_NUM_THREADS in the child (default: inherit 1)",
-    )
+    add_blas_option(parser)
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -96,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict]] = {setting: [] for setting in args.blas_threads}
     for _ in range(args.runs):  # settings interleaved, so a change in the machine's load hits them alike
         for setting in args.blas_threads:
-            env = dict(os.environ)
-            if setting != "inherit":
-                env.update(OPENBLAS_NUM_THREADS=setting, OMP_NUM_THREADS=setting)
+            env = environment(setting)
             results[setting].append(run_once(args.sentence, env))
 
     tokens = results[args.blas_threads[0]][0]["tokens"]
