@@ -46,3 +46,15 @@ def environments(kernels_only: bool = False) -> dict[str, dict[str, str]]:
         hwcaps = "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F"
         envs["glibc without FMA"] = {"GLIBC_TUNABLES": f"{tunables}:{hwcaps}" if tunables else hwcaps}
     return envs
+
+
+def printed_under_each_kernel(code: str) -> tuple[str, dict[str, str]]:
+    """What ``python -c code`` prints in this environment, and under each OpenBLAS kernel this CPU runs (only the
+    kernel changed, the rest inherited): (here, {environment's name: what it printed})."""
+    import subprocess
+    import sys
+
+    def run(env=None) -> str:
+        return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
+
+    return run(), {name: run({**os.environ, **override}) for name, override in environments(kernels_only=True).items()}

@@ -373,18 +373,11 @@ def test_importing_attention_does_not_import_gguf():
 
 def test_a_decoder_heads_numbers_are_the_same_under_every_blas_kernel():
     """As for MiniLM: the decoder's products, rotations and gates do not depend on the BLAS kernel."""
-    import os
-    import subprocess
-    import sys
-
-    from environments import environments
+    from environments import printed_under_each_kernel
 
     code = (
         "import attention; t = attention.Request.from_sentence('one two three four', model='smollm2', layer=3,"
         " head=4).trace(); print(t.digest())"
     )
-    here = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    for name, override in environments(kernels_only=True).items():
-        env = {**os.environ, **override}
-        there = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
-        assert there.stdout == here, name
+    here, there = printed_under_each_kernel(code)
+    assert there and all(printed == here for printed in there.values()), there
