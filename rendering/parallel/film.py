@@ -1,7 +1,7 @@
-"""Manim's side of one part job, in a worker process: a scene with some sections filmed and the others skipped.
+"""Manim's side of one slice job, in a worker process: a scene with some sections filmed and the others skipped.
 
-What belongs here: making the scene's subclass that films only the part's sections (``play_only``, see
-scenes/base.py), decides at each later section whether it must be filmed too (nobody else films it and the
+What belongs here: making the scene's subclass (``Filming``) that films only the slice's sections (``play_only``,
+see scenes/scene.py), decides at each later section whether it must be filmed too (nobody else films it and the
 cache lacks it for the state it starts from), and reports progress; rendering it in a private cache slot; and
 handing back what the run joins and remembers: the movie (whole-scene parts) or the clip of each filmed
 section, the subtitles as Manim holds them (microseconds), Manim's clock and the state digest where each
