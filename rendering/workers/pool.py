@@ -3,7 +3,8 @@ only when every job has succeeded (an interrupted or failed run leaves nothing h
 
 A run removes only what it wrote: its own staging folder, and the output folders it made if they are empty
 again. Workers die with the run, however it dies (Linux's parent-death signal), and each run removes the
-staging folders of runs that died (a live run holds a lock on its folder; a dead run's lock is free).
+staging folders of runs that died (a live run holds a lock on its folder; a dead run's lock is free), and only
+those: a staging folder holds a marker file from its creation, and a folder without it is never removed.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
+import sys
 import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
+from rendering.ownership import MARK, STAGING, has_mark, write_mark
 from rendering.spec import Written
 
 STAGING_PREFIX = ".run-"
+FORMING_PREFIX = ".forming-"  # a staging folder before its lock and marker are in place
+SWEPT = (STAGING_PREFIX, FORMING_PREFIX)
 ALIVE = ".alive"  # locked by the run that owns the staging folder, for as long as it runs
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _M_PERTURB, HEAP_FILL = -6, 0x55  # glibc's malloc.h; any fixed byte will do
@@ -91,23 +97,48 @@ def run_jobs(jobs: int, calls: list, on_result=None) -> list:
 
 
 def sweep_stale(out: Path) -> list[Path]:
-    """Remove the staging folders in ``out`` whose runs are dead (their lock is free); the removed ones."""
+    """Remove the staging folders in ``out`` whose runs are dead (their lock is free); the removed ones.
+
+    Only a folder that holds our staging marker (``ownership``) is ours: any other ``.run-*`` folder, however
+    it is named, is a user's and is left, with one line saying so. A marked folder whose lock is held is a
+    live run's and is left silently."""
     removed = []
     try:
-        candidates = [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX) and p.is_dir()]
+        candidates = [p for p in out.iterdir() if p.name.startswith(SWEPT) and _is_folder(p)]
     except OSError:
         return removed
-    for folder in candidates:
+    for folder in sorted(candidates):
+        if not has_mark(folder, STAGING):
+            if folder.name.startswith(FORMING_PREFIX):
+                continue  # a run that is making its folder now, or a user's: left either way
+            _say(f"left {folder}: not a staging folder of ours (no {MARK} marker), so it is not swept")
+            continue
         try:
-            with open(folder / ALIVE, "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: nobody runs in it
+            # never created here: a marked folder's lock was made before its marker
+            lock = os.open(folder / ALIVE, os.O_RDWR | os.O_NOFOLLOW)
+        except OSError as exc:
+            _say(f"left {folder}: its lock cannot be opened ({exc.strerror}), so its run may be alive")
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: nobody runs in it
         except BlockingIOError:
             continue  # a live run's
-        except OSError:
-            pass  # no lock file: left by a run that died before it took one, or by an older version
+        finally:
+            os.close(lock)
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)  # a link to a folder is not one of ours
+    except OSError:
+        return False
+
+
+def _say(line: str) -> None:
+    print(f"render.py: {line}", file=sys.stderr, flush=True)
 
 
 class Staging:
@@ -126,10 +157,11 @@ class Staging:
         out.mkdir(parents=True, exist_ok=True)
         sweep_stale(out)
         # made under a name no sweep looks at, locked, then renamed: a sweep never sees it unlocked
-        forming = out / f".forming-{self.run_id}"
+        forming = out / f"{FORMING_PREFIX}{self.run_id}"
         forming.mkdir()
-        self._alive = open(forming / ALIVE, "w")  # noqa: SIM115 - held until the run ends
+        self._alive = open(forming / ALIVE, "x")  # noqa: SIM115 - held until the run ends
         fcntl.flock(self._alive, fcntl.LOCK_EX)
+        write_mark(forming, STAGING)  # after the lock: a marked folder whose lock is free is a dead run's
         self.root = out / f"{STAGING_PREFIX}{self.run_id}"
         forming.rename(self.root)
         self.work = self.root / ".work"
