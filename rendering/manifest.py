@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+from rendering.files import temporary_beside
+from rendering.ownership import manifest_files
 from rendering.spec import Written
 
 
@@ -104,17 +106,27 @@ def write_manifest(
         document = {**versions, "files": [records[name] for name in sorted(records)]}
         if not_drawn:
             document["not_drawn"] = not_drawn
-        partial = out / f".partial-{run_id}-manifest.json"
-        partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        os.replace(partial, target)
+        partial = temporary_beside(target)  # a new file of ours: never a user's, removed if anything fails
+        try:
+            partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
     finally:
         os.close(folder)  # and with it the lock
     return target
 
 
 def _still_valid(out: Path, manifest: Path) -> list[dict]:
-    try:
-        earlier = json.loads(manifest.read_text())["files"]
-    except (OSError, ValueError, KeyError):
+    """The records of an earlier manifest of ours whose files are still there unchanged (none if it is not ours)."""
+    if manifest_files(manifest) is None:
         return []
-    return [r for r in earlier if (out / r["file"]).is_file() and sha256_of(out / r["file"]) == r["sha256"]]
+    kept = []
+    for record in json.loads(manifest.read_bytes())["files"]:
+        try:
+            path = out / record["file"]
+            if path.is_file() and sha256_of(path) == record["sha256"]:
+                kept.append(record)
+        except (OSError, KeyError, TypeError):
+            continue  # a record damaged by hand: its file is no longer vouched for
+    return kept
