@@ -228,6 +228,12 @@ OUTPUT = (
     ),
     Option("config", "str", None, "options from a TOML file; the command line wins", command_line_only=True),
     Option("dry-run", "flag", False, "build every requested scene with animations skipped; say what would be written"),
+    Option(
+        "force",
+        "flag",
+        False,
+        "replace files in --out that no manifest of ours lists (without it such a file stops the run before any work)",
+    ),
 )
 PICTURE = (
     Option(

@@ -1,13 +1,19 @@
 """Checks of the machine and the file system before any work starts: LaTeX is there, the output folder takes
-files, and no planned file would land on a folder (or under a file)."""
+files, no planned file would land on a folder (or under a file) or replace a file that is not ours, and every
+path fits the file system's limits."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import uuid
 from pathlib import Path
 
 from rendering.errors import UserError
+from rendering.ownership import manifest_files
+
+MANIFEST = "manifest.json"
 
 
 def check_latex() -> None:
@@ -16,27 +22,105 @@ def check_latex() -> None:
             raise UserError(f"{tool} is not installed, so LaTeX cannot typeset; run `bash setup.sh install`")
 
 
-def check_out(out: Path) -> None:
-    """The output folder exists or can be made, and takes files; raises a UserError otherwise."""
-    existing = out
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UserError(f"--out {out}: {existing} is a file, not a folder")
-    probe = existing / f".probe-{uuid.uuid4().hex}"
+NAME_MAX, PATH_MAX = 255, 4096  # bytes in one name and in a whole path (Linux's limits, with the final NUL)
+STAGING_DEPTH = 64  # bytes a staging folder adds to an output's path (``.run-<id>/`` and a temporary name)
+
+
+def shortened(path: Path | str, keep: int = 32) -> str:
+    """``path`` for a message: whole if short, else its start and end around an ellipsis, and its length."""
+    text = str(path)
+    if len(text) <= 2 * keep + 1:
+        return text
+    return f"{text[:keep]}…{text[-keep:]} ({len(os.fsencode(text))} bytes)"
+
+
+def _check_lengths(out: Path, paths: list[str]) -> None:
+    """Every name within ``out`` and its files fits NAME_MAX bytes, and every whole path PATH_MAX."""
+    for relative in ["", *paths]:
+        target = out / relative if relative else out
+        for name in target.parts:
+            if len(os.fsencode(name)) > NAME_MAX:
+                raise UserError(
+                    f"cannot write {shortened(target)}: the name {shortened(name, 16)} is longer than the file "
+                    f"system's {NAME_MAX} bytes; choose a shorter name"
+                )
+        if len(os.fsencode(str(target.absolute()))) + STAGING_DEPTH >= PATH_MAX:
+            raise UserError(
+                f"cannot write {shortened(target)}: the path is too long for the file system's {PATH_MAX}-byte "
+                f"limit; choose a shorter --out"
+            )
+
+
+def _deepest_existing(out: Path, path: Path) -> Path:
+    """The deepest folder on ``path``'s way that exists (``path`` itself if it does); links on the way must lead
+    somewhere."""
+    existing = path
+    while True:
+        try:
+            os.stat(existing)
+            return existing
+        except FileNotFoundError:
+            if os.path.islink(existing):
+                raise UserError(
+                    f"--out {shortened(out)}: {shortened(existing)} is a link to {os.readlink(existing)}, which "
+                    f"does not exist; make that folder or choose another"
+                ) from None
+            existing = existing.parent
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise UserError(f"--out {shortened(out)}: {shortened(existing)} is a loop of links") from None
+            if exc.errno == errno.ENOTDIR:
+                raise UserError(f"--out {shortened(out)}: a file stands on its way, where a folder must be") from None
+            raise UserError(f"--out {shortened(out)} cannot be reached ({exc.strerror})") from None
+
+
+def _check_writable(out: Path, folder: Path) -> None:
+    probe = folder / f".probe-{uuid.uuid4().hex}"
     try:
         probe.mkdir()
         probe.rmdir()
     except OSError as exc:
-        raise UserError(f"--out {out} is not writable ({exc.strerror}); choose another folder") from None
+        where = "" if folder == out else f": its folder {shortened(folder)}"
+        raise UserError(f"--out {shortened(out)} is not writable{where} ({exc.strerror}); choose another") from None
 
 
-def check_targets(out: Path, paths: list[str]) -> None:
-    """Each planned file can land at its path: it is not a folder, and no folder on its way is a file."""
+def check_out(out: Path) -> None:
+    """The output folder exists or can be made, and takes files; raises a UserError otherwise."""
+    _check_lengths(out, [])
+    existing = _deepest_existing(out, out)
+    if not existing.is_dir():
+        raise UserError(f"--out {shortened(out)}: {shortened(existing)} is a file, not a folder")
+    _check_writable(out, existing)
+
+
+def check_targets(out: Path, paths: list[str], force: bool = False) -> None:
+    """Each planned file (and manifest.json) can land at its path, and replaces nothing of a user's.
+
+    A path may be a glob (figures named when drawn). A file there is replaced only if a manifest of ours lists
+    it, or with ``force``; a folder in its place, a file on its way, an unwritable folder or a name too long is
+    refused whatever ``force`` says. Raises a UserError, before any work, otherwise.
+    """
+    paths = [*paths, MANIFEST]
+    _check_lengths(out, paths)
+    listed = manifest_files(out / MANIFEST) or set()
+    probed: set[Path] = set()
     for relative in paths:
         target = out / relative
-        if target.is_dir():
-            raise UserError(f"cannot write {target}: it is a folder")
-        for folder in target.relative_to(out).parents:
+        for folder in reversed(target.relative_to(out).parents):
             if (out / folder).exists() and not (out / folder).is_dir():
-                raise UserError(f"cannot write {target}: {out / folder} is a file, not a folder")
+                raise UserError(f"cannot write {shortened(target)}: {shortened(out / folder)} is a file, not a folder")
+        existing = _deepest_existing(out, target.parent)
+        if existing not in probed:
+            _check_writable(out, existing)
+            probed.add(existing)
+        found = sorted(out.glob(relative)) if any(sign in relative for sign in "*?[") else [target]
+        for path in found:
+            if path.is_dir() and not path.is_symlink():
+                raise UserError(f"cannot write {shortened(path)}: it is a folder")
+            name = str(path.relative_to(out))
+            if os.path.lexists(path) and not force and name not in listed:
+                what = "manifest.json is not a manifest of ours" if name == MANIFEST else "no manifest of ours lists it"
+                raise UserError(
+                    f"{shortened(path)} is not a file of ours ({what}), so it is not replaced; move it away, "
+                    f"or give --force to replace it"
+                )

@@ -89,7 +89,7 @@ def dry_run(admitted: Admitted, out: Path) -> int:
 
 
 def clear_cache() -> int:
-    from rendering.cache.location import CONFIGURED, unusable
+    from rendering.cache.location import CONFIGURED, refusal, unusable
 
     if CONFIGURED.exists() and not CONFIGURED.is_dir():
         raise UserError(f"the cache folder {CONFIGURED} is a file, not a folder: there is no cache to clear")
@@ -97,15 +97,28 @@ def clear_cache() -> int:
         raise UserError(
             f"the cache folder {CONFIGURED} cannot be changed ({unusable(CONFIGURED)}), so it was not cleared"
         )
+    refused = refusal(CONFIGURED) if CONFIGURED.exists() else None
+    if refused:
+        raise UserError(f"{refused}; nothing was cleared")
     from rendering.cache.store import Store
 
     store = Store()
     try:
-        entries, size = store.clear()
+        entries, size, left = store.clear()
     except OSError as exc:
         raise UserError(f"the cache {store.root} could not be cleared: {exc.strerror}") from None
+    for path in left:
+        print(f"render.py: left {path}: not a file of the output cache's layout, so not ours", file=sys.stderr)
     print(f"cleared the output cache {store.root}: {entries} render(s), {size / 1e6:.1f} MB")
     return 0
+
+
+def check_cache() -> None:
+    """The cache folder is ours (or was adopted just now); a UserError before any work otherwise."""
+    from rendering.cache.slots import REFUSED
+
+    if REFUSED is not None:
+        raise UserError(REFUSED)
 
 
 def main(argv: list[str]) -> int:
@@ -115,12 +128,13 @@ def main(argv: list[str]) -> int:
             return clear_cache()
         if options.get("list"):
             return list_scenes(options)
+        check_cache()
         admitted = admit(command, options)
         if any(type(exporter).renders for exporter in admitted.exporters):
             check_latex()
         out = Path(options["out"]).expanduser()
         check_out(out)
-        check_targets(out, [path for exporter in admitted.exporters for path in exporter.plan()])
+        check_targets(out, [path for exporter in admitted.exporters for path in exporter.plan()], options["force"])
         if not options["dry_run"]:
             from rendering.voice.takes import check_takes
 
