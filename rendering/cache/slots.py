@@ -7,7 +7,9 @@ concurrent runs never share one, and a later run reuses the slot's LaTeX and par
 
 The cache folder (``ATTENTION_CACHE``, else ``$XDG_CACHE_HOME/self-attention-animated``) is checked once per
 run: if it cannot be used (a file in its place, no rights, a full disk), one warning line says so and the run
-goes on with a temporary folder of its own, removed when the run ends; its workers inherit that folder.
+goes on with a temporary folder of its own, removed when the run ends; its workers inherit that folder. A folder
+that is not a cache of ours (``location.refusal``) is never written: ``REFUSED`` says why, and the command line
+stops with that line before any work.
 """
 
 from __future__ import annotations
@@ -24,25 +26,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rendering.cache.location import CONFIGURED, unusable
+from rendering.cache.location import CONFIGURED, refusal, unusable
+from rendering.ownership import CACHE as CACHE_MARK
+from rendering.ownership import write_mark
 
 
-def _usable_cache() -> Path:
+def _usable_cache() -> tuple[Path, str | None]:
+    """The cache folder to use, and why the configured one was refused (None if it was not)."""
     problem = unusable(CONFIGURED)
-    if problem is None:
-        return CONFIGURED
+    refused = refusal(CONFIGURED) if problem is None else None
+    if problem is None and refused is None:
+        return CONFIGURED, None
     fallback = Path(tempfile.mkdtemp(prefix="attention-cache-"))
-    print(
-        f"render.py: warning: the cache folder {CONFIGURED} cannot be used ({problem}); "
-        f"rendering without it (set ATTENTION_CACHE to a writable folder to keep renders)",
-        file=sys.stderr,
-    )
+    if refused is None:
+        print(
+            f"render.py: warning: the cache folder {CONFIGURED} cannot be used ({problem}); "
+            f"rendering without it (set ATTENTION_CACHE to a writable folder to keep renders)",
+            file=sys.stderr,
+        )
+    # a refused folder is said by the command line, which stops (REFUSED); a library caller renders without it
     os.environ["ATTENTION_CACHE"] = str(fallback)  # the workers, started later, use it without a warning
     atexit.register(shutil.rmtree, fallback, True)
-    return fallback
+    write_mark(fallback, CACHE_MARK)
+    return fallback, refused
 
 
-CACHE = _usable_cache()
+CACHE, REFUSED = _usable_cache()
 
 
 @dataclass(frozen=True)

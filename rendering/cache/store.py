@@ -3,9 +3,9 @@
 What belongs here: storing a render's files content-addressed (``outputs/blobs/<sha256>``) under an entry named
 by its key and a variant (``outputs/entries/<key>/<variant>.json``: file names, their sha256, and plain facts
 such as subtitles; a section's variant is the state it starts from), serving them back only when every file
-still has its recorded sha256, and clearing the lot. The keys themselves
-are made in keys.py. Writes are atomic (a temporary name, then a rename), so concurrent runs and an interrupted
-one never leave a half-written file under a final name.
+still has its recorded sha256, and clearing them (only files of that layout: anything else is left and named).
+The keys themselves are made in keys.py. Writes are atomic (a temporary name, then a rename), so concurrent runs
+and an interrupted one never leave a half-written file under a final name.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from rendering.cache.layout import OUTPUT_FILES, outside
 from rendering.cache.slots import CACHE
 from rendering.files import temporary_beside
 
@@ -168,13 +168,30 @@ class Store:
             return None
         return Entry(key, variant, shas, facts)
 
-    def clear(self) -> tuple[int, int]:
-        """Remove every remembered render; (entries, bytes) removed."""
-        entries = len(list((self.root / "entries").glob("*/*.json"))) if self.root.is_dir() else 0
-        size = sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file()) if self.root.is_dir() else 0
-        # renamed first, so a concurrent run sees either the whole cache or none of it
-        if self.root.is_dir():
-            doomed = self.root.with_name(f".{self.root.name}-cleared-{os.getpid()}")
-            os.replace(self.root, doomed)
-            shutil.rmtree(doomed, ignore_errors=True)
-        return entries, size
+    def clear(self) -> tuple[int, int, list[Path]]:
+        """Remove every remembered render: the files of the cache's layout (``layout.OUTPUT_FILES``) and the
+        folders they empty; (entries, bytes removed, the files left because they are not the cache's)."""
+        if not self.root.is_dir() or self.root.is_symlink():
+            return 0, 0, []
+        left = outside(self.root, OUTPUT_FILES)
+        folder = self.root
+        if not left:
+            # all ours: renamed first, so a concurrent run sees either the whole cache or none of it
+            folder = self.root.with_name(f".{self.root.name}-cleared-{os.getpid()}")
+            os.replace(self.root, folder)
+        entries = size = 0
+        for parent, _, files in os.walk(folder, topdown=False):
+            for name in files:
+                path = Path(parent, name)
+                relative = path.relative_to(folder).as_posix()
+                if path.is_symlink() or not OUTPUT_FILES.fullmatch(relative):
+                    if path not in left:  # appeared while clearing: left too, and said
+                        left.append(path)
+                    continue
+                with suppress(FileNotFoundError):
+                    size += path.stat().st_size
+                    path.unlink()
+                    entries += relative.startswith("entries/") and relative.endswith(".json")
+            with suppress(OSError):
+                os.rmdir(parent)  # only if emptied
+        return entries, size, left
