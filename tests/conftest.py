@@ -17,6 +17,8 @@ from manim import tempconfig
 from manim.utils.testing import frames_comparison as _frames_comparison_module
 
 from rendering.cache.codehash import copy_sources
+from rendering.ownership import CACHE as CACHE_MARK
+from rendering.ownership import write_mark
 from rendering.workers.pool import fix_heap
 
 # Tests that film in their own process (tests/test_join.py) encode as a render worker does: with its fixed heap.
@@ -163,6 +165,7 @@ def render_cache(render_slots, manim_dirs, tmp_path_factory):
                     if target != source:
                         _copy_svgs(source, target)
         folder = tmp_path_factory.mktemp("attention-cache")
+        write_mark(folder, CACHE_MARK)  # made here as a cache of ours: render.py takes no unmarked folder with links
         for slot in sorted(render_slots.iterdir()):
             (folder / slot.name).symlink_to(slot, target_is_directory=True)
         return folder

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from rendering.cache import store as cache_store
+from rendering.ownership import STAGING, write_mark
 from rendering.spec import Written
 from rendering.workers.pool import STAGING_PREFIX, Staging, sweep_stale
 
@@ -55,6 +56,7 @@ def test_a_live_runs_staging_is_never_swept(tmp_path):
     dead = tmp_path / "out" / f"{STAGING_PREFIX}deadbeef0000"
     (dead / ".work").mkdir(parents=True)
     (dead / ".alive").write_text("")  # its lock is free: its run is gone
+    write_mark(dead, STAGING)  # a staging folder of ours: only those are swept (tests/test_ours.py)
     assert sweep_stale(tmp_path / "out") == [dead]
     assert live.root.is_dir() and not dead.exists()
     live.discard()

@@ -58,7 +58,7 @@ def _slot_strangers(slot: Path) -> list[Path]:
     found = []
     for entry in os.scandir(slot):
         folder = _SLOT_ENTRIES.get(entry.name)
-        if folder is None or entry.is_symlink() or (entry.is_dir() if folder else not entry.is_file()):
+        if folder is None or entry.is_symlink() or not (entry.is_dir() if folder else entry.is_file()):
             found.append(Path(entry.path))
     return sorted(found)
 

@@ -29,7 +29,7 @@ STAGING_DEPTH = 64  # bytes a staging folder adds to an output's path (``.run-<i
 def shortened(path: Path | str, keep: int = 32) -> str:
     """``path`` for a message: whole if short, else its start and end around an ellipsis, and its length."""
     text = str(path)
-    if len(text) <= 2 * keep + 1:
+    if len(text) <= 5 * keep:  # an everyday path, however deep, is shown whole
         return text
     return f"{text[:keep]}…{text[-keep:]} ({len(os.fsencode(text))} bytes)"
 
@@ -70,7 +70,9 @@ def _deepest_existing(out: Path, path: Path) -> Path:
             if exc.errno == errno.ELOOP:
                 raise UserError(f"--out {shortened(out)}: {shortened(existing)} is a loop of links") from None
             if exc.errno == errno.ENOTDIR:
-                raise UserError(f"--out {shortened(out)}: a file stands on its way, where a folder must be") from None
+                on_way = [*reversed(existing.parents), existing]
+                blocker = next((p for p in on_way if p.exists() and not p.is_dir()), existing)
+                raise UserError(f"--out {shortened(out)}: {shortened(blocker)} is a file, not a folder") from None
             raise UserError(f"--out {shortened(out)} cannot be reached ({exc.strerror})") from None
 
 
@@ -102,7 +104,8 @@ def check_targets(out: Path, paths: list[str], force: bool = False) -> None:
     """
     paths = [*paths, MANIFEST]
     _check_lengths(out, paths)
-    listed = manifest_files(out / MANIFEST) or set()
+    listed = manifest_files(out / MANIFEST)
+    listed = set() if listed is None else {*listed, MANIFEST}  # a manifest of ours is ours
     probed: set[Path] = set()
     for relative in paths:
         target = out / relative
