@@ -38,12 +38,13 @@ def _unchanged(item: Written, staging: Staging) -> Path | None:
 
 
 def execute(
-    exporters: list[Exporter], request: attention.Request, look: Look, out: Path, jobs: int
+    exporters: list[Exporter], request: attention.Request, look: Look, out: Path, jobs: int, force: bool = False
 ) -> tuple[list[Written], str]:
     """Render what the exporters need and write their files into ``out``; (the files, the run's id).
 
     Files already at their final path with the same bytes are not rewritten: they come back with ``reused``.
-    Nothing reaches ``out`` unless every job succeeds; on any error or interrupt the staging folder goes.
+    Nothing reaches ``out`` unless every job succeeds; on any error or interrupt the staging folder goes. A file
+    there that no manifest of ours lists is replaced only with ``force``.
     """
     staging = Staging(out)
     try:
@@ -51,7 +52,7 @@ def execute(
         written = [item for exporter in exporters for item in exporter.write(results, staging)]
         kept = {id(item): _unchanged(item, staging) for item in written}
         reused = [replace(item, path=kept[id(item)], reused=True) for item in written if kept[id(item)]]
-        placed = staging.publish([item for item in written if not kept[id(item)]])
+        placed = staging.publish([item for item in written if not kept[id(item)]], force)
         return placed + reused, staging.run_id
     except BaseException:
         staging.discard()

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from rendering.cli.main import main
+from rendering.errors import UserError
 from rendering.ownership import MARK, STAGING, write_mark
+from rendering.spec import Written
+from rendering.workers.pool import Staging
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["explore", "--tokens", "a", "b", "--d", "2"]  # the fastest output: one page, no render
@@ -156,6 +159,25 @@ def test_a_users_page_at_an_outputs_name_is_refused_but_our_listed_page_is_repla
     assert main([*TINY, "--out", str(out), "--name", "ours"]) == 0
     capsys.readouterr()
     assert (out / "explore" / "ours.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Talk.srt").write_text("my own subtitles")  # a video's subtitles are not in its exporter's plan
+    staging = Staging(out)
+    movie, subtitles = staging.path("Talk.mp4"), staging.path("Talk.srt")
+    movie.write_bytes(b"frames")
+    subtitles.write_text("ours")
+    written = [Written(movie, "Talk", "part", "video", "mp4"), Written(subtitles, "Talk", "part", "subtitles", "srt")]
+    with pytest.raises(UserError, match="Talk.srt is not a file of ours"):
+        staging.publish(written)
+    staging.discard()
+    assert tree(out) == {"Talk.srt": b"my own subtitles"}, "refused before the first file was moved"
+    forced = Staging(out)
+    forced.path("Talk.srt").write_text("ours")
+    forced.publish([Written(forced.root / "Talk.srt", "Talk", "part", "subtitles", "srt")], force=True)
+    assert tree(out) == {"Talk.srt": b"ours"}
 
 
 # ----- paths that cannot be written: one line, exit 2, nothing half-written --------------------------------------

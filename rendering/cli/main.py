@@ -152,7 +152,7 @@ def main(argv: list[str]) -> int:
     start = time.monotonic()
     request, look = admitted.request, admitted.look
     try:
-        placed, run_id = execute(list(admitted.exporters), request, look, out, options["jobs"])
+        placed, run_id = execute(list(admitted.exporters), request, look, out, options["jobs"], options["force"])
         for exporter in admitted.exporters:
             for scene, reason in exporter.failures:
                 not_drawn.append(not_drawn_record(scene, exporter.kind, reason))

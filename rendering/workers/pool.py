@@ -22,7 +22,8 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from rendering.ownership import MARK, STAGING, has_mark, write_mark
+from rendering.errors import UserError
+from rendering.ownership import MARK, STAGING, has_mark, manifest_files, write_mark
 from rendering.spec import Written
 
 STAGING_PREFIX = ".run-"
@@ -172,7 +173,18 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def publish(self, written: list[Written]) -> list[Written]:
+    def publish(self, written: list[Written], force: bool = False) -> list[Written]:
+        """Move ``written`` to their final paths; first, unless ``force``, refuse (UserError, nothing moved) if one
+        would replace a file that no manifest of ours lists (one the checks before the work could not name)."""
+        if not force:
+            listed = manifest_files(self.out / "manifest.json") or set()
+            for item in written:
+                relative = item.path.relative_to(self.root)
+                if os.path.lexists(self.out / relative) and str(relative) not in listed:
+                    raise UserError(
+                        f"{self.out / relative} is not a file of ours (no manifest of ours lists it), so it is not "
+                        f"replaced; move it away, or give --force to replace it"
+                    )
         placed = []
         for item in written:
             target = self.out / item.path.relative_to(self.root)
