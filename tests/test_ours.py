@@ -180,6 +180,15 @@ def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
     assert tree(out) == {"Talk.srt": b"ours"}
 
 
+def test_a_run_that_places_nothing_keeps_a_users_empty_folder_and_removes_its_own(tmp_path):
+    users = tmp_path / "mine"
+    users.mkdir()  # made by the user, empty, before the run
+    assert Staging(users).publish([]) == []
+    made = tmp_path / "made" / "here"
+    assert Staging(made).publish([]) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"] and list(users.iterdir()) == []
+
+
 # ----- paths that cannot be written: one line, exit 2, nothing half-written --------------------------------------
 def test_links_that_lead_nowhere_are_one_line(tmp_path, capsys):
     (tmp_path / "gone").symlink_to(tmp_path / "never" / "made")

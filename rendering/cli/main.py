@@ -156,9 +156,7 @@ def main(argv: list[str]) -> int:
         for exporter in admitted.exporters:
             for scene, reason in exporter.failures:
                 not_drawn.append(not_drawn_record(scene, exporter.kind, reason))
-        if not placed:
-            if out.is_dir() and not any(out.iterdir()):
-                out.rmdir()  # made for this run, which wrote nothing
+        if not placed:  # the folders made for it are gone (Staging.publish); a user's empty --out stays
             raise UserError("no scene could be drawn, so nothing was written")
         manifest = write_manifest(
             out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id, not_drawn

@@ -192,10 +192,15 @@ class Staging:
             item.path.replace(target)
             placed.append(replace(item, path=target))
         self._remove_root()
+        if not placed:
+            self._remove_made()  # nothing landed: the folders made for it go, never a user's empty folder
         return placed
 
     def discard(self) -> None:
         self._remove_root()
+        self._remove_made()
+
+    def _remove_made(self) -> None:
         for folder in self.made:
             try:
                 folder.rmdir()  # only if empty: another run may have published into it meanwhile
