@@ -14,6 +14,7 @@ import pytest
 
 from rendering.cli.main import main
 from rendering.errors import UserError
+from rendering.exporters.deck.slides import DeckError, atomic_folder
 from rendering.ownership import MARK, STAGING, write_mark
 from rendering.spec import Written
 from rendering.workers.pool import Staging
@@ -187,6 +188,25 @@ def test_a_run_that_places_nothing_keeps_a_users_empty_folder_and_removes_its_ow
     made = tmp_path / "made" / "here"
     assert Staging(made).publish([]) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"] and list(users.iterdir()) == []
+
+
+def test_a_decks_media_folder_holding_a_users_file_is_not_replaced(tmp_path):
+    media = tmp_path / "talk_media"
+    media.mkdir()
+    (media / "01.mp4").write_bytes(b"an older deck's clip")
+    (media / "speaker-notes.md").write_text("mine")
+    with pytest.raises(DeckError, match="speaker-notes.md"), atomic_folder(media) as (_, commit):
+        commit()
+    assert tree(tmp_path) == {
+        "talk_media": None,
+        "talk_media/01.mp4": b"an older deck's clip",
+        "talk_media/speaker-notes.md": b"mine",
+    }
+    (media / "speaker-notes.md").unlink()
+    with atomic_folder(media) as (folder, commit):  # an older deck's media alone: replaced as before
+        (folder / "01.mp4").write_bytes(b"the new clip")
+        commit()
+    assert tree(tmp_path) == {"talk_media": None, "talk_media/01.mp4": b"the new clip"}
 
 
 # ----- paths that cannot be written: one line, exit 2, nothing half-written --------------------------------------

@@ -68,12 +68,21 @@ def _deepest_existing(out: Path, path: Path) -> Path:
             existing = existing.parent
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise UserError(f"--out {shortened(out)}: {shortened(existing)} is a loop of links") from None
+                looping = next((p for p in [*reversed(existing.parents), existing] if _loops(p)), existing)
+                raise UserError(f"--out {shortened(out)}: {shortened(looping)} is a loop of links") from None
             if exc.errno == errno.ENOTDIR:
                 on_way = [*reversed(existing.parents), existing]
                 blocker = next((p for p in on_way if p.exists() and not p.is_dir()), existing)
                 raise UserError(f"--out {shortened(out)}: {shortened(blocker)} is a file, not a folder") from None
             raise UserError(f"--out {shortened(out)} cannot be reached ({exc.strerror})") from None
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _check_writable(out: Path, folder: Path) -> None:

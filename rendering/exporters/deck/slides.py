@@ -26,6 +26,9 @@ _PLAYABLE_PIX_FMT = {"h264": {"yuv420p", "yuvj420p"}}  # H.264 4:4:4 or 10-bit: 
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
+MEDIA_NAMES = re.compile(r"[0-9]{2,}\.[A-Za-z0-9]+")  # what a deck's media folder holds: 01.mp4, 01.png, ...
+
+
 class DeckError(Exception):
     """A deck cannot be written; the message is one line meant for the person running the command."""
 
@@ -187,13 +190,21 @@ def atomic_file(target: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_folder(target: Path) -> Iterator[tuple[Path, Callable[[], None]]]:
+def atomic_folder(target: Path, ours: re.Pattern = MEDIA_NAMES) -> Iterator[tuple[Path, Callable[[], None]]]:
     """Yield (temporary folder, commit); commit() swaps it in for `target`, replacing an older one.
 
-    Without commit(), or on any error, the temporary folder is removed and `target` is left as it was.
+    An older one is replaced (and removed) only if it holds nothing but plain files named as ``ours`` (a deck's
+    media); otherwise DeckError before anything is written, and it is left as it was. Without commit(), or on any
+    error, the temporary folder is removed and `target` is left as it was.
     """
     target = Path(target)
     folder = _prepare_folder(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise DeckError(f"cannot write {target}: something that is not a folder of ours is in its place")
+    if target.is_dir():
+        foreign = [p for p in target.iterdir() if p.is_symlink() or not p.is_file() or not ours.fullmatch(p.name)]
+        if foreign:
+            raise DeckError(f"{target} holds {foreign[0].name}, which is not a deck's media, so it is not replaced")
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=folder))
     except OSError as exc:
