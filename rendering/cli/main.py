@@ -126,9 +126,9 @@ def main(argv: list[str]) -> int:
         command, options = parse(argv)
         if options.get("clear_cache"):
             return clear_cache()
+        check_cache()
         if options.get("list"):
             return list_scenes(options)
-        check_cache()
         admitted = admit(command, options)
         if any(type(exporter).renders for exporter in admitted.exporters):
             check_latex()
