@@ -24,8 +24,9 @@ OUTPUT_FILES = re.compile(
     rf"|blobs/incoming/({_PID}-[^/]+|{_TEMPORARY})"  # a blob on its way in: "<pid>-<file name>"
 )
 _SPEECH_FILES = re.compile(rf"[0-9a-f]{{2}}/({_HEX64}\.wav|{_TEMPORARY})")
+EARLIER_MARK = ".self-attention-animated-cache"  # the marker name an earlier, unreleased version wrote
 _TOP_FILES = re.compile(
-    rf"{re.escape(MARK)}|timings\.json|lengths\.json|\.(timings|lengths)\.json\.{_PID}|\.probe-{_PID}|{_TEMPORARY}"
+    rf"{re.escape(MARK)}|{re.escape(EARLIER_MARK)}|timings\.json|lengths\.json|\.(timings|lengths)\.json\.{_PID}|\.probe-{_PID}|{_TEMPORARY}"
 )
 _SLOT = re.compile(r"slot-[0-9]+")
 _SLOT_ENTRIES = {".lock": False, "Tex": True, "texts": True, "media": True}  # name -> is a folder
