@@ -157,7 +157,7 @@ class Staging:
         self.made = _missing_folders(out)  # the folders this run makes, deepest first
         out.mkdir(parents=True, exist_ok=True)
         sweep_stale(out)
-        # made under a name no sweep looks at, locked, then renamed: a sweep never sees it unlocked
+        # made under another name, locked, marked, then renamed: a sweep never sees a marked folder unlocked
         forming = out / f"{FORMING_PREFIX}{self.run_id}"
         forming.mkdir()
         self._alive = open(forming / ALIVE, "x")  # noqa: SIM115 - held until the run ends
