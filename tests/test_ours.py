@@ -181,6 +181,22 @@ def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
     assert tree(out) == {"Talk.srt": b"ours"}
 
 
+def test_a_file_a_concurrent_run_published_meanwhile_is_not_taken_for_a_users(tmp_path):
+    out = tmp_path / "out"
+    ours = Staging(out)
+    ours.path("Talk.srt").write_text("this run's")
+    other = out / "Talk.srt"  # another run of ours published it after this one began, its manifest not yet written
+    for _ in range(100_000):  # until the file system's clock has ticked past this run's start
+        other.write_text("the other run's")
+        if os.lstat(other).st_ctime_ns > ours.started:
+            break
+        other.unlink()
+    else:
+        pytest.fail("the file system's clock never ticked")
+    (placed,) = ours.publish([Written(ours.root / "Talk.srt", "Talk", "part", "subtitles", "srt")])
+    assert placed.path.read_text() == "this run's"
+
+
 def test_a_run_that_places_nothing_keeps_a_users_empty_folder_and_removes_its_own(tmp_path):
     users = tmp_path / "mine"
     users.mkdir()  # made by the user, empty, before the run

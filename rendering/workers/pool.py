@@ -165,6 +165,7 @@ class Staging:
         write_mark(forming, STAGING)  # after the lock: a marked folder whose lock is free is a dead run's
         self.root = out / f"{STAGING_PREFIX}{self.run_id}"
         forming.rename(self.root)
+        self.started = os.lstat(self.root).st_ctime_ns  # on the file system's clock, as the files' times are
         self.work = self.root / ".work"
 
     def path(self, relative: str | Path) -> Path:
@@ -175,12 +176,14 @@ class Staging:
 
     def publish(self, written: list[Written], force: bool = False) -> list[Written]:
         """Move ``written`` to their final paths; first, unless ``force``, refuse (UserError, nothing moved) if one
-        would replace a file that no manifest of ours lists (one the checks before the work could not name)."""
+        would replace a file that was there before this run began and that no manifest of ours lists (one the
+        checks before the work could not name). A file that appeared since is a concurrent run's, whose manifest
+        may not be written yet."""
         if not force:
             listed = manifest_files(self.out / "manifest.json") or set()
             for item in written:
                 relative = item.path.relative_to(self.root)
-                if os.path.lexists(self.out / relative) and str(relative) not in listed:
+                if str(relative) not in listed and self._older(self.out / relative):
                     raise UserError(
                         f"{self.out / relative} is not a file of ours (no manifest of ours lists it), so it is not "
                         f"replaced; move it away, or give --force to replace it"
@@ -195,6 +198,13 @@ class Staging:
         if not placed:
             self._remove_made()  # nothing landed: the folders made for it go, never a user's empty folder
         return placed
+
+    def _older(self, path: Path) -> bool:
+        """True if something is at ``path`` since before this run began (its inode last changed no later)."""
+        try:
+            return os.lstat(path).st_ctime_ns <= self.started  # the same tick: taken as earlier, to be safe
+        except FileNotFoundError:
+            return False
 
     def discard(self) -> None:
         self._remove_root()
