@@ -1,0 +1,83 @@
+"""Input a careless or hostile user might give, refused in one line before any work (issue #23, item 5): recorded
+takes of non-finite or silent samples, sentences past a model's length, blank or path-like names, and the Python
+API (``Request``'s fields, ``main``'s argument). Each case is a variant of the issue's example, not the example.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rendering.voice.takes import SILENCE_DBFS, take_fault
+
+ROOT = Path(__file__).resolve().parent.parent
+RATE = 22050
+
+
+def _float_wav(path: Path, samples: np.ndarray, bits: int = 32) -> Path:
+    """A WAV of IEEE float samples (frames x channels), which may hold NaN and infinities (PCM cannot)."""
+    frames = np.asarray(samples, f"<f{bits // 8}")
+    frames = frames.reshape(len(frames), -1) if frames.size else frames.reshape(0, 1)
+    channels, data = frames.shape[1], frames.tobytes()
+    fmt = struct.pack("<HHIIHH", 3, channels, RATE, RATE * channels * bits // 8, channels * bits // 8, bits)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    return path
+
+
+def _tone(seconds: float = 1.0, level_dbfs: float = -10.0) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    return 10 ** (level_dbfs / 20) * np.sin(2 * np.pi * 220 * t)
+
+
+def _render(*args: str, cache: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ATTENTION_CACHE": str(cache)}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "render.py"), *args], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+
+
+# ----- recorded takes ------------------------------------------------------------------------------------------------
+def _with(samples: np.ndarray, index: int, value: float) -> np.ndarray:
+    samples = samples.copy()
+    samples[index] = value
+    return samples
+
+
+@pytest.mark.parametrize(
+    ("samples", "bits", "fault"),
+    [
+        (_with(_tone(), -1, np.nan), 32, "non-finite"),  # the last sample only
+        (_with(_tone(), 0, -np.inf), 64, "non-finite"),  # 64-bit float, the first sample
+        (_with(np.stack([_tone(), _tone()], axis=1), (500, 1), np.inf), 32, "non-finite"),  # one channel of two
+        (_tone(level_dbfs=SILENCE_DBFS - 1), 32, "silent"),
+        (_tone(level_dbfs=SILENCE_DBFS + 1), 32, None),  # quiet, but not silence
+        (np.zeros(RATE), 64, "silent"),
+        (np.zeros(0), 32, "unreadable"),
+    ],
+    ids=["nan-last", "minus-inf-f64", "inf-one-channel", "below-60-dbfs", "above-60-dbfs", "zeros", "empty"],
+)
+def test_a_takes_samples_are_judged_as_decoded(tmp_path, samples, bits, fault):
+    assert take_fault(_float_wav(tmp_path / "take.wav", samples, bits)) == fault
+
+
+def test_non_finite_takes_are_refused_before_filming_naming_cue_and_file(tmp_path, render_cache):
+    takes = tmp_path / "takes"
+    takes.mkdir()
+    for n in range(4):
+        _float_wav(takes / f"step2_scale.{n:02d}.wav", _tone(1.5))
+    _float_wav(takes / "step2_scale.01.wav", _with(_tone(1.5), 7000, np.inf))
+    _float_wav(takes / "step2_scale.03.wav", _tone(1.5, level_dbfs=-75))
+    out = tmp_path / "out"
+    result = _render("Step2Scale", "-q", "l", "--voice", str(takes), "--out", str(out), cache=render_cache())
+    assert result.returncode == 2 and not out.exists()  # nothing filmed, nothing written
+    warning, refusal = result.stderr.strip().split("\n")
+    assert "warning" in warning and "step2_scale.03" in warning and "dBFS" in warning
+    assert "step2_scale.01 (step2_scale.01.wav)" in refusal and "infinite" in refusal
+    assert "step2_scale.00" not in refusal and "step2_scale.03" not in refusal and "avcodec" not in result.stderr
