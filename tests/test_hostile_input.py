@@ -81,3 +81,29 @@ def test_non_finite_takes_are_refused_before_filming_naming_cue_and_file(tmp_pat
     assert "warning" in warning and "step2_scale.03" in warning and "dBFS" in warning
     assert "step2_scale.01 (step2_scale.01.wav)" in refusal and "infinite" in refusal
     assert "step2_scale.00" not in refusal and "step2_scale.03" not in refusal and "avcodec" not in result.stderr
+
+
+# ----- names ---------------------------------------------------------------------------------------------------------
+BAD_NAMES = ["\u3000", "\u200b\u2060", "..", "a/b", "a\\b", "x\udcff", "x\u202ey", " week3", "week3\u00a0"]
+
+
+@pytest.mark.parametrize("flag", ["--name", "--deck-name"])
+@pytest.mark.parametrize("name", BAD_NAMES, ids=[ascii(name) for name in BAD_NAMES])
+def test_a_blank_hidden_or_path_like_name_is_one_line(tmp_path, capsys, flag, name):
+    from rendering.cli.main import main
+
+    command = ["explore"] if flag == "--name" else ["deck", "Step2Scale"]
+    assert main([*command, flag, name, "--out", str(tmp_path / "out")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"render.py: {flag} ") and repr(name) in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_blank_name_in_a_config_file_is_refused_too(tmp_path, capsys):
+    from rendering.cli.main import main
+
+    config = tmp_path / "explore.toml"
+    config.write_text('name = "\\u2003"\n', encoding="utf-8")  # an em space
+    assert main(["explore", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "explore.toml" in line and "name is blank" in line and not (tmp_path / "out").exists()
