@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import attention
 from rendering.voice.takes import SILENCE_DBFS, take_fault
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +108,47 @@ def test_a_blank_name_in_a_config_file_is_refused_too(tmp_path, capsys):
     assert main(["explore", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "explore.toml" in line and "name is blank" in line and not (tmp_path / "out").exists()
+
+
+# ----- the Python API ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("fields", "error", "words"),
+    [
+        ({"tokens": ["a", None]}, TypeError, "tokens[1] must be a string"),
+        ({"tokens": b"a b"}, TypeError, "tuple or list of strings"),
+        ({"tokens": iter(["a", "b"])}, TypeError, "tuple or list of strings"),
+        ({"tokens": ("a", "\u3000")}, ValueError, "tokens[1] '\\u3000' is blank"),
+        ({"tokens": ("a",) * 1025}, ValueError, "1025 tokens: the core computes at most 1024"),
+        ({"tokens": ("a", "b"), "d_k": 2**40}, ValueError, "d_k must be at most 1024"),
+        ({"tokens": ("a", "b"), "heads": 10**6}, ValueError, "heads must be at most 1024"),
+        ({"tokens": ("a", "b"), "d": 4.0}, TypeError, "d must be an integer"),
+        ({"tokens": ("a", "b"), "sentence": b"a b"}, TypeError, "sentence must be a string"),
+        ({"tokens": ("a", "b"), "mask": ["causal"]}, ValueError, 'mask must be None or "causal"'),
+    ],
+)
+def test_a_request_checks_its_fields_when_built(fields, error, words):
+    with pytest.raises(error) as raised:
+        attention.Request(**fields)
+    message = str(raised.value)
+    assert words in message and "\n" not in message
+
+
+def test_a_request_keeps_plain_ints_and_computes_at_its_largest_sizes():
+    request = attention.Request(tokens=["a", "b"], d=np.int64(1024), d_k=np.int32(3))
+    assert (type(request.d), type(request.width), request.tokens) == (int, int, ("a", "b"))
+    assert request.trace().weights.shape == (2, 2) and request.trace().Q.shape == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    ["explore --out x", b"explore", [b"explore"], ["explore", 3], ("explore", None), None],
+    ids=["str", "bytes", "list-of-bytes", "list-with-int", "tuple-with-none", "none"],
+)
+def test_main_says_it_takes_a_list_of_strings(tmp_path, capsys, monkeypatch, argv):
+    from rendering.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "main takes a list of strings" in line
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even the default output folder
