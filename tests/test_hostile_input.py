@@ -152,3 +152,24 @@ def test_main_says_it_takes_a_list_of_strings(tmp_path, capsys, monkeypatch, arg
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "main takes a list of strings" in line
     assert list(tmp_path.iterdir()) == []  # nothing written, not even the default output folder
+
+
+# ----- model inputs past a model's length ----------------------------------------------------------------------------
+# "word" is one token to both tokenizers (" word" too, to SmolLM2's): n words are n tokens, plus MiniLM's [CLS], [SEP].
+@pytest.mark.parametrize(("model", "words", "specials"), [("minilm", 400, 2), ("smollm2", 300, 0)])
+def test_a_sentence_past_a_models_length_is_refused_with_its_real_count(tmp_path, capsys, model, words, specials):
+    from rendering.cli.main import main
+
+    sentence = " ".join(["word"] * words)
+    request = attention.Request.from_sentence(sentence, model=model)
+    tokens = request.drawn_tokens
+    assert len(tokens) == words + specials and tokens.count("word") + tokens.count("\u2423word") == words
+    assert main(["explore", "--model", model, "--sentence", sentence, "--out", str(tmp_path / "out")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert f"{words + specials} tokens cannot be drawn" in line and not (tmp_path / "out").exists()
+
+
+def test_an_encoder_trace_past_the_models_length_is_refused_not_cut():
+    request = attention.Request.from_sentence(" ".join(["word"] * 300), model="minilm")
+    with pytest.raises(ValueError, match=r"302 WordPiece tokens long .* reads at most 256"):
+        request.trace()
