@@ -33,7 +33,7 @@ def name_problem(name: str) -> str | None:
         if unicodedata.category(char) == "Cs":  # a byte of the command line that is not UTF-8 (surrogateescape)
             return f"holds bytes that are not UTF-8 text, got {name!r}"
         return f"holds the control character {char_name(char)}, got {name!r}"
-    if not any(unicodedata.category(char)[0] not in "ZC" for char in name):  # only spaces or format characters
+    if not any(unicodedata.category(char)[0] in "LNPS" for char in name):  # only spaces, marks, format characters
         return f"is blank, got {name!r}: give a name with a visible character, e.g. week3"
     for separator in SEPARATORS:
         if separator in name:

@@ -85,7 +85,7 @@ def test_non_finite_takes_are_refused_before_filming_naming_cue_and_file(tmp_pat
 
 
 # ----- names ---------------------------------------------------------------------------------------------------------
-BAD_NAMES = ["\u3000", "\u200b\u2060", "..", "a/b", "a\\b", "x\udcff", "x\u202ey", " week3", "week3\u00a0"]
+BAD_NAMES = ["\u3000", "\u200b\u2060", "\u0301", "..", "a/b", "a\\b", "x\udcff", "x\u202ey", " week3", "week3\u00a0"]
 
 
 @pytest.mark.parametrize("flag", ["--name", "--deck-name"])
