@@ -14,7 +14,7 @@ _REFUSED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # What the core computes for a request, far past what is drawn (16 tokens, d up to 8): every T x T and T x d matrix
-# of a trace stays within a few MB. Without a bound, Request(d=10**9) would ask for gigabytes when first traced.
+# of a trace stays within 8 MB. Without a bound, Request(d=10**9) would ask for gigabytes when first traced.
 MAX_TOKENS = 1024
 MAX_WIDTH = 1024
 
