@@ -23,8 +23,8 @@ from rendering.exporters.deck.slides import Slide, extract_poster
 from rendering.exporters.explore import page as explore_page
 from rendering.exporters.explore import write_page
 
-# Each tries another way out of a <script> element, an attribute or the page's template; none holds white space or
-# a control character, so each is one legal token. The sentence joins them with U+2028 and U+2029, which split
+# Each tries another way out of a <script> element, an attribute or the page's template; none holds a control
+# character, so each is a legal token. The sentence joins them with U+2028 and U+2029, which split
 # words like any white space and end lines in older JavaScript.
 HOSTILE = (
     "-->",  # first: after "<!--" it would close the comment-like state again and hide the fault
@@ -35,10 +35,12 @@ HOSTILE = (
     "&amp;",
     '"',
     "'",
-    "<img/src=x/onerror=window.pwned=1>",
+    "<img src=x onerror=window.pwned=1>",
     "{{payload}}",
 )
 SENTENCE = "\u2028".join(HOSTILE[:5]) + "\u2029" + "\u2028".join(HOSTILE[5:])
+# Whether any hostile text ran or became an element
+INJECTED = "window.pwned === 1 || document.querySelector('img') !== null"  # neither page has an image of its own
 PLAIN = tuple(f"w{n}" for n in range(len(HOSTILE)))  # the same length, nothing to escape: the grids to expect
 
 
@@ -63,7 +65,7 @@ def _explorer(driver, path: Path) -> dict:
         "return {grids: document.querySelectorAll('#grids table.grid').length,"
         " columns: [...score.querySelectorAll('thead th.tok')].map((th) => th.title),"
         " caption: document.getElementById('caption').textContent,"
-        " title: document.title, pwned: window.pwned === 1 || document.querySelector('img[src=\"x\"]') !== null};"
+        f" title: document.title, pwned: {INJECTED}}};"
     )
 
 
@@ -79,6 +81,16 @@ def test_hostile_tokens_draw_every_grid_of_the_explorer(browser, tmp_path, monke
     assert drawn["columns"] == list(HOSTILE)  # every token reached the page as text, unchanged
     assert SENTENCE in drawn["caption"] and drawn["title"].startswith("Self-attention") and HOSTILE[1] in drawn["title"]
     assert not drawn["pwned"]
+    image = HOSTILE.index("<img src=x onerror=window.pwned=1>")
+    for role in ("A", "X"):  # the worked panel writes the tokens into its markup: as text, escaped by the page
+        browser.execute_script(
+            "document.querySelector(`#grids table[data-role='${arguments[0]}'] td[data-r='${arguments[1]}']`).focus()",
+            role,
+            image,
+        )
+        wait(lambda r=role: browser.execute_script("return document.getElementById('worked-body').dataset.role") == r)
+        panel = browser.execute_script("return document.getElementById('worked-body').textContent")
+        assert HOSTILE[image] in panel and not browser.execute_script(f"return {INJECTED}")
     page = path.read_text(encoding="utf-8")
     assert page.count("</script>") == 2 and page.count("<script") == 2  # the page's own two elements
     assert "\u2028" not in page and "\u2029" not in page
@@ -122,7 +134,7 @@ def test_hostile_titles_and_notes_keep_every_slide_of_the_deck(browser, tmp_path
         " titles: [...document.querySelectorAll('.slide-title')].map((e) => e.textContent),"
         " notes: [...document.querySelectorAll('.slide-notes')].map((e) => e.textContent),"
         " labels: [...document.querySelectorAll('video')].map((e) => e.getAttribute('aria-label')),"
-        " title: document.title, pwned: window.pwned === 1 || document.querySelector('img[src=\"x\"]') !== null};"
+        f" title: document.title, pwned: {INJECTED}}};"
     )
     assert drawn["slides"] == 2 and drawn["titles"] == texts and drawn["labels"] == texts
     assert drawn["notes"] == [t[::-1] for t in texts] and drawn["title"] == "</title><!--<script>"
