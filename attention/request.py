@@ -34,7 +34,7 @@ from .padding import PaddedBatch, pad_batch, padding_mask
 from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
 from .symmetry import tied_keys
 from .trace import MultiHeadTrace, Trace
-from .validation import MAX_WIDTH, check_token_list
+from .validation import MAX_TOKENS, MAX_WIDTH, check_token_list
 
 VIDEO_SENTENCE = "Jane is going to the cinema to watch a new movie"
 # The start of a French translation of the video's sentence ("Jane va au cinéma pour voir un nouveau film").
@@ -95,6 +95,8 @@ class Request:
             return
         if self.layer is not None or self.head is not None:
             raise ValueError("a layer and a head are a pretrained model's: name the model too (e.g. model='minilm')")
+        if len(self.tokens) > MAX_TOKENS:  # a model's tokens are its tokenizer's, checked against its own length
+            raise ValueError(f"{len(self.tokens)} tokens: the core computes at most {MAX_TOKENS}")
         for name in ("d", "heads"):
             object.__setattr__(self, name, _width(name, getattr(self, name)))
         object.__setattr__(self, "seed", check_size("seed", self.seed, minimum=0))

@@ -98,8 +98,8 @@ def check_tokens(tokens, T: int, name: str = "tokens") -> tuple[str, ...]:
 
 
 def check_token_list(tokens, name: str = "tokens") -> tuple[str, ...]:
-    """A request's ``tokens``: a tuple or list of 1 to ``MAX_TOKENS`` strings, none blank, none holding a control
-    character (see ``check_tokens``), as a tuple; a TypeError or ValueError naming the first problem.
+    """A request's ``tokens``: a non-empty tuple or list of strings, none blank, none holding a control character
+    (see ``check_tokens``), as a tuple; a TypeError or ValueError naming the first problem.
 
     Examples
     --------
@@ -122,8 +122,6 @@ def check_token_list(tokens, name: str = "tokens") -> tuple[str, ...]:
     tokens = check_tokens(tokens, len(tokens), name)
     if not tokens:
         raise ValueError("the sequence is empty; give at least one token")
-    if len(tokens) > MAX_TOKENS:
-        raise ValueError(f"{len(tokens)} {name}: the core computes at most {MAX_TOKENS}")
     for i, token in enumerate(tokens):
         if not token.strip():
             raise ValueError(f"{name}[{i}] {token!r} is blank; a token needs a visible character")
