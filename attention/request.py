@@ -34,7 +34,7 @@ from .padding import PaddedBatch, pad_batch, padding_mask
 from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
 from .symmetry import tied_keys
 from .trace import MultiHeadTrace, Trace
-from .validation import check_tokens
+from .validation import MAX_TOKENS, MAX_WIDTH, check_token_list
 
 VIDEO_SENTENCE = "Jane is going to the cinema to watch a new movie"
 # The start of a French translation of the video's sentence ("Jane va au cinéma pour voir un nouveau film").
@@ -86,21 +86,23 @@ class Request:
     head: int | None = None
 
     def __post_init__(self):
-        tokens = check_tokens(self.tokens, len(self.tokens))
-        if not tokens:
-            raise ValueError("the sequence is empty; give at least one token")
-        object.__setattr__(self, "tokens", tokens)
+        # Fields' types, and the sizes the core can compute (what can be drawn is the command line's admission's)
+        object.__setattr__(self, "tokens", check_token_list(self.tokens))
+        if self.sentence is not None and not isinstance(self.sentence, str):
+            raise TypeError(f"sentence must be a string or None, got {type(self.sentence).__name__} {self.sentence!r}")
         if self.model is not None:
             self._from_model()
             return
         if self.layer is not None or self.head is not None:
             raise ValueError("a layer and a head are a pretrained model's: name the model too (e.g. model='minilm')")
-        check_size("d", self.d)
-        check_size("heads", self.heads)
-        check_size("seed", self.seed, minimum=0)
+        if len(self.tokens) > MAX_TOKENS:  # a model's tokens are its tokenizer's, checked against its own length
+            raise ValueError(f"{len(self.tokens)} tokens: the core computes at most {MAX_TOKENS}")
+        for name in ("d", "heads"):
+            object.__setattr__(self, name, _width(name, getattr(self, name)))
+        object.__setattr__(self, "seed", check_size("seed", self.seed, minimum=0))
         if self.d_k is not None:
-            check_size("d_k", self.d_k)
-        if self.mask not in MASKS:
+            object.__setattr__(self, "d_k", _width("d_k", self.d_k))
+        if self.mask is not None and (not isinstance(self.mask, str) or self.mask not in MASKS):
             raise ValueError(f'mask must be None or "causal", got {self.mask!r}')
 
     def _from_model(self) -> None:
@@ -247,6 +249,14 @@ class Request:
     def _toy_only(self, what: str) -> None:
         if self.model is not None:
             raise ValueError(f"{what} is built on the toy model's seeded weights, not on {self.model_name}'s")
+
+
+def _width(name: str, value) -> int:
+    """A width (d, d_k) or a number of heads as an int from 1 to ``MAX_WIDTH``, which the core can compute."""
+    value = check_size(name, value)
+    if value > MAX_WIDTH:
+        raise ValueError(f"{name} must be at most {MAX_WIDTH} for the core to compute it, got {value}")
+    return value
 
 
 # Cached by value: scenes ask for the same trace many times, and a request is hashable.

@@ -13,6 +13,11 @@ import numpy as np
 _REFUSED_CATEGORIES = ("Cc", "Cs", "Zl", "Zp")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+# What the core computes for a request, far past what is drawn (16 tokens, d up to 8): every T x T and T x d matrix
+# of a trace stays within 8 MB. Without a bound, Request(d=10**9) would ask for gigabytes when first traced.
+MAX_TOKENS = 1024
+MAX_WIDTH = 1024
+
 
 def frozen(array) -> np.ndarray:
     """``array`` as a read-only NumPy array (the same object when it already is one), so a trace cannot change."""
@@ -90,6 +95,37 @@ def check_tokens(tokens, T: int, name: str = "tokens") -> tuple[str, ...]:
     if len(tokens) != T:
         raise ValueError(f"{len(tokens)} {name} for {T} rows")
     return tuple(tokens)
+
+
+def check_token_list(tokens, name: str = "tokens") -> tuple[str, ...]:
+    """A request's ``tokens``: a non-empty tuple or list of strings, none blank, none holding a control character
+    (see ``check_tokens``), as a tuple; a TypeError or ValueError naming the first problem.
+
+    Examples
+    --------
+    >>> check_token_list(["the", "cat"])
+    ('the', 'cat')
+    >>> check_token_list(None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: tokens must be a tuple or list of strings such as ('the', 'cat'), got NoneType None (...)
+    >>> check_token_list(("", "b"))
+    Traceback (most recent call last):
+    ...
+    ValueError: tokens[0] '' is blank; a token needs a visible character
+    """
+    if not isinstance(tokens, (tuple, list)):
+        raise TypeError(
+            f"{name} must be a tuple or list of strings such as ('the', 'cat'), got {type(tokens).__name__} "
+            f"{tokens!r:.60} (Request.from_sentence splits a sentence into tokens)"
+        )
+    tokens = check_tokens(tokens, len(tokens), name)
+    if not tokens:
+        raise ValueError("the sequence is empty; give at least one token")
+    for i, token in enumerate(tokens):
+        if not token.strip():
+            raise ValueError(f"{name}[{i}] {token!r} is blank; a token needs a visible character")
+    return tokens
 
 
 def check_mask(mask, T_q: int, T_kv: int) -> np.ndarray | None:

@@ -12,6 +12,8 @@ MODULES = [
     "attention.trace",
     "attention.validation",
     "rendering.option",
+    "rendering.html_safety",
+    "rendering.file_names",
     "rendering.exporters.base",
     "scenes.kit.shading",
     "scenes.kit.palette",

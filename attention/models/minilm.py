@@ -58,10 +58,17 @@ class PretrainedModel(LayersAndHeads):
     weights: EncoderWeights = field(repr=False)
     # Configured once at load (padding to the batch's longest, truncation); not to be reconfigured.
     tokenizer: Tokenizer = field(repr=False)
+    # The same tokenizer without truncation or padding: a sentence's real tokens, however many.
+    whole_tokenizer: Tokenizer = field(repr=False)
 
     @property
     def d_k(self) -> int:
         return self.config.d_k
+
+    def tokens(self, sentence: str) -> tuple[str, ...]:
+        """Every WordPiece token of ``sentence``, [CLS] and [SEP] included, never cut at ``max_tokens`` (and no
+        forward pass): what a request draws, so that a sentence too long is refused with its real length."""
+        return tuple(self.whole_tokenizer.encode(_sentences(sentence)[0]).tokens)
 
     def encode(self, sentences: str | Sequence[str]) -> Encoding:
         """One sentence, or several padded with [PAD] to the longest: tokens, hidden states, attention, embeddings.
@@ -176,6 +183,9 @@ def _load(folder: Path) -> PretrainedModel:
     tokenizer.enable_padding(
         pad_id=pad["pad_id"], pad_type_id=pad["pad_type_id"], pad_token=pad["pad_token"], direction="right"
     )  # right: the real tokens keep positions 0..n-1
+    whole_tokenizer = Tokenizer.from_str(tokenizer.to_str())
+    whole_tokenizer.no_padding()
+    whole_tokenizer.no_truncation()  # tokenizer.json's own truncation (at 128) too
     tokenizer.enable_truncation(max_length=files.max_seq_length)
     return PretrainedModel(
         name=MODEL_NAME,
@@ -184,4 +194,5 @@ def _load(folder: Path) -> PretrainedModel:
         max_tokens=files.max_seq_length,
         weights=weights,
         tokenizer=tokenizer,
+        whole_tokenizer=whole_tokenizer,
     )

@@ -121,8 +121,16 @@ def loaded(key: str):
 
 @lru_cache(maxsize=16)
 def encoding(key: str, sentence: str) -> Encoding:
-    """The encoder ``key``'s encoding of ``sentence`` (loaded, verified and run once per process and sentence)."""
-    return loaded(key).encode(sentence)
+    """The encoder ``key``'s encoding of ``sentence`` (loaded, verified and run once per process and sentence); a
+    ValueError naming the sentence's real length when the model would cut it (its trace would not be the text's)."""
+    model = loaded(key)
+    count = len(model.tokens(sentence))
+    if count > model.max_tokens:
+        raise ValueError(
+            f"the sentence is {count} WordPiece tokens long ([CLS] and [SEP] included); {model.name} reads at most "
+            f"{model.max_tokens}: use a shorter sentence"
+        )
+    return model.encode(sentence)
 
 
 @lru_cache(maxsize=16)
@@ -133,9 +141,7 @@ def decoding(key: str, sentence: str, layers: int) -> smollm2.Decoding:
 
 def model_tokens(key: str, sentence: str) -> tuple[str, ...]:
     """The model's tokens of ``sentence``: MiniLM's WordPiece ([CLS], "##" pieces, [SEP]), SmolLM2's byte labels."""
-    if MODELS[key].causal:
-        return loaded(key).tokens(sentence)  # tokenizing needs no forward pass
-    return tuple(encoding(key, sentence).tokens[0])
+    return loaded(key).tokens(sentence)  # all of them (never cut at a model's length), and no forward pass
 
 
 @lru_cache(maxsize=64)

@@ -122,6 +122,10 @@ def check_cache() -> None:
 
 
 def main(argv: list[str]) -> int:
+    # a str would be read character by character, bytes would make argparse fail with a TypeError
+    odd = argv if not isinstance(argv, (list, tuple)) else next((a for a in argv if not isinstance(a, str)), "")
+    if not isinstance(odd, str) or isinstance(argv, str):
+        return fail(f"main takes a list of strings, e.g. main(['explore', '--out', 'x']), not a {type(odd).__name__}")
     try:
         command, options = parse(argv)
         if options.get("clear_cache"):

@@ -1,5 +1,5 @@
-"""Recorded takes checked before a render: every cue the scenes speak has a readable take, and a take
-recorded for another text than the cue now says is named in one warning line.
+"""Recorded takes checked before a render: every cue the scenes speak has a readable take of finite samples,
+and a take recorded for another text than the cue now says, or a silent take, is named in one warning line.
 
 The cue ids come from building the scenes with their animations skipped and every take one second long (the
 ids are the cues' places, not their lengths); a script CSV in the takes' folder (``render.py script``) says
@@ -13,10 +13,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from rendering.errors import UserError
 from rendering.voice.choice import Voice, takes_in
 
 PLACEHOLDER = Voice("ids", "ids", "")  # Speech gives every cue one second: enough to list the cues
+SILENCE_DBFS = -60  # a take whose every sample is quieter than this is most likely a recording gone wrong
+SILENCE = 10 ** (SILENCE_DBFS / 20)  # as a sample's magnitude, full scale being 1
 
 
 def cues_of(scene_name: str, request, look) -> list[tuple[str, str]]:
@@ -40,9 +44,26 @@ def _recorded_texts(folder: Path) -> dict[str, str]:
     return texts
 
 
-def check_takes(scenes, request, look, jobs: int) -> None:
-    """UserError naming every missing or unreadable take; one warning line for takes of another text."""
+def take_fault(path: Path) -> str | None:
+    """What is wrong with the take at ``path``: "unreadable" (not sound, or no samples), "non-finite" (a NaN or an
+    infinite sample, which FFmpeg would refuse only when filming, without naming the take), "silent" (every sample
+    below ``SILENCE_DBFS``: worth a warning), or None for a take to use."""
     from rendering.voice.speech import TakeError, decoded
+
+    try:
+        samples, _ = decoded(path)
+    except TakeError:
+        return "unreadable"
+    if not len(samples):
+        return "unreadable"
+    if not np.all(np.isfinite(samples)):
+        return "non-finite"
+    return "silent" if np.max(np.abs(samples)) < SILENCE else None
+
+
+def check_takes(scenes, request, look, jobs: int) -> None:
+    """UserError naming every missing or unreadable take, or one holding NaN or infinite samples; one warning line
+    for silent takes and one for takes of another text."""
     from rendering.workers.pool import run_jobs
 
     voice = look.voice
@@ -53,22 +74,25 @@ def check_takes(scenes, request, look, jobs: int) -> None:
     cues = dict(cue for found in run_jobs(jobs, calls) for cue in found)
     takes = takes_in(folder)
     missing = [cue for cue in cues if cue not in takes]
-    unreadable = []
-    for cue in cues:
-        if cue in takes:
-            try:
-                samples, _ = decoded(takes[cue])
-                if not len(samples):
-                    unreadable.append(cue)
-            except TakeError:
-                unreadable.append(cue)
-    if missing or unreadable:
+    faults = {cue: take_fault(takes[cue]) for cue in cues if cue in takes}
+    unreadable = [cue for cue, fault in faults.items() if fault == "unreadable"]
+    non_finite = [f"{cue} ({takes[cue].name})" for cue, fault in faults.items() if fault == "non-finite"]
+    silent = [cue for cue, fault in faults.items() if fault == "silent"]
+    if silent:  # said even when the run is refused below: a silent take needs recording again too
+        print(
+            f"render.py: warning: silent takes (every sample below {SILENCE_DBFS} dBFS): {', '.join(silent)}",
+            file=sys.stderr,
+        )
+    if missing or unreadable or non_finite:
         said = []
         if missing:
             said.append(f"no take for {', '.join(missing)}")
         if unreadable:
             said.append(f"cannot read the take of {', '.join(unreadable)}")
-        raise UserError(f"--voice {folder}: {'; '.join(said)} (render.py script lists every cue)")
+        if non_finite:
+            said.append(f"NaN or infinite samples in the take of {', '.join(non_finite)}")
+        hint = " (render.py script lists every cue)" if missing else ""
+        raise UserError(f"--voice {folder}: {'; '.join(said)}{hint}")
     recorded = _recorded_texts(folder)
     other = [cue for cue, text in cues.items() if cue in recorded and recorded[cue] != text]
     if other:

@@ -21,6 +21,7 @@ from rendering.exporters.base import Exporter, Results
 from rendering.exporters.deck.html import media_folder, write_html
 from rendering.exporters.deck.pptx import write_pptx
 from rendering.exporters.deck.slides import DeckError, Slide, extract_poster
+from rendering.file_names import name_problem
 from rendering.option import FORMATS, PICTURE, Option, scenes_option, voice_option
 from rendering.spec import Movie, MovieJob, Picture, Written
 from rendering.workers.pool import Staging
@@ -52,7 +53,14 @@ class DeckExporter(Exporter):
             "embed the clips in the HTML file (default), or put them beside it in deck/<name>_media/",
             choices=MEDIA,
         ),
-        Option("deck-name", "str", None, "file name of the deck (default: the scene's part name)", metavar="NAME"),
+        Option(
+            "deck-name",
+            "str",
+            None,
+            "file name of the deck (default: the scene's part name)",
+            metavar="NAME",
+            check=name_problem,
+        ),
         voice_option("none"),
     )
 

@@ -9,7 +9,6 @@ when the clips carry the narration, the sound's status and its key (M). A silent
 from __future__ import annotations
 
 import base64
-import html
 import re
 import shutil
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from rendering.exporters.deck.slides import (
     image_size,
     video_mime,
 )
+from rendering.html_safety import check_inlinable, html_text
 
 ASSETS = Path(str(resources.files(__package__) / "assets"))  # package data, see pyproject.toml
 _MARKER = re.compile(r"@@([A-Z]+)@@")
@@ -102,10 +102,10 @@ def _page(
     slides: list[Slide], sources: list[tuple[str, str]], background: str, text: str, title: str, lang: str
 ) -> str:
     template = _asset("template.html")
-    css, js = _asset("deck.css"), _asset("deck.js")
-    # Inlined, "</style" or "</script" would end the element early.
-    if "</style" in css.lower() or "</script" in js.lower():
-        raise DeckError("assets/deck/deck.css or deck.js contains a closing </style> or </script> tag")
+    try:
+        css, js = check_inlinable(_asset("deck.css"), "style"), check_inlinable(_asset("deck.js"), "script")
+    except ValueError as exc:
+        raise DeckError(f"assets/deck/deck.css or deck.js cannot be inlined: {exc}") from None
     total = len(slides)
     markup = "\n".join(
         _slide(number, total, slide, clip, poster)
@@ -119,7 +119,7 @@ def _page(
         "MUTEKEY": ", M sound on/off" if narrated else "",
         "MUTEHELP": " · M sound on/off" if narrated else "",
         "SOUNDSTATUS": _SOUND_STATUS if narrated else "",
-        "TITLE": _text(title),
+        "TITLE": html_text(title),
         "BACKGROUND": background,
         "TEXT": text,
         "SCHEME": "dark" if _luminance(background) < 0.4 else "light",  # native controls follow it
@@ -138,7 +138,7 @@ def _page(
 
 
 def _slide(number: int, total: int, slide: Slide, clip: str, poster: str) -> str:
-    title = _text(slide.title)
+    title, label, clip, poster = (html_text(value) for value in (slide.title, slide.label, clip, poster))
     mime = video_mime(slide.clip)
     try:
         width, height = image_size(slide.poster)  # the clip's size, for the layout before it loads
@@ -148,19 +148,14 @@ def _slide(number: int, total: int, slide: Slide, clip: str, poster: str) -> str
 aria-label="{number} of {total}: {title}" data-title="{title}">
   <h2 class="slide-title">{title}</h2>
   <div class="slide-frame">
-    <video class="slide-video" src="{_text(clip)}" poster="{_text(poster)}" preload="none" controls playsinline \
-width="{width}" height="{height}" style="--deck-ar: {width / height:.6f}" aria-label="{_text(slide.label)}">
-      <p>{_text(slide.label)}. This browser cannot play embedded video.</p>
+    <video class="slide-video" src="{clip}" poster="{poster}" preload="none" controls playsinline \
+width="{width}" height="{height}" style="--deck-ar: {width / height:.6f}" aria-label="{label}">
+      <p>{label}. This browser cannot play embedded video.</p>
     </video>
     <p class="slide-error" hidden>This browser cannot play this clip ({mime}).</p>
   </div>
-  <div class="slide-notes" hidden>{_text(slide.notes)}</div>
+  <div class="slide-notes" hidden>{html_text(slide.notes)}</div>
 </section>"""
-
-
-def _text(value: str) -> str:
-    """Escaped for HTML text and for double- or single-quoted attributes."""
-    return html.escape(str(value), quote=True)
 
 
 def _data_uri(path: Path, mime: str) -> str:

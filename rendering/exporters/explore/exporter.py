@@ -12,6 +12,7 @@ import attention
 from rendering.errors import UserError
 from rendering.exporters.base import Exporter, Results
 from rendering.exporters.explore.page import write_page
+from rendering.file_names import name_problem
 from rendering.option import Option
 from rendering.spec import Look, Written
 from rendering.workers.pool import Staging
@@ -27,7 +28,15 @@ class ExploreExporter(Exporter):
     command = "explore"
     kind = "explore"
     summary = "an explorable figure: one offline HTML page where every number of the trace can be pointed at"
-    options = (Option("name", "str", None, "file name of the page (default: explore, for explore/explore.html)"),)
+    options = (
+        Option(
+            "name",
+            "str",
+            None,
+            "file name of the page (default: explore, for explore/explore.html)",
+            check=name_problem,
+        ),
+    )
     default_scenes = "none"
     renders = False
 

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import base64
 import gzip
-import html
-import json
+import re
 from importlib.resources import files
 from pathlib import Path
 
 import attention
 from rendering.exporters.explore.payload import payload
+from rendering.html_safety import check_inlinable, html_text, script_json
 
 ASSETS = files(__package__) / "assets"
 # Above this the payload is gzipped (and base64'd) in the page and inflated by the browser's
 # DecompressionStream: a pretrained model's 72 heads are several MB of text, the toy's four states are not.
 COMPRESS_ABOVE = 400_000
+_MARKER = re.compile(r"/\*\{\{(\w+)\}\}\*/|\{\{(\w+)\}\}")  # the template's markers, e.g. {{title}}
 
 
 def asset(name: str) -> str:
@@ -30,12 +31,12 @@ def asset(name: str) -> str:
 def encode(data: dict) -> tuple[str, str]:
     """The payload as it goes in the page, and its encoding ("json" or "gzip+base64").
 
-    >>> encode({"a": "</script>"})
-    ('{"a":"<\\\\/script>"}', 'json')
+    >>> encode({"a": "<!--<script>"})
+    ('{"a":"\\\\u003c!--\\\\u003cscript\\\\u003e"}', 'json')
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = script_json(data)  # nothing in it can end or change the <script> element it goes in
     if len(text.encode()) <= COMPRESS_ABOVE:
-        return text.replace("</", "<\\/"), "json"  # no "</script>" may close the element early
+        return text, "json"
     packed = gzip.compress(text.encode(), compresslevel=9, mtime=0)  # mtime 0: the same page, the same bytes
     return base64.b64encode(packed).decode("ascii"), "gzip+base64"
 
@@ -44,19 +45,22 @@ def render(data: dict) -> str:
     """The page's HTML for ``data`` (a payload)."""
     body, encoding = encode(data)
     meta = data["meta"]
-    page = asset("template.html")
-    for marker, value in (
-        ("{{title}}", html.escape(f"{meta['title']}: {meta['describe']}")),
-        ("{{theme}}", html.escape(meta["theme"])),
-        ("{{background}}", html.escape(data["themes"][meta["theme"]]["palette"]["background"])),
-        ("{{encoding}}", encoding),
-        ("{{version}}", html.escape(attention.__version__)),
-        ("/*{{style}}*/", asset("explore.css")),
-        ("/*{{script}}*/", asset("explore.js")),
-        ("{{payload}}", body),  # last: nothing in the payload is read as a marker
-    ):
-        page = page.replace(marker, value)
-    return page
+    values = {
+        "title": html_text(f"{meta['title']}: {meta['describe']}"),
+        "theme": html_text(meta["theme"]),
+        "background": html_text(data["themes"][meta["theme"]]["palette"]["background"]),
+        "encoding": encoding,
+        "version": html_text(attention.__version__),
+        "style": check_inlinable(asset("explore.css"), "style"),
+        "script": check_inlinable(asset("explore.js"), "script"),
+        "payload": body,
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        return values.get(match.group(1) or match.group(2), match.group(0))
+
+    # One pass over the template only: a token such as "{{payload}}" in the title is never read as a marker.
+    return _MARKER.sub(fill, asset("template.html"))
 
 
 def write_page(path: Path, request: attention.Request, theme: str = "video") -> Path:
