@@ -316,49 +316,67 @@
     const boxes = [...elements].map((el) => el.getBoundingClientRect());
     return { top: Math.min(...boxes.map((b) => b.top)) + window.scrollY, bottom: Math.max(...boxes.map((b) => b.bottom)) + window.scrollY };
   }
-  const sourceCells = (s) => [...document.querySelectorAll(`#grids table[data-role="${s.role}"]`)].flatMap((t) => [...t.querySelectorAll(s.selector)]);
-  const spanOf = (items) => ({ top: Math.min(...items.map((it) => it.box.top)), bottom: Math.max(...items.map((it) => it.box.bottom)) });
+  const spanOf = (boxes) => ({ top: Math.min(...boxes.map((b) => b.top)), bottom: Math.max(...boxes.map((b) => b.bottom)) });
   const height = (box) => box.bottom - box.top;
+  const centre = (box) => (box.top + box.bottom) / 2;
 
-  // The sources first (nearest to the cell first), then the cell: the page shows as many as fit together.
-  function sightItems(td) {
-    const cell = { name: "the cell pointed at", box: extent([td]) };
-    const centre = (it) => (it.box.top + it.box.bottom) / 2;
-    const sources = ui.sources.map((s) => ({ name: s.name, box: extent(sourceCells(s)) }));
-    sources.sort((a, b) => Math.abs(centre(a) - centre(cell)) - Math.abs(centre(b) - centre(cell)));
-    return [...sources, cell];
+  // Each source as a name and the boxes of its marked cells, one box for each block of its grid.
+  function sourceBoxes() {
+    return ui.sources.map((s) => ({
+      name: s.name,
+      boxes: [...document.querySelectorAll(`#grids table[data-role="${s.role}"]`)]
+        .map((t) => t.querySelectorAll(`td.src:is(${s.selector})`))
+        .filter((cells) => cells.length)
+        .map(extent),
+    }));
   }
 
+  // As many of ``boxes`` as fit on the screen together, taken in order.
+  function fitting(boxes, room) {
+    const shown = [];
+    for (const box of boxes) if (!shown.length || height(spanOf([...shown, box])) <= room.bottom - room.top) shown.push(box);
+    return shown;
+  }
+
+  // The page's scroll that brings ``box`` (page coordinates) between the top of the screen and the panel,
+  // scrolling as little as it can.
+  function scrollFor(box, room) {
+    const y = window.scrollY;
+    let to = y;
+    if (box.top < y + room.top || height(box) > room.bottom - room.top) to = box.top - room.top;
+    else if (box.bottom > y + room.bottom) to = box.bottom - room.bottom;
+    const last = document.scrollingElement.scrollHeight - window.innerHeight;
+    return Math.max(0, Math.min(last, to));
+  }
+  const inSight = (box, y, room) => box.top - y >= room.top - 1 && box.bottom - y <= room.bottom + 1;
+  const underPanel = (box, y, room) => box.bottom - y > room.bottom && box.top - y < window.innerHeight;
+
+  // The sources in sight first (the nearest to the cell first), and the cell with them if there is room; the
+  // cell itself is never left under the panel. What does not fit gets buttons in the panel.
   function reveal(td) {
     const room = band();
-    const shown = [];
-    for (const item of sightItems(td)) {
-      if (!shown.length || height(spanOf([...shown, item])) <= room.bottom - room.top) shown.push(item);
-      else offerJump(item);
+    const cell = extent([td]);
+    const sources = sourceBoxes();
+    const pieces = sources.flatMap((s) => s.boxes).sort((a, b) => Math.abs(centre(a) - centre(cell)) - Math.abs(centre(b) - centre(cell)));
+    let y = scrollFor(spanOf(fitting([...pieces, cell], room)), room);
+    if (underPanel(cell, y, room)) y = scrollFor(spanOf(fitting([cell, ...pieces], room)), room);
+    if (![...pieces, cell].every((box) => inSight(box, y, room))) offerJumps([...sources, { name: "the cell pointed at", boxes: [cell] }]);
+    if (y !== window.scrollY) window.scrollTo({ top: y, behavior: motion() });
+  }
+
+  // When they do not all fit on the screen together, the panel gets a button for each that scrolls to it.
+  function offerJumps(items) {
+    const jumps = document.createElement("p");
+    jumps.className = "jumps";
+    jumps.textContent = "Scroll to:";
+    for (const item of items) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = item.name;
+      button.addEventListener("click", () => window.scrollTo({ top: scrollFor(spanOf(item.boxes), band()), behavior: motion() }));
+      jumps.appendChild(button);
     }
-    scrollToShow(spanOf(shown), room);
-  }
-
-  // Scroll as little as brings ``box`` (page coordinates) between the top of the screen and the panel.
-  function scrollToShow(box, room) {
-    const top = window.scrollY + room.top, bottom = window.scrollY + room.bottom;
-    let dy = 0;
-    if (box.top < top || height(box) > room.bottom - room.top) dy = box.top - top;
-    else if (box.bottom > bottom) dy = box.bottom - bottom;
-    if (dy) window.scrollBy({ top: dy, behavior: motion() });
-  }
-
-  // What does not fit on the screen with the rest gets a button in the panel that scrolls to it.
-  function offerJump(item) {
-    const body = $("worked-body");
-    let jumps = body.querySelector(".jumps");
-    if (!jumps) body.insertAdjacentHTML("afterbegin", '<p class="jumps">Not in sight: </p>');
-    jumps = body.querySelector(".jumps");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = item.name;
-    button.addEventListener("click", () => scrollToShow(item.box, band()));
-    jumps.appendChild(button);
+    $("worked-body").prepend(jumps);
   }
 
   function full(m, r, c) {
