@@ -652,11 +652,17 @@
     const td = cellOf(e);
     if (td && !still(e)) point(td);
   });
-  grids.addEventListener("focusin", (e) => { // a tap, a click or the keyboard
+  grids.addEventListener("focusin", (e) => {
     const td = cellOf(e);
     if (!td) return;
     point(td);
-    if (docked()) reveal(td);
+    if (docked() && td.matches(":focus-visible")) reveal(td); // the keyboard (a tap is a click, below)
+  });
+  grids.addEventListener("click", (e) => {
+    const td = cellOf(e);
+    if (!td || !docked()) return;
+    point(td);
+    reveal(td);
   });
   let width = grids.clientWidth;
   window.addEventListener("resize", () => { // refold the grids for the new width
