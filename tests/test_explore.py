@@ -421,6 +421,10 @@ def test_switching_a_model_head_shows_that_heads_trace(browser, pages, shots):
     assert parts(browser, "term") == texts(worked.weighted_sum(last, 2).terms[:, 0])
     open_page(browser, path, PHONE)
     snap(browser, shots, "model-phone-light")
+    widths = "const e = arguments[0]; return [e.scrollWidth, e.clientWidth]"
+    page_width, screen_width = browser.execute_script(widths, browser.find_element(By.TAG_NAME, "html"))
+    heads_width, heads_room = browser.execute_script(widths, browser.find_element(By.ID, "heads"))
+    assert page_width <= screen_width and heads_width <= heads_room  # 72 thumbnails, 16x16 grids: all fit or fold
     hover(browser, "A", 4, 2)
     snap(browser, shots, "model-phone-light-A")
     browser.find_element(By.ID, "theme").click()
