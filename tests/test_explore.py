@@ -271,11 +271,15 @@ def test_accessibility_reduced_motion_and_print(browser, pages):
 
 
 # ----- at a phone's width ----------------------------------------------------------------------------------
-def tap(driver, role: str, r: int, c: int) -> None:
+def tap(driver, role: str, r: int, c: int, top: int | None = None) -> None:
     """A finger's tap on a cell (touch pointer events, as a phone sends them), the cell first scrolled to
-    mid-screen; returns when the panel explains that cell and the page has stopped scrolling."""
+    mid-screen (or its top to ``top`` px); returns when the panel explains that cell and the page has stopped
+    scrolling."""
     target = cell(driver, role, r, c)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    if top is not None:
+        move = "window.scrollBy(0, arguments[0].getBoundingClientRect().top - arguments[1])"
+        driver.execute_script(move, target, top)
     finger = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_TOUCH, "finger"))
     finger.pointer_action.move_to(target).pointer_down().pointer_up()
     finger.perform()
@@ -349,6 +353,12 @@ def test_at_phone_width_a_tap_shows_its_sources_and_the_panel_never_covers_the_c
     _, path = pages["toy"]
     open_page(browser, path, PHONE)
     height = browser.execute_script("return innerHeight")
+    # W^q[5, 2], tapped low on the screen, where the panel rises when it explains it: moved above the panel
+    (hint,) = boxes(browser, "#worked")
+    tap(browser, "Wq", 4, 1, top=round(hint["top"]) - 30)
+    (panel,) = boxes(browser, "#worked")
+    (pointed,) = boxes(browser, "#grids td.pointed")
+    assert 0 <= pointed["top"] and pointed["bottom"] <= panel["top"], (pointed, panel)
     # QKᵀ[a, new]: its sources, row 9 of Q and row 10 of K, are two grids further up than fits with the cell
     tap(browser, "S", 8, 9)
     (panel,) = boxes(browser, "#worked")

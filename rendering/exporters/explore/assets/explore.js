@@ -10,7 +10,7 @@
   const ELLIPSIS = new Set(["\u22ee", "\u22ef", "\u22f1"]);
   const SUB = { T: "T", d: "d", dk: "d<sub>k</sub>", dv: "d<sub>v</sub>" };
   const STEP_CHARS = meta.shades.steps;
-  const ui = { state: meta.initial, theme: meta.theme, pointed: null, sources: [], pressedAt: null };
+  const ui = { state: meta.initial, theme: meta.theme, pointed: null, cell: null, sources: [], pressedAt: null };
   const cache = new Map();
   window.explorer = { data, ui, ready: false }; // for tests and the curious: the numbers and the current state
 
@@ -254,7 +254,7 @@
     ui.sources = [];
   }
   function clearWorked() {
-    ui.pointed = null;
+    ui.pointed = ui.cell = null;
     clearMarks();
   }
   // Mark the cells (and their row or column labels) of grid ``role`` that ``selector`` picks as sources of the
@@ -282,6 +282,8 @@
   }
 
   function point(td) {
+    if (td === ui.cell) return; // pointed already (a tap is followed by its focus): keep the panel as it is
+    ui.cell = td;
     const table = td.closest("table");
     const role = table.dataset.role;
     const r = Number(td.dataset.r), c = Number(td.dataset.c);
@@ -366,6 +368,7 @@
 
   // When they do not all fit on the screen together, the panel gets a button for each that scrolls to it.
   function offerJumps(items) {
+    $("worked-body").querySelectorAll(".jumps").forEach((old) => old.remove());
     const jumps = document.createElement("p");
     jumps.className = "jumps";
     jumps.textContent = "Scroll to:";
@@ -648,22 +651,29 @@
   // A mouse that has not moved while the page scrolled under it points at nothing new.
   const still = (e) => e.pointerType === "mouse" && ui.pressedAt && e.clientX === ui.pressedAt[0] && e.clientY === ui.pressedAt[1];
   grids.addEventListener("pointerdown", (e) => { ui.pressedAt = [e.clientX, e.clientY]; });
-  grids.addEventListener("pointerover", (e) => {
+  grids.addEventListener("pointerover", (e) => { // a mouse or a pen points by hovering
     const td = cellOf(e);
-    if (td && !still(e)) point(td);
+    if (td && e.pointerType !== "touch" && !still(e)) point(td);
   });
   grids.addEventListener("focusin", (e) => {
     const td = cellOf(e);
     if (!td) return;
     point(td);
-    if (docked() && td.matches(":focus-visible")) reveal(td); // the keyboard (a tap is a click, below)
+    if (docked() && td.matches(":focus-visible")) reveal(td); // the keyboard
+  });
+  // A finger points by tapping: on its lifting, as the click may land on the panel that has just grown
+  // under it; a swipe that scrolls the page ends in pointercancel and points at nothing.
+  grids.addEventListener("pointerup", (e) => {
+    if (e.pointerType === "touch") tapped(cellOf(e));
   });
   grids.addEventListener("click", (e) => {
-    const td = cellOf(e);
-    if (!td || !docked()) return;
-    point(td);
-    reveal(td);
+    if (e.pointerType !== "touch") tapped(cellOf(e));
   });
+  function tapped(td) {
+    if (!td) return;
+    point(td);
+    if (docked()) reveal(td);
+  }
   let width = grids.clientWidth;
   window.addEventListener("resize", () => { // refold the grids for the new width
     if (grids.clientWidth === width) return;
