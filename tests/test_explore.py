@@ -6,6 +6,11 @@ focus), and the worked arithmetic the page shows is read back from the DOM and c
 traces; the mask and scale toggles and the head picker must show exactly the core's traces; the page must
 fetch nothing and stay under its size budget.
 
+At a phone's width (390×844) grids too wide for the screen must fold into blocks of columns, with no sideways
+scrolling and digits clear of the cell borders, the docked panel stay within a third of the screen, and a tap
+(touch events) bring the cell's sources into sight, framed (read from the screenshot's pixels), never leaving
+the cell under the panel.
+
 Screenshots (1280×720 and 390×844, light and dark) go to pytest's temporary directory (the path is
 printed; run with -s to see it) and are copied to /tmp/explorer-shots/.
 """
@@ -344,6 +349,18 @@ def test_at_phone_width_the_grids_fit_or_fold_with_legible_digits(browser, pages
     )
     assert worst[0] >= 2 and worst[1] >= 12, worst
     snap(browser, shots, "toy-phone-light-folded")
+    # the keys cross from one block to the next as within one table
+    last = browser.execute_script(
+        "return Number([...document.querySelectorAll('#grids table[data-role=\"S\"]')][0]"
+        ".querySelector('tbody tr').lastChild.dataset.c)"
+    )
+    browser.execute_script("arguments[0].focus()", cell(browser, "S", 0, last))
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+    active = (
+        "const a = document.activeElement;"
+        "return [a.closest('table') === a.closest('figure').querySelector('table'), a.dataset.c]"
+    )
+    assert browser.execute_script(active) == [False, str(last + 1)]
     viewport(browser, DESKTOP)  # the same page made wide: unfolded again, as a desktop draws it
     blocks = "return document.querySelectorAll('#grids table[data-role=\"S\"]').length"
     wait(lambda: browser.execute_script(blocks) == 1, what="the grids to unfold")
