@@ -6,19 +6,29 @@ focus), and the worked arithmetic the page shows is read back from the DOM and c
 traces; the mask and scale toggles and the head picker must show exactly the core's traces; the page must
 fetch nothing and stay under its size budget.
 
+At a phone's width (390×844) grids too wide for the screen must fold into blocks of columns, with no sideways
+scrolling and digits clear of the cell borders, the docked panel stay within a third of the screen, and a tap
+(touch events) bring the cell's sources into sight, framed (read from the screenshot's pixels), never leaving
+the cell under the panel.
+
 Screenshots (1280×720 and 390×844, light and dark) go to pytest's temporary directory (the path is
 printed; run with -s to see it) and are copied to /tmp/explorer-shots/.
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from deck_browser import start_chromium, wait
+from PIL import Image
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -265,6 +275,142 @@ def test_accessibility_reduced_motion_and_print(browser, pages):
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
 
 
+# ----- at a phone's width ----------------------------------------------------------------------------------
+def tap(driver, role: str, r: int, c: int, top: int | None = None) -> None:
+    """A finger's tap on a cell (touch pointer events, as a phone sends them), the cell first scrolled to
+    mid-screen (or its top to ``top`` px); returns when the panel explains that cell and the page has stopped
+    scrolling."""
+    target = cell(driver, role, r, c)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    if top is not None:
+        move = "window.scrollBy(0, arguments[0].getBoundingClientRect().top - arguments[1])"
+        driver.execute_script(move, target, top)
+    finger = ActionBuilder(driver, mouse=PointerInput(interaction.POINTER_TOUCH, "finger"))
+    finger.pointer_action.move_to(target).pointer_down().pointer_up()
+    finger.perform()
+    wait(lambda: driver.execute_script("return document.getElementById('worked-body').dataset.role") == role)
+    settle(driver)
+
+
+def settle(driver) -> None:
+    """Until the page's scroll position is the same on three looks in a row (a smooth scroll has ended)."""
+    seen = []
+
+    def still() -> bool:
+        seen.append(driver.execute_script("return window.scrollY"))
+        return len(seen) >= 3 and len(set(seen[-3:])) == 1
+
+    wait(still, what="the page to stop scrolling")
+
+
+def boxes(driver, selector: str) -> list[dict]:
+    """Screen boxes (CSS px) of the elements ``selector`` picks."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.getBoundingClientRect().toJSON())", selector
+    )
+
+
+def framed(shot: np.ndarray, box: dict) -> float:
+    """The share of a cell's inner frame (2 to 3 px inside its box) drawn near-black: a source's mark."""
+    top, left, bottom, right = (round(box[k]) for k in ("top", "left", "bottom", "right"))
+    inner = shot[top + 2 : bottom - 2, left + 2 : right - 2]
+    ring = np.concatenate([inner[:1].ravel(), inner[-1:].ravel(), inner[:, :1].ravel(), inner[:, -1:].ravel()])
+    return float(np.mean(ring < 70))
+
+
+def screen(driver) -> np.ndarray:
+    """The screen's luminance, one value a CSS pixel (the device scale factor is 1)."""
+    return np.asarray(Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("L"), dtype=float)
+
+
+def test_at_phone_width_the_grids_fit_or_fold_with_legible_digits(browser, pages, shots):
+    request, path = pages["toy"]
+    assert request.T == 11  # the video's sentence: 11x11 grids
+    trace = request.trace()
+    open_page(browser, path, PHONE)
+    sideways = browser.execute_script("return document.scrollingElement.scrollWidth - innerWidth")
+    assert sideways <= 0, f"the page scrolls {sideways} px sideways"
+    overflowing = browser.execute_script(
+        "return [...document.querySelectorAll('#grids .scroll')].filter(b => b.scrollWidth > b.clientWidth)"
+        ".map(b => b.firstChild.dataset.role)"
+    )
+    assert overflowing == []  # no grid scrolls inside its box either: it fits or is folded
+    folded = browser.execute_script("return document.querySelectorAll('#grids table[data-role=\"S\"]').length")
+    assert folded >= 2  # 11 columns of QKᵀ do not fit 371 px: folded into blocks one under the other
+    assert sorted(grid_texts(browser, "S")) == sorted(texts(trace.scores))  # every number still drawn
+    # digits clear of the cell's borders, at a readable size
+    worst = browser.execute_script(
+        "const range = document.createRange(); let worst = 99, size = 99;"
+        "for (const td of document.querySelectorAll('#grids td[data-r]')) {"
+        "  range.selectNodeContents(td); const t = range.getBoundingClientRect(), b = td.getBoundingClientRect();"
+        "  worst = Math.min(worst, t.left - b.left, b.right - t.right, t.top - b.top, b.bottom - t.bottom);"
+        "  size = Math.min(size, parseFloat(getComputedStyle(td).fontSize)); }"
+        "return [worst, size]"
+    )
+    assert worst[0] >= 2 and worst[1] >= 12, worst
+    snap(browser, shots, "toy-phone-light-folded")
+    # the keys cross from one block to the next as within one table
+    last = browser.execute_script(
+        "return Number([...document.querySelectorAll('#grids table[data-role=\"S\"]')][0]"
+        ".querySelector('tbody tr').lastChild.dataset.c)"
+    )
+    browser.execute_script("arguments[0].focus()", cell(browser, "S", 0, last))
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+    active = (
+        "const a = document.activeElement;"
+        "return [a.closest('table') === a.closest('figure').querySelector('table'), a.dataset.c]"
+    )
+    assert browser.execute_script(active) == [False, str(last + 1)]
+    viewport(browser, DESKTOP)  # the same page made wide: unfolded again, as a desktop draws it
+    blocks = "return document.querySelectorAll('#grids table[data-role=\"S\"]').length"
+    wait(lambda: browser.execute_script(blocks) == 1, what="the grids to unfold")
+
+
+def test_at_phone_width_a_tap_shows_its_sources_and_the_panel_never_covers_the_cell(browser, pages, shots):
+    _, path = pages["toy"]
+    open_page(browser, path, PHONE)
+    height = browser.execute_script("return innerHeight")
+    # W^q[5, 2], tapped low on the screen, where the panel rises when it explains it: moved above the panel
+    (hint,) = boxes(browser, "#worked")
+    tap(browser, "Wq", 4, 1, top=round(hint["top"]) - 30)
+    (panel,) = boxes(browser, "#worked")
+    (pointed,) = boxes(browser, "#grids td.pointed")
+    assert 0 <= pointed["top"] and pointed["bottom"] <= panel["top"], (pointed, panel)
+    # QKᵀ[a, new]: its sources, row 9 of Q and row 10 of K, are two grids further up than fits with the cell
+    tap(browser, "S", 8, 9)
+    (panel,) = boxes(browser, "#worked")
+    assert panel["height"] <= height / 3 + 0.5, panel  # at most a third of the screen
+    sources = boxes(browser, "#grids td.src")
+    assert len(sources) == 10
+    assert all(0 <= b["top"] and b["bottom"] <= panel["top"] for b in sources), (sources, panel)
+    (pointed,) = boxes(browser, "#grids td.pointed")
+    assert pointed["bottom"] <= panel["top"] or pointed["top"] >= height  # in sight, or off screen: never under
+    shot = screen(browser)
+    plain = boxes(browser, "#grids table[data-role='K'] td[data-r]:not(.src)")
+    assert min(framed(shot, b) for b in sources) > 0.8  # each source framed in black
+    assert max(framed(shot, b) for b in plain if 0 <= b["top"] and b["bottom"] <= panel["top"]) < 0.3
+    snap(browser, shots, "toy-phone-light-tap-S")
+    browser.find_element(By.XPATH, "//p[@class='jumps']/button[.='the cell pointed at']").click()
+    settle(browser)
+    (pointed,) = boxes(browser, "#grids td.pointed")
+    assert 0 <= pointed["top"] and pointed["bottom"] <= panel["top"], pointed
+    # A[new, going]: the softmax's long panel still a third; the cell and the nearest block of its row of
+    # the scaled scores in sight together, a button for each source brings all of it into sight
+    tap(browser, "A", 9, 2)
+    (panel,) = boxes(browser, "#worked")
+    assert panel["height"] <= height / 3 + 0.5, panel
+    (pointed,) = boxes(browser, "#grids td.pointed")
+    assert 0 <= pointed["top"] and pointed["bottom"] <= panel["top"], (pointed, panel)
+    sources = boxes(browser, "#grids td.src")
+    assert any(0 <= b["top"] and b["bottom"] <= panel["top"] for b in sources)
+    snap(browser, shots, "toy-phone-light-tap-A")
+    browser.find_element(By.XPATH, "//p[@class='jumps']/button[starts-with(., 'row 10 of')]").click()
+    settle(browser)
+    sources = boxes(browser, "#grids td.src")
+    assert len(sources) == 11 and all(0 <= b["top"] and b["bottom"] <= panel["top"] for b in sources)
+    viewport(browser, DESKTOP)
+
+
 # ----- a pretrained model -------------------------------------------------------------------------------------
 def test_switching_a_model_head_shows_that_heads_trace(browser, pages, shots):
     request, path = pages["model"]
@@ -302,6 +448,10 @@ def test_switching_a_model_head_shows_that_heads_trace(browser, pages, shots):
     assert parts(browser, "term") == texts(worked.weighted_sum(last, 2).terms[:, 0])
     open_page(browser, path, PHONE)
     snap(browser, shots, "model-phone-light")
+    widths = "const e = arguments[0]; return [e.scrollWidth, e.clientWidth]"
+    page_width, screen_width = browser.execute_script(widths, browser.find_element(By.TAG_NAME, "html"))
+    heads_width, heads_room = browser.execute_script(widths, browser.find_element(By.ID, "heads"))
+    assert page_width <= screen_width and heads_width <= heads_room  # 72 thumbnails, 16x16 grids: all fit or fold
     hover(browser, "A", 4, 2)
     snap(browser, shots, "model-phone-light-A")
     browser.find_element(By.ID, "theme").click()

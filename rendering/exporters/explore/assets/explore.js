@@ -10,7 +10,7 @@
   const ELLIPSIS = new Set(["\u22ee", "\u22ef", "\u22f1"]);
   const SUB = { T: "T", d: "d", dk: "d<sub>k</sub>", dv: "d<sub>v</sub>" };
   const STEP_CHARS = meta.shades.steps;
-  const ui = { state: meta.initial, theme: meta.theme, pointed: null };
+  const ui = { state: meta.initial, theme: meta.theme, pointed: null, cell: null, sources: [], pressedAt: null };
   const cache = new Map();
   window.explorer = { data, ui, ready: false }; // for tests and the curious: the numbers and the current state
 
@@ -99,7 +99,9 @@
     return kind === "tokens" ? meta.labels[index] : String(index + 1);
   }
 
-  function grid(role) {
+  // A grid is one figure of one or more tables: at a narrow width its columns are folded into blocks stacked
+  // one under the other (each block with its own row and column labels), so the page never scrolls sideways.
+  function grid(role, perBlock = Infinity) {
     const m = mat(role);
     const def = { ...ROLES[role] };
     if (meta.bias && "QKV".includes(role)) def.label += ` + b<sup>${role.toLowerCase()}</sup>`;
@@ -109,57 +111,99 @@
     const [rows, cols] = def.shape;
     const sizes = `${m.shape[0]}\u00d7${m.shape[1]}`;
     fig.innerHTML = `<figcaption>${def.label}<span class="sizes">${SUB[rows]}\u00d7${SUB[cols]} (${sizes})</span></figcaption>`;
-    const scroll = document.createElement("div");
-    scroll.className = "scroll";
+    const blocks = columnBlocks(m.cols.length, perBlock);
+    for (const [from, to] of blocks) {
+      const scroll = document.createElement("div");
+      scroll.className = "scroll";
+      const part = blocks.length > 1 ? `, columns ${from + 1} to ${to} of ${m.cols.length}` : "";
+      scroll.appendChild(table(role, def, m, from, to, part));
+      fig.appendChild(scroll);
+    }
+    const first = fig.querySelector("td[data-r]");
+    if (first) first.tabIndex = 0;
+    return fig;
+  }
+
+  // [from, to) of each block of columns: as few blocks as hold at most ``perBlock`` columns, of even widths.
+  function columnBlocks(count, perBlock) {
+    const blocks = Math.max(1, Math.ceil(count / perBlock));
+    const size = Math.ceil(count / blocks);
+    return Array.from({ length: blocks }, (_, k) => [k * size, Math.min(count, (k + 1) * size)]).filter(([a, b]) => a < b);
+  }
+
+  // The drawn columns from..to-1 of ``m`` as a table; cells keep their drawn row and column (data-r, data-c).
+  function table(role, def, m, from, to, part) {
     const table = document.createElement("table");
     table.className = "grid";
     table.setAttribute("role", "grid");
-    table.setAttribute("aria-label", `${plain(def.label)}, ${m.shape[0]} by ${m.shape[1]}${m.rows.length < m.shape[0] || m.cols.length < m.shape[1] ? ", folded" : ""}: ${def.about}`);
+    table.setAttribute("aria-label", `${plain(def.label)}, ${m.shape[0]} by ${m.shape[1]}${m.rows.length < m.shape[0] || m.cols.length < m.shape[1] ? ", folded" : ""}${part}: ${def.about}`);
     table.dataset.role = role;
     const head = table.createTHead().insertRow();
     head.appendChild(document.createElement("td")).className = "gap";
-    m.cols.forEach((j) => {
+    for (let c = from; c < to; c += 1) {
+      const j = m.cols[c];
       const th = document.createElement("th");
       th.scope = "col";
+      th.dataset.c = c;
       th.textContent = headerText(def.cols, j);
       if (def.cols === "tokens") th.className = "tok";
       if (def.cols === "tokens" && j !== null) th.title = tok(j);
       head.appendChild(th);
-    });
+    }
     const body = table.createTBody();
     m.rows.forEach((i, r) => {
       const tr = body.insertRow();
       const th = document.createElement("th");
       th.scope = "row";
       th.className = "row";
+      th.dataset.r = r;
       th.textContent = i === null ? "\u22ee" : headerText(def.rows, i);
+      if (def.rows === "tokens" && i !== null) th.title = tok(i);
       tr.appendChild(th);
-      m.cols.forEach((j, c) => {
-        const td = tr.insertCell();
-        const n = r * m.cols.length + c;
-        const text = m.texts[n];
-        td.textContent = text;
-        if (ELLIPSIS.has(text)) {
-          td.className = "gap";
-          td.setAttribute("aria-hidden", "true");
-          return;
-        }
-        td.dataset.r = r;
-        td.dataset.c = c;
-        td.tabIndex = -1;
-        td.setAttribute("role", "gridcell");
-        if (m.shade[n] === meta.shades.masked) td.classList.add("masked");
-        const rowName = def.rows === "tokens" ? tok(i) : `row ${i + 1}`;
-        const colName = def.cols === "tokens" ? tok(j) : `column ${j + 1}`;
-        td.setAttribute("aria-label", `${plain(def.label)}, ${rowName}, ${colName}: ${text}`);
-        paint(td, m, n);
-      });
+      for (let c = from; c < to; c += 1) tr.appendChild(gridCell(def, m, r, c));
     });
-    const first = table.querySelector("td[data-r]");
-    if (first) first.tabIndex = 0;
-    scroll.appendChild(table);
-    fig.appendChild(scroll);
-    return fig;
+    return table;
+  }
+
+  function gridCell(def, m, r, c) {
+    const td = document.createElement("td");
+    const i = m.rows[r], j = m.cols[c];
+    const n = r * m.cols.length + c;
+    const text = m.texts[n];
+    td.textContent = text;
+    if (ELLIPSIS.has(text)) {
+      td.className = "gap";
+      td.setAttribute("aria-hidden", "true");
+      return td;
+    }
+    td.dataset.r = r;
+    td.dataset.c = c;
+    td.tabIndex = -1;
+    td.setAttribute("role", "gridcell");
+    if (m.shade[n] === meta.shades.masked) td.classList.add("masked");
+    const rowName = def.rows === "tokens" ? tok(i) : `row ${i + 1}`;
+    const colName = def.cols === "tokens" ? tok(j) : `column ${j + 1}`;
+    td.setAttribute("aria-label", `${plain(def.label)}, ${rowName}, ${colName}: ${text}`);
+    paint(td, m, n);
+    return td;
+  }
+
+  // Fold a figure whose table is wider than the column of grids, with fewer columns a block until each fits.
+  function fold(fig) {
+    const room = $("grids").clientWidth;
+    const widest = () => Math.max(...[...fig.querySelectorAll("table")].map((t) => t.offsetWidth));
+    const count = mat(fig.dataset.role).cols.length;
+    let perBlock = count;
+    while (widest() > room && perBlock > 1) {
+      const t = fig.querySelector("table");
+      const labels = t.tBodies[0].rows[0].cells[0].offsetWidth;
+      const shown = t.tHead.rows[0].cells.length - 1;
+      const perColumn = (t.offsetWidth - labels) / shown;
+      perBlock = Math.max(1, Math.min(perBlock - 1, Math.floor((room - labels) / perColumn)));
+      const folded = grid(fig.dataset.role, perBlock);
+      fig.replaceWith(folded);
+      fig = folded;
+    }
   }
 
   function draw() {
@@ -180,6 +224,7 @@
       }
       grids.appendChild(section);
     }
+    grids.querySelectorAll("figure.card").forEach(fold);
     caption();
     window.scrollTo(...scrolled);
     if (keep) {
@@ -205,29 +250,40 @@
     return document.querySelector(`#grids table[data-role="${role}"] td[data-r="${r}"][data-c="${c}"]`);
   }
   function clearMarks() {
-    document.querySelectorAll("#grids .src, #grids .pointed").forEach((el) => el.classList.remove("src", "pointed"));
+    document.querySelectorAll("#grids .src, #grids .pointed, #grids .has-src").forEach((el) => el.classList.remove("src", "pointed", "has-src"));
+    ui.sources = [];
   }
   function clearWorked() {
-    ui.pointed = null;
+    ui.pointed = ui.cell = null;
     clearMarks();
   }
+  // Mark the cells (and their row or column labels) of grid ``role`` that ``selector`` picks as sources of the
+  // pointed cell; the rest of that grid is dimmed by the style (.has-src) so that the marked ones stand out.
+  function mark(role, selector, name) {
+    const tables = document.querySelectorAll(`#grids table[data-role="${role}"]`);
+    tables.forEach((t) => {
+      t.classList.add("has-src");
+      t.querySelectorAll(selector).forEach((el) => el.classList.add("src"));
+    });
+    ui.sources.push({ role, selector, name });
+  }
+  const gridName = (role) => plain(ROLES[role].label).split(" = ")[0];
   function markRow(role, i) {
-    const m = mat(role);
-    const r = drawnRow(m, i);
-    document.querySelectorAll(`#grids table[data-role="${role}"] td[data-r="${r}"]`).forEach((td) => td.classList.add("src"));
+    const r = drawnRow(mat(role), i);
+    mark(role, `td[data-r="${r}"], th[data-r="${r}"]`, `row ${i + 1} of ${gridName(role)}`);
   }
   function markCol(role, j) {
-    const m = mat(role);
-    const c = drawnCol(m, j);
-    document.querySelectorAll(`#grids table[data-role="${role}"] td[data-c="${c}"]`).forEach((td) => td.classList.add("src"));
+    const c = drawnCol(mat(role), j);
+    mark(role, `td[data-c="${c}"], th[data-c="${c}"]`, `column ${j + 1} of ${gridName(role)}`);
   }
   function markCell(role, i, j) {
     const m = mat(role);
-    const td = cellAt(role, drawnRow(m, i), drawnCol(m, j));
-    if (td) td.classList.add("src");
+    mark(role, `td[data-r="${drawnRow(m, i)}"][data-c="${drawnCol(m, j)}"]`, `${gridName(role)}[${i + 1}, ${j + 1}]`);
   }
 
   function point(td) {
+    if (td === ui.cell) return; // pointed already (a tap is followed by its focus): keep the panel as it is
+    ui.cell = td;
     const table = td.closest("table");
     const role = table.dataset.role;
     const r = Number(td.dataset.r), c = Number(td.dataset.c);
@@ -243,6 +299,87 @@
     body.dataset.role = role;
     body.dataset.i = i;
     body.dataset.j = j;
+    $("worked").scrollTop = 0;
+  }
+
+  // ----- a docked panel (a phone): keep the pointed cell and its sources in sight above the panel ------------
+  const docked = () => getComputedStyle($("worked")).position === "fixed";
+  const MARGIN = 6; // px kept clear under the top of the screen and above the panel
+  const motion = () => (matchMedia("(prefers-reduced-motion: reduce)").matches ? "instant" : "smooth");
+
+  // The part of the screen a docked panel can never cover, however long its text (it is at most max-height).
+  function band() {
+    const cap = parseFloat(getComputedStyle($("worked")).maxHeight) || window.innerHeight / 3;
+    return { top: MARGIN, bottom: window.innerHeight - cap - MARGIN };
+  }
+
+  // Where elements lie in the page: the union of their boxes, in page (not screen) coordinates.
+  function extent(elements) {
+    const boxes = [...elements].map((el) => el.getBoundingClientRect());
+    return { top: Math.min(...boxes.map((b) => b.top)) + window.scrollY, bottom: Math.max(...boxes.map((b) => b.bottom)) + window.scrollY };
+  }
+  const spanOf = (boxes) => ({ top: Math.min(...boxes.map((b) => b.top)), bottom: Math.max(...boxes.map((b) => b.bottom)) });
+  const height = (box) => box.bottom - box.top;
+  const centre = (box) => (box.top + box.bottom) / 2;
+
+  // Each source as a name and the boxes of its marked cells, one box for each block of its grid.
+  function sourceBoxes() {
+    return ui.sources.map((s) => ({
+      name: s.name,
+      boxes: [...document.querySelectorAll(`#grids table[data-role="${s.role}"]`)]
+        .map((t) => t.querySelectorAll(`td.src:is(${s.selector})`))
+        .filter((cells) => cells.length)
+        .map(extent),
+    }));
+  }
+
+  // As many of ``boxes`` as fit on the screen together, taken in order.
+  function fitting(boxes, room) {
+    const shown = [];
+    for (const box of boxes) if (!shown.length || height(spanOf([...shown, box])) <= room.bottom - room.top) shown.push(box);
+    return shown;
+  }
+
+  // The page's scroll that brings ``box`` (page coordinates) between the top of the screen and the panel,
+  // scrolling as little as it can.
+  function scrollFor(box, room) {
+    const y = window.scrollY;
+    let to = y;
+    if (box.top < y + room.top || height(box) > room.bottom - room.top) to = box.top - room.top;
+    else if (box.bottom > y + room.bottom) to = box.bottom - room.bottom;
+    const last = document.scrollingElement.scrollHeight - window.innerHeight;
+    return Math.max(0, Math.min(last, to));
+  }
+  const inSight = (box, y, room) => box.top - y >= room.top - 1 && box.bottom - y <= room.bottom + 1;
+  const underPanel = (box, y, room) => box.bottom - y > room.bottom && box.top - y < window.innerHeight;
+
+  // The sources in sight first (the nearest to the cell first), and the cell with them if there is room; the
+  // cell itself is never left under the panel. What does not fit gets buttons in the panel.
+  function reveal(td) {
+    const room = band();
+    const cell = extent([td]);
+    const sources = sourceBoxes();
+    const pieces = sources.flatMap((s) => s.boxes).sort((a, b) => Math.abs(centre(a) - centre(cell)) - Math.abs(centre(b) - centre(cell)));
+    let y = scrollFor(spanOf(fitting([...pieces, cell], room)), room);
+    if (underPanel(cell, y, room)) y = scrollFor(spanOf(fitting([cell, ...pieces], room)), room);
+    if (![...pieces, cell].every((box) => inSight(box, y, room))) offerJumps([...sources, { name: "the cell pointed at", boxes: [cell] }]);
+    if (y !== window.scrollY) window.scrollTo({ top: y, behavior: motion() });
+  }
+
+  // When they do not all fit on the screen together, the panel gets a button for each that scrolls to it.
+  function offerJumps(items) {
+    $("worked-body").querySelectorAll(".jumps").forEach((old) => old.remove());
+    const jumps = document.createElement("p");
+    jumps.className = "jumps";
+    jumps.textContent = "Scroll to:";
+    for (const item of items) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = item.name;
+      button.addEventListener("click", () => window.scrollTo({ top: scrollFor(spanOf(item.boxes), band()), behavior: motion() }));
+      jumps.appendChild(button);
+    }
+    $("worked-body").prepend(jumps);
   }
 
   function full(m, r, c) {
@@ -404,18 +541,18 @@
   function onKey(event) {
     const td = event.target.closest && event.target.closest("td[data-r]");
     if (!td) return;
-    const table = td.closest("table");
+    const figure = td.closest("figure"); // a folded grid's blocks are one grid to the keys
     let r = Number(td.dataset.r), c = Number(td.dataset.c);
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    const m = mat(table.dataset.role);
+    const m = mat(figure.dataset.role);
     let target = null;
     if (event.key in moves) {
       const [dr, dc] = moves[event.key];
       for (let step = 1; step <= 2 && !target; step += 1) { // skip over an ellipsis row or column
-        target = table.querySelector(`td[data-r="${r + dr * step}"][data-c="${c + dc * step}"]`);
+        target = figure.querySelector(`td[data-r="${r + dr * step}"][data-c="${c + dc * step}"]`);
       }
-    } else if (event.key === "Home") target = table.querySelector(`td[data-r="${r}"][data-c="0"]`);
-    else if (event.key === "End") target = table.querySelector(`td[data-r="${r}"][data-c="${m.cols.length - 1}"]`);
+    } else if (event.key === "Home") target = figure.querySelector(`td[data-r="${r}"][data-c="0"]`);
+    else if (event.key === "End") target = figure.querySelector(`td[data-r="${r}"][data-c="${m.cols.length - 1}"]`);
     else return;
     event.preventDefault();
     if (target) move(td, target);
@@ -510,13 +647,38 @@
   controls();
   draw();
   const grids = $("grids");
-  grids.addEventListener("pointerover", (e) => {
-    const td = e.target.closest && e.target.closest("td[data-r]");
-    if (td) point(td);
+  const cellOf = (event) => event.target.closest && event.target.closest("td[data-r]");
+  // A mouse that has not moved while the page scrolled under it points at nothing new.
+  const still = (e) => e.pointerType === "mouse" && ui.pressedAt && e.clientX === ui.pressedAt[0] && e.clientY === ui.pressedAt[1];
+  grids.addEventListener("pointerdown", (e) => { ui.pressedAt = [e.clientX, e.clientY]; });
+  grids.addEventListener("pointerover", (e) => { // a mouse or a pen points by hovering
+    const td = cellOf(e);
+    if (td && e.pointerType !== "touch" && !still(e)) point(td);
   });
   grids.addEventListener("focusin", (e) => {
-    const td = e.target.closest && e.target.closest("td[data-r]");
-    if (td) point(td);
+    const td = cellOf(e);
+    if (!td) return;
+    point(td);
+    if (docked() && td.matches(":focus-visible")) reveal(td); // the keyboard
+  });
+  // A finger points by tapping: on its lifting, as the click may land on the panel that has just grown
+  // under it; a swipe that scrolls the page ends in pointercancel and points at nothing.
+  grids.addEventListener("pointerup", (e) => {
+    if (e.pointerType === "touch") tapped(cellOf(e));
+  });
+  grids.addEventListener("click", (e) => {
+    if (e.pointerType !== "touch") tapped(cellOf(e));
+  });
+  function tapped(td) {
+    if (!td) return;
+    point(td);
+    if (docked()) reveal(td);
+  }
+  let width = grids.clientWidth;
+  window.addEventListener("resize", () => { // refold the grids for the new width
+    if (grids.clientWidth === width) return;
+    width = grids.clientWidth;
+    draw();
   });
   grids.addEventListener("keydown", onKey);
   // Printed on white whatever the screen's theme: paper is light.
