@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from manim import RIGHT, FadeIn, FadeOut, LaggedStart, Line, Scene, VGroup
+from manim import RIGHT, AnimationGroup, FadeIn, FadeOut, LaggedStart, Line, Scene, VGroup
 
 import attention
 from scenes.kit.block_diagram import BlockDiagram, StepPointer
@@ -150,6 +150,22 @@ class SectionLog:
     cues: list[tuple[int, str, str, str]] = field(default_factory=list)  # spoken cues: (start µs, id, text, section)
 
 
+class HandOver(AnimationGroup):
+    """The animations of one step handing its result to the next (``AttentionScene.hand_over``); once played,
+    the scene swaps the grids that were turned (``leaving``) for the grids they became (``arriving``)."""
+
+    def __init__(self, animations, turning, leaving, arriving):
+        super().__init__(*animations)
+        self.turning, self.leaving, self.arriving = list(turning), list(leaving), list(arriving)
+
+    def settle(self, scene: Scene) -> None:
+        # what the turning animations put on screen, where it stands on its own (removing a part of a group
+        # would break the group up), and the grids that turned
+        helpers = [a.mobject for a in self.turning if a.mobject in scene.mobjects]
+        scene.remove(*helpers, *self.leaving)
+        scene.add(*self.arriving)
+
+
 class AttentionScene(Scene):
     """A Manim scene drawn from a request: the base of every scene of the project.
 
@@ -252,6 +268,9 @@ class AttentionScene(Scene):
         """Manim's play; in a dry run, where nothing is filmed, the end state without the frames (skipping.py)."""
         if not finish_at_once(self, animations, **kwargs):
             super().play(*animations, **kwargs)
+        for animation in animations:
+            if isinstance(animation, HandOver):
+                animation.settle(self)
 
     def figure(self, caption: str, variant: str | None = None) -> Figure:
         """Mark what is on screen now as a figure, with ``caption`` (one sentence: its alt text). It is named
@@ -281,15 +300,41 @@ class AttentionScene(Scene):
     def step_panel(self, step: int) -> StepPanel:
         return StepPanel(self.theme, step, with_mask=self.trace.mask is not None)
 
-    def enter_step(self, step: int, caption: str) -> StepPanel:
-        """Show the step layout, or move the pointer if it is already on screen."""
+    def enter_step(self, step: int, caption: str, *animations, run_time: float = 1.5) -> StepPanel:
+        """Show the step layout, or move the pointer if it is already on screen, while ``caption`` is spoken and
+        ``animations`` play (the previous step's result turning into this step's input: ``hand_over``), so the
+        pane is never empty while the step's title is heard."""
         panel = self.step_panel(step)
         if self.panel is None:
-            narrate(self, caption, FadeIn(panel))
             self.panel = panel
+            narrate(self, caption, FadeIn(panel), *animations, run_time=run_time)
         else:
-            narrate(self, caption, self.panel.pointer.animate.become(panel.pointer))
+            narrate(self, caption, self.panel.pointer.animate.become(panel.pointer), *animations, run_time=run_time)
         return self.panel
+
+    def hand_over(self, carried: dict, *new) -> HandOver:
+        """The animation that sets up a step from what the previous one left: each grid of ``carried`` (the
+        name it has in ``self.grids``, the previous step's registry, mapped to the grid that takes it over)
+        turns into its new grid; ``new`` fades in and everything else (the step layout aside) fades out. A grid
+        the registry lacks (the part plays alone) fades in at its place: the part builds its own input."""
+        leaving, arriving, animations, turning = [], [], [], []
+        on_screen = set(self.get_mobject_family_members())
+        for name, grid in carried.items():
+            old = self.grids.get(name)
+            if old is None or old.cells not in on_screen:
+                animations.append(FadeIn(grid))
+                continue
+            if old not in self.mobjects:  # inside a group: on its own, so that it can leave alone
+                self.remove(old)
+                self.add(old)
+            turning += old.turn_into(grid)
+            leaving.append(old)
+            arriving.append(grid)
+        turned = leaving + [old.label for old in leaving]  # a label may stand on its own (Step 2's brace label)
+        gone = [m for m in self.mobjects if m is not self.panel and m not in turned]
+        animations += turning + [FadeIn(m) for m in new] + [FadeOut(m) for m in gone]
+        self.grids = {}
+        return HandOver(animations, turning, leaving, arriving)
 
     def fill_rows(self, grid, blank, caption: str, run_time: float = 2.0) -> None:
         """Reveal a computed grid row by row over its blank stand-in, narrated with ``caption``, then hold."""

@@ -380,6 +380,40 @@ class MatrixGrid(VGroup):
     def highlight_cell(self, i: int, j: int) -> Rectangle:
         return self.frame_around(VGroup(self.cell(i, j)))
 
+    # ----- a step's result handed to the next -----------------------------------------------
+    def turn_into(self, other: MatrixGrid) -> list:
+        """The animations that turn this grid into ``other``, the same values (or their transpose) drawn at
+        another place, size or name: each cell moves onto the cell that shows its value there, its digits with
+        it, the label turns into the new label; what only one of them draws fades. The caller then swaps this
+        grid for ``other`` on screen (``AttentionScene.hand_over``)."""
+        rows, cols = self.values.shape
+        if other.values.shape == (rows, cols):
+            order = list(range(rows * cols))
+        elif other.values.shape == (cols, rows):  # K into K^T: drawn cell (r, c) of ``other`` is our (c, r)
+            order = [c * cols + r for r, c in (divmod(m, other.n_cols) for m in range(rows * cols))]
+        else:
+            raise ValueError(f"a {rows} x {cols} grid cannot turn into a {other.n_rows} x {other.n_cols} one")
+        animations = [Transform(VGroup(*[self.cells[k] for k in order]), other.cells)]
+        if len(self.numbers) == len(other.numbers) > 0:
+            animations.append(Transform(VGroup(*[self.numbers[k] for k in order]), other.numbers))
+        else:
+            animations += [FadeOut(part) for part in (self.numbers,) if len(part)]
+            animations += [FadeIn(part) for part in (other.numbers,) if len(part)]
+        if self.label is not None and other.label is not None:
+            animations.append(Transform(self.label, other.label))
+        else:
+            animations += [FadeOut(self.label)] if self.label is not None else []
+            animations += [FadeIn(other.label)] if other.label is not None else []
+        for mine, theirs in (
+            (self.marks, other.marks),
+            (self.ellipses, other.ellipses),
+            (self.row_labels, other.row_labels),
+            (self.col_labels, other.col_labels),
+        ):
+            animations += [FadeOut(mine)] if mine is not None and len(mine) else []
+            animations += [FadeIn(theirs)] if theirs is not None and len(theirs) else []
+        return animations
+
     # ----- new values ---------------------------------------------------------------------
     def become_values(self, values) -> AnimationGroup:
         """An animation of the cells and digits taking ``values``; only the grid's cells and digits move."""

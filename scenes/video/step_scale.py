@@ -21,14 +21,13 @@ CALLOUT_GAP = 0.45  # between the grid and the worked cell under it
 def play_scale(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     dec = scene.inputs.decimals
-    scene.enter_step(2, "Step 2: scale the scores by one over the square root of d k.")
     # one cell worked out: score times the factor gives the scaled score
     i, j = attention.focus(trace)
     scale = tex_number(trace.scale, SCALE_DECIMALS)
     scale_text = attention.display_text(trace.scale, SCALE_DECIMALS)
     callout = MathLine(
         theme,
-        TeX(rf"s_{{{i + 1},{j + 1}}}\cdot\tfrac{{1}}{{{SQRT_DK}}} ="),
+        TeX(rf"\left(QK^\top\right)_{{{i + 1},{j + 1}}}\cdot\tfrac{{1}}{{{SQRT_DK}}} ="),
         Num(
             f"{factor_text(trace.scores[i, j], dec)} \u00d7 {scale_text} = "
             f"{attention.display_text(trace.scaled[i, j], dec)}"
@@ -53,10 +52,15 @@ def play_scale(scene: AttentionScene) -> None:
     callout.set_x(grid.cells.get_x())
     stack([top, callout], CALLOUT_GAP)
     top.remove(brace, brace_label)
-    scene.play(FadeIn(grid), run_time=1)
+    # the scores of Step 1 move here and the factor is written while the step's title is spoken
+    scene.enter_step(
+        2,
+        "Step 2: scale the scores by one over the square root of d k.",
+        scene.hand_over({"QK^T": grid}, factor),
+        run_time=1.5,
+    )
     assert_inside(VGroup(grid, factor, value, brace_label, callout), RIGHT_PANEL, "Step 2's matrix")
-    narrate(scene, f"Here d k is {trace.d_k}.", Write(factor), run_time=1)
-    scene.play(FadeIn(value), run_time=0.6)
+    narrate(scene, f"Here d k is {trace.d_k}.", FadeIn(value), run_time=1)
     scene.shown["scale"] = scale
     narrate(
         scene,
