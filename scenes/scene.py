@@ -159,10 +159,10 @@ class HandOver(AnimationGroup):
         self.turning, self.leaving, self.arriving = list(turning), list(leaving), list(arriving)
 
     def settle(self, scene: Scene) -> None:
-        # what the turning animations put on screen, where it stands on its own (removing a part of a group
-        # would break the group up), and the grids that turned
-        helpers = [a.mobject for a in self.turning if a.mobject in scene.mobjects]
-        scene.remove(*helpers, *self.leaving)
+        # playing a group of animations puts their mobjects on screen as one group, which breaks the grids they
+        # come from into pieces: the turned grids go piece by piece, the new ones come whole
+        helpers = [a.mobject for a in self.turning]
+        scene.remove(*helpers, *[part for grid in self.leaving for part in grid.get_family()])
         scene.add(*self.arriving)
 
 

@@ -29,6 +29,7 @@ from manim import (
 
 import attention
 from scenes.kit.layout import MIN_CELL, LayoutError
+from scenes.kit.legibility import READABLE_PIXELS
 from scenes.kit.limits import FOLD_ABOVE
 from scenes.kit.shading import is_light, peak_of, shades, strength
 from scenes.kit.text.baseline import token_word
@@ -36,7 +37,9 @@ from scenes.kit.text.labels import short_label
 from scenes.kit.text.numerals import Numeral, width_per_height
 from scenes.kit.theme import Theme
 
-MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
+# digit height below which numbers are not drawn in "auto" mode: the legible height, so a grid's digits are
+# readable or absent (the lenses show the numbers being explained)
+MIN_DIGIT_PIXELS = READABLE_PIXELS
 DIGIT_HEIGHT = 0.3  # of the cell, at most
 DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
 MAX_TOKEN_LABEL = 1.4  # units
@@ -74,7 +77,7 @@ def pixels_per_unit() -> float:
 class MatrixGrid(VGroup):
     """A T x d (or any) grid of cells coloured by ``values``.
 
-    numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS tall at the
+    numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS (12) tall at the
     output resolution, "on" always, "off" never.
 
     fold_above: a dimension longer than this is folded (None: never). ``values`` are then the cells as
