@@ -316,7 +316,25 @@ class AttentionScene(Scene):
         """The animation that sets up a step from what the previous one left: each grid of ``carried`` (the
         name it has in ``self.grids``, the previous step's registry, mapped to the grid that takes it over)
         turns into its new grid; ``new`` fades in and everything else (the step layout aside) fades out. A grid
-        the registry lacks (the part plays alone) fades in at its place: the part builds its own input."""
+        the registry lacks (the part plays alone) fades in at its place: the part builds its own input.
+
+        Parameters
+        ----------
+        carried : dict
+            The previous step's grid names (keys of ``self.grids``) mapped to this step's grids that take them over.
+        *new : Mobject
+            What this step adds beside them (operators, a blank result).
+
+        Returns
+        -------
+        HandOver
+            One animation, to play with the step's title (``enter_step``); ``self.grids`` is empty until the step
+            registers what it ends with.
+
+        Examples
+        --------
+        >>> scene.enter_step(2, "Step 2: scale the scores.", scene.hand_over({"QK^T": grid}, factor))  # doctest: +SKIP
+        """
         leaving, arriving, animations, turning = [], [], [], []
         on_screen = set(self.get_mobject_family_members())
         for name, grid in carried.items():
