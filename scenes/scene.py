@@ -206,6 +206,7 @@ class AttentionScene(Scene):
         self.shown: dict = {}  # what the worked callouts displayed, for the tests
         self.grids: dict = {}  # the grids on screen at the end of the step, by name
         self.panel: StepPanel | None = None  # the step layout, while it is on screen
+        self.clearing: list = []  # what fades out with the next play (clear_stage)
         self.log = SectionLog()
         self.explained: list = []  # what showed the numbers the narration explained, for the legibility tests
         self.figures: list[Figure] = []  # the states marked as figures, in order
@@ -266,6 +267,9 @@ class AttentionScene(Scene):
 
     def play(self, *animations, **kwargs) -> None:
         """Manim's play; in a dry run, where nothing is filmed, the end state without the frames (skipping.py)."""
+        if self.clearing:  # what clear_stage left to fade out with this play
+            animations = (*animations, *[FadeOut(m) for m in self.clearing])
+            self.clearing = []
         if not finish_at_once(self, animations, **kwargs):
             super().play(*animations, **kwargs)
         for animation in animations:
@@ -362,10 +366,13 @@ class AttentionScene(Scene):
         self.add(grid)
         self.wait(1)
 
-    def clear_stage(self, keep=()):
-        """Fade out everything but ``keep`` (and forget the step layout if it goes)."""
+    def clear_stage(self, keep=(), during_next_play: bool = False):
+        """Fade out everything but ``keep`` (and forget the step layout if it goes): now, or during the next play
+        (a cross-fade: the screen is never blank while the next part's first cue is spoken)."""
         gone = [m for m in self.mobjects if m not in keep]
-        if gone:
+        if gone and during_next_play:
+            self.clearing = gone
+        elif gone:
             self.play(*[FadeOut(m) for m in gone], run_time=0.6)
         if self.panel is not None and self.panel not in keep:
             self.panel = None

@@ -11,9 +11,10 @@ def play_video(scene: AttentionScene) -> None:
         part = part_scene.part
         scene.next_section(part.name)
         # a step takes over what the one before left (its own hand-over fades the rest); any other part clears
-        # the stage first, at the start of its own section, so that every clip ends on its content
+        # the stage at the start of its own section, so that every clip ends on its content, while its first
+        # drawing comes in, so that the screen is never blank while it speaks
         if n and part.step is None:
-            scene.clear_stage()
+            scene.clear_stage(during_next_play=True)
         part_scene.play_part(scene)
 
 
