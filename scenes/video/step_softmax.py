@@ -24,7 +24,8 @@ def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
     table = StripTable(
         theme,
         [
-            (rf"\tfrac{{1}}{{{SQRT_DK}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top", row.scaled, "S", None),
+            # named x here, so that the exponent's x_j is introduced before it is used
+            (rf"\mathbf{{x}} = \tfrac{{1}}{{{SQRT_DK}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top", row.scaled, "S", None),
             (r"e^{\,x_j - \max x}", row.exps, "S", None),
             ([Num(f"\u00f7 {attention.display_text(row.total, dec)}")], row.weights, "S", None),
         ],
