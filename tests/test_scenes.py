@@ -354,3 +354,15 @@ def test_grid_digits_are_legible_or_not_drawn(built, scene_class, case):
         heights = digit_heights(grid.numbers)
         if heights:
             assert min(heights) * pixels_per_unit >= READABLE_PIXELS, f"{scene_class.__name__}: grid digits too small"
+
+
+def test_a_grid_turns_into_its_transpose_cell_by_cell(manim_dirs):
+    """K handed over as K^T: every cell moves onto the cell that shows its value, so the colours match one to one."""
+    theme, trace = load_theme("video"), attention.example()
+    k = MatrixGrid(trace.K, "K", theme, numbers="off")
+    kt = MatrixGrid(trace.K.T, "K", theme, numbers="off", cell_size=0.2)
+    moving = k.turn_into(kt)[0]
+    sources = [cell.get_fill_color().to_hex() for cell in moving.mobject]
+    targets = [cell.get_fill_color().to_hex() for cell in moving.target_mobject]
+    assert sources == targets
+    assert sources != [cell.get_fill_color().to_hex() for cell in k.cells]  # not the cells in their own order
