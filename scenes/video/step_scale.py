@@ -14,8 +14,8 @@ from scenes.kit.text.notation import SQRT_DK, factor_text, shape, tex_number
 from scenes.scene import AttentionScene, Part
 
 SCALE_DECIMALS = 3  # 1/sqrt(d_k) gets a digit more than the grids: it is one number, and 0.447 reads better
-ABOVE_ROOM = 1.7  # the brace and its label above the cells (where the grid's own label was), measured 1.55
-CALLOUT_GAP = 0.45  # between the grid and the worked cell under it
+ABOVE_ROOM = 1.6  # the brace and its label above the cells (where the grid's own label was), measured 1.55
+CALLOUT_GAP = 0.3  # between the grid and the worked cell under it (a little more room for the grid)
 
 
 def play_scale(scene: AttentionScene) -> None:
