@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from manim import RIGHT, FadeIn, FadeOut, LaggedStart, Line, Scene, VGroup
+from manim import RIGHT, AnimationGroup, FadeIn, FadeOut, LaggedStart, Line, Scene, VGroup
 
 import attention
 from scenes.kit.block_diagram import BlockDiagram, StepPointer
@@ -150,6 +150,22 @@ class SectionLog:
     cues: list[tuple[int, str, str, str]] = field(default_factory=list)  # spoken cues: (start µs, id, text, section)
 
 
+class HandOver(AnimationGroup):
+    """The animations of one step handing its result to the next (``AttentionScene.hand_over``); once played,
+    the scene swaps the grids that were turned (``leaving``) for the grids they became (``arriving``)."""
+
+    def __init__(self, animations, turning, leaving, arriving):
+        super().__init__(*animations)
+        self.turning, self.leaving, self.arriving = list(turning), list(leaving), list(arriving)
+
+    def settle(self, scene: Scene) -> None:
+        # playing a group of animations puts their mobjects on screen as one group, which breaks the grids they
+        # come from into pieces: the turned grids go piece by piece, the new ones come whole
+        helpers = [a.mobject for a in self.turning]
+        scene.remove(*helpers, *[part for grid in self.leaving for part in grid.get_family()])
+        scene.add(*self.arriving)
+
+
 class AttentionScene(Scene):
     """A Manim scene drawn from a request: the base of every scene of the project.
 
@@ -190,6 +206,7 @@ class AttentionScene(Scene):
         self.shown: dict = {}  # what the worked callouts displayed, for the tests
         self.grids: dict = {}  # the grids on screen at the end of the step, by name
         self.panel: StepPanel | None = None  # the step layout, while it is on screen
+        self.clearing: list = []  # what fades out with the next play (clear_stage)
         self.log = SectionLog()
         self.explained: list = []  # what showed the numbers the narration explained, for the legibility tests
         self.figures: list[Figure] = []  # the states marked as figures, in order
@@ -250,8 +267,14 @@ class AttentionScene(Scene):
 
     def play(self, *animations, **kwargs) -> None:
         """Manim's play; in a dry run, where nothing is filmed, the end state without the frames (skipping.py)."""
+        if self.clearing:  # what clear_stage left to fade out with this play
+            animations = (*animations, *[FadeOut(m) for m in self.clearing])
+            self.clearing = []
         if not finish_at_once(self, animations, **kwargs):
             super().play(*animations, **kwargs)
+        for animation in animations:
+            if isinstance(animation, HandOver):
+                animation.settle(self)
 
     def figure(self, caption: str, variant: str | None = None) -> Figure:
         """Mark what is on screen now as a figure, with ``caption`` (one sentence: its alt text). It is named
@@ -281,15 +304,59 @@ class AttentionScene(Scene):
     def step_panel(self, step: int) -> StepPanel:
         return StepPanel(self.theme, step, with_mask=self.trace.mask is not None)
 
-    def enter_step(self, step: int, caption: str) -> StepPanel:
-        """Show the step layout, or move the pointer if it is already on screen."""
+    def enter_step(self, step: int, caption: str, *animations, run_time: float = 1.5) -> StepPanel:
+        """Show the step layout, or move the pointer if it is already on screen, while ``caption`` is spoken and
+        ``animations`` play (the previous step's result turning into this step's input: ``hand_over``), so the
+        pane is never empty while the step's title is heard."""
         panel = self.step_panel(step)
         if self.panel is None:
-            narrate(self, caption, FadeIn(panel))
             self.panel = panel
+            narrate(self, caption, FadeIn(panel), *animations, run_time=run_time)
         else:
-            narrate(self, caption, self.panel.pointer.animate.become(panel.pointer))
+            narrate(self, caption, self.panel.pointer.animate.become(panel.pointer), *animations, run_time=run_time)
         return self.panel
+
+    def hand_over(self, carried: dict, *new) -> HandOver:
+        """The animation that sets up a step from what the previous one left: each grid of ``carried`` (the
+        name it has in ``self.grids``, the previous step's registry, mapped to the grid that takes it over)
+        turns into its new grid; ``new`` fades in and everything else (the step layout aside) fades out. A grid
+        the registry lacks (the part plays alone) fades in at its place: the part builds its own input.
+
+        Parameters
+        ----------
+        carried : dict
+            The previous step's grid names (keys of ``self.grids``) mapped to this step's grids that take them over.
+        *new : Mobject
+            What this step adds beside them (operators, a blank result).
+
+        Returns
+        -------
+        HandOver
+            One animation, to play with the step's title (``enter_step``); ``self.grids`` is empty until the step
+            registers what it ends with.
+
+        Examples
+        --------
+        >>> scene.enter_step(2, "Step 2: scale the scores.", scene.hand_over({"QK^T": grid}, factor))  # doctest: +SKIP
+        """
+        leaving, arriving, animations, turning = [], [], [], []
+        on_screen = set(self.get_mobject_family_members())
+        for name, grid in carried.items():
+            old = self.grids.get(name)
+            if old is None or old.cells not in on_screen:
+                animations.append(FadeIn(grid))
+                continue
+            if old not in self.mobjects:  # inside a group: on its own, so that it can leave alone
+                self.remove(old)
+                self.add(old)
+            turning += old.turn_into(grid)
+            leaving.append(old)
+            arriving.append(grid)
+        turned = leaving + [old.label for old in leaving]  # a label may stand on its own (Step 2's brace label)
+        gone = [m for m in self.mobjects if m is not self.panel and m not in turned]
+        animations += turning + [FadeIn(m) for m in new] + [FadeOut(m) for m in gone]
+        self.grids = {}
+        return HandOver(animations, turning, leaving, arriving)
 
     def fill_rows(self, grid, blank, caption: str, run_time: float = 2.0) -> None:
         """Reveal a computed grid row by row over its blank stand-in, narrated with ``caption``, then hold."""
@@ -299,10 +366,13 @@ class AttentionScene(Scene):
         self.add(grid)
         self.wait(1)
 
-    def clear_stage(self, keep=()):
-        """Fade out everything but ``keep`` (and forget the step layout if it goes)."""
+    def clear_stage(self, keep=(), during_next_play: bool = False):
+        """Fade out everything but ``keep`` (and forget the step layout if it goes): now, or during the next play
+        (a cross-fade: the screen is never blank while the next part's first cue is spoken)."""
         gone = [m for m in self.mobjects if m not in keep]
-        if gone:
+        if gone and during_next_play:
+            self.clearing = gone
+        elif gone:
             self.play(*[FadeOut(m) for m in gone], run_time=0.6)
         if self.panel is not None and self.panel not in keep:
             self.panel = None

@@ -193,3 +193,47 @@ def test_a_small_scene_beside_the_video_still_lets_the_video_split():
     missing = [(FullVideo, job(FullVideo), list(names)), (ShapeTracking, job(ShapeTracking), None)]
     parts = plan(missing, costs, 2)
     assert len([p for p in parts if p.scene == VIDEO]) == 2 and len(parts) == 3
+
+
+# ----- the clips, as seen: one continuous story, each clip ending on its content --------------------------
+INK = 200  # a pixel darker than this light grey is drawing
+HANDING_OVER = 1.6  # seconds at a section's start that still show the section before (a hand-over, a clear)
+
+
+def ink(frame: np.ndarray) -> float:
+    """The fraction of a frame's pixels that are drawing."""
+    return float((frame.mean(axis=2) < INK).mean())
+
+
+def pane(frame: np.ndarray) -> np.ndarray:
+    """The content right of the step layout's divider (at x = -3.7 of the 14.2-unit frame), a margin left out."""
+    width = frame.shape[1]
+    return frame[:, int((-3.7 + 7.1) / 14.2 * width) + 3 :]
+
+
+def clips_of(runs) -> dict[str, Path]:
+    return {
+        name: runs.two / "sections" / VIDEO / f"{n:02d}_{name}.mp4"
+        for n, name in enumerate(FullVideo.part.section_names)
+    }
+
+
+def test_a_steps_result_grid_carries_into_the_next_step(runs):
+    """The last frame of a section and the first of the next show the same drawing at the same place: nothing
+    fades out between sections, and from step to step the pane holds the grid being handed over."""
+    clips, names = clips_of(runs), FullVideo.part.section_names
+    for before, after in zip(names, names[1:], strict=False):
+        last, first = pixels(clips[before])[-1], pixels(clips[after])[0]
+        if after.startswith("step") and before.startswith("step"):
+            last, first = pane(last), pane(first)
+            assert ink(last) > 0.03, f"{before} ends with an empty pane: nothing to hand over to {after}"
+        changed = np.abs(last.astype(int) - first.astype(int)).max(axis=2) > 48
+        assert changed.mean() < 0.005, f"{after} does not start where {before} ended ({changed.mean():.1%} changed)"
+
+
+def test_no_clip_ends_emptier_than_half_its_fullest_frame(runs):
+    """A clip's last frame (its poster in decks) shows the section at its fullest: at least half the ink of the
+    clip's fullest frame once the section has taken over the screen."""
+    for name, clip in clips_of(runs).items():
+        inks = [ink(frame) for frame in pixels(clip)][round(HANDING_OVER * FPS) :]
+        assert inks[-1] >= 0.5 * max(inks), f"{name} ends on {inks[-1]:.3f} ink, its fullest frame has {max(inks):.3f}"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import config
+from manim import ManimColor, config
 
 import attention
 from scenes.kit.layout import MAX_TOKENS, LayoutError
 from scenes.kit.legibility import READABLE_PIXELS, digit_heights
-from scenes.kit.lens import ValueStrip
+from scenes.kit.lens import STRUT, ValueStrip
+from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.text.notation import tex_number
 from scenes.kit.theme import load_theme
 from scenes.registry import ALL_SCENES
@@ -284,3 +285,84 @@ def test_a_strip_over_several_lines_has_one_shade_scale(manim_dirs):
     assert len(strip.grids) > 1
     assert {grid.peak for grid in strip.grids} == {1.0}
     assert np.abs(np.concatenate([grid.shades.ravel() for grid in strip.grids])[1:]).max() < 1e-4
+
+
+# ----- the steps, as drawn ---------------------------------------------------------------------------
+def ink_of(grid) -> float:
+    """How far, on average, a grid's cell fills are from the background (0: blank, about 1.7: full colour)."""
+    background = np.array(ManimColor(grid.theme.background).to_rgb())
+    fills = np.array([cell.get_fill_color().to_rgb() for cell in grid.cells])
+    return float(np.linalg.norm(fills - background, axis=1).mean())
+
+
+def test_step2_shows_every_score_shrinking(built):
+    """The scores are shaded on one scale before and after scaling: the scaled grid is visibly paler than
+    Step 1's QK^T (by about the factor 1/sqrt(d_k) = 0.45), not the same picture with other numbers."""
+    before = built(Step1MatMul).grids["QK^T"]
+    after = built(Step2Scale).grids["scaled"]
+    scale = built(Step2Scale).trace.scale
+    assert before.values.shape == after.values.shape
+    ratio = ink_of(after) / ink_of(before)
+    assert ratio < 0.8, f"the scaled scores are shaded {ratio:.2f} as strongly as the scores"
+    assert ratio > scale / 2, f"the scaled scores are shaded {ratio:.2f} as strongly: paler than the scale"
+
+
+def piece_text(math_line) -> str:
+    """What the first piece of a MathLine says: a LaTeX piece's source (its strut left out) or a numeral's text."""
+    piece = math_line[0]
+    return getattr(piece, "text", None) or piece.tex_string.replace(STRUT, "")
+
+
+def lead_text(line) -> str:
+    """What a worked sum's line opens with."""
+    return piece_text(line[0])
+
+
+def test_step1_worked_sum_reads_row_by_row(built):
+    """q_i . k_j = the factors (wrapped lines opening with "+"), then "=" the products (the same), the total
+    last; the k-th factor right above the k-th product, every line's lead ending on one edge."""
+    callout = built(Step1MatMul).explained[0]
+    factors, products = (list(row) for row in callout.rows)
+    assert lead_text(factors[0]).rstrip().endswith("=") and lead_text(products[0]).strip() == "="
+    assert all(lead_text(line) == "+" for line in factors[1:] + products[1:])
+    lines = factors + products
+    tops = [line.get_top()[1] for line in lines]
+    assert tops == sorted(tops, reverse=True), "the lines are not in reading order: factors, then products"
+    edges = [line[0].get_right()[0] for line in lines]
+    assert max(edges) - min(edges) < 1e-6, "the leads (q.k =, =, +) do not end on one edge"
+    for above, below in zip(factors, products, strict=True):
+        terms_above, terms_below = above[1::2], below[1::2]  # the terms, between the "+" signs
+        assert len(terms_above) == len(terms_below)
+        for a, b in zip(terms_above, terms_below, strict=True):
+            assert abs(a.get_x() - b.get_x()) < 1e-6, "a product is not under its factors"
+    assert piece_text(products[-1][-1]).startswith("= ")  # the total closes the last line, and only it
+    assert all(not piece_text(line[-1]).startswith("= ") for line in lines[:-1])
+
+
+@pytest.mark.parametrize(
+    ("scene_class", "case"),
+    [pytest.param(s, c, id=f"{c}-{s.__name__}") for c in ("video-720p", "largest") for s in STEP_CALLOUTS],
+)
+def test_grid_digits_are_legible_or_not_drawn(built, scene_class, case):
+    """With --numbers auto, a grid's digits are at least READABLE_PIXELS tall at the preset or absent."""
+    scene = built(scene_class, case)
+    width, _ = PRESETS[CASES[case][2]]
+    pixels_per_unit = width / config.frame_width
+    grids = [m for m in scene.get_mobject_family_members() if isinstance(m, MatrixGrid)]
+    assert grids
+    for grid in grids:
+        heights = digit_heights(grid.numbers)
+        if heights:
+            assert min(heights) * pixels_per_unit >= READABLE_PIXELS, f"{scene_class.__name__}: grid digits too small"
+
+
+def test_a_grid_turns_into_its_transpose_cell_by_cell(manim_dirs):
+    """K handed over as K^T: every cell moves onto the cell that shows its value, so the colours match one to one."""
+    theme, trace = load_theme("video"), attention.example()
+    k = MatrixGrid(trace.K, "K", theme, numbers="off")
+    kt = MatrixGrid(trace.K.T, "K", theme, numbers="off", cell_size=0.2)
+    moving = k.turn_into(kt)[0]
+    sources = [cell.get_fill_color().to_hex() for cell in moving.mobject]
+    targets = [cell.get_fill_color().to_hex() for cell in moving.target_mobject]
+    assert sources == targets
+    assert sources != [cell.get_fill_color().to_hex() for cell in k.cells]  # not the cells in their own order

@@ -15,6 +15,7 @@ DIVIDER_X = -3.7
 PANEL_LEFT, PANEL_RIGHT = -3.35, 6.8
 PANEL_BOTTOM, PANEL_TOP = -3.75, 3.75
 MAX_CELL = 0.35
+LONE_CELL = 0.45  # a grid alone in the pane (Step 2's scores) may take more of it, as in the stills
 MIN_CELL = 0.12  # 7 px at 480p: a cell still shows its shade; its numbers are in the lenses
 
 
@@ -76,10 +77,17 @@ RIGHT_PANEL = Panel()
 FULL_FRAME = Panel(left=-6.8, right=6.8)
 
 
-def cell_size(columns: int, rows: int, fixed_width: float, fixed_height: float, panel: Panel = RIGHT_PANEL) -> float:
-    """The largest cell (at most MAX_CELL) with which ``columns`` cells side by side plus
+def cell_size(
+    columns: int,
+    rows: int,
+    fixed_width: float,
+    fixed_height: float,
+    panel: Panel = RIGHT_PANEL,
+    largest: float = MAX_CELL,
+) -> float:
+    """The largest cell (at most ``largest``) with which ``columns`` cells side by side plus
     ``fixed_width`` of operators, and ``rows`` cells plus ``fixed_height`` of labels, fit the panel."""
-    size = min(MAX_CELL, (panel.width - fixed_width) / columns, (panel.height - fixed_height) / rows)
+    size = min(largest, (panel.width - fixed_width) / columns, (panel.height - fixed_height) / rows)
     if size < MIN_CELL:
         raise LayoutError(f"{columns} columns by {rows} rows do not fit legibly; use fewer tokens or a smaller d")
     return size

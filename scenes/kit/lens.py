@@ -183,7 +183,8 @@ Pieces = Sequence[TeX | Num]
 
 class WorkedSum(VGroup):
     """Rows of a sum set in aligned columns: row r is ``head_r term_r1 + term_r2 + ... tail_r``, the k-th
-    terms of all rows in one column, and the columns wrapped, whole, over blocks of at most ``max_width``.
+    terms of all rows in one column, and the columns wrapped, whole, over blocks of at most ``max_width``: a row
+    wrapped goes on under itself, its continuation lines opening with "+" where its head ends.
 
     ``rows``: (head, terms, tail), each term and the tail a sequence of pieces (``TeX``, ``Num``), the head
     LaTeX or None; every row has the same number of terms.
@@ -223,11 +224,14 @@ class WorkedSum(VGroup):
         self.lines = VGroup()
         self.rows = [VGroup() for _ in rows]  # row r's lines, across the blocks, for animating a row at a time
         self.tails = tails
-        for b, block in enumerate(blocks):
-            for r in range(len(rows)):
+        # as a reader writes a long sum: each row whole before the next, its continuation lines opening with
+        # "+" under its "=", the k-th terms of every row in one column
+        for r in range(len(rows)):
+            for b, block in enumerate(blocks):
                 line = VGroup()
-                if b == 0 and heads[r] is not None:
-                    line.add(put(heads[r], head_width - heads[r].width / 2, y))
+                lead = heads[r] if b == 0 else plus.copy()
+                if lead is not None:
+                    line.add(put(lead, head_width - lead.width / 2, y))
                 x = head_width + TERM_GAP
                 for n, k in enumerate(block):
                     if n:
@@ -235,24 +239,23 @@ class WorkedSum(VGroup):
                         x += step
                     line.add(put(terms[r][k], x + columns[k] / 2, y))
                     x += columns[k]
-                if b < len(blocks) - 1:  # the sum goes on: a "+" at the end of the block
-                    line.add(put(plus.copy(), x + TERM_GAP + plus.width / 2, y))
-                elif tails[r] is not None:
+                if b == len(blocks) - 1 and tails[r] is not None:
                     line.add(put(tails[r], x + TERM_GAP + tails[r].width / 2, y))
                 self.lines.add(line)
                 self.rows[r].add(line)
                 y -= line_height
-            y -= LINE_GAP  # a little more between blocks than between the rows of one block
+            y -= LINE_GAP  # a little more between rows than between the lines of one row
         self.add(self.lines)
 
     @staticmethod
     def _blocks(columns, lead: float, step: float, tail: float, max_width: float) -> list[list[int]]:
-        """Columns in as few blocks as fit ``max_width`` after the lead (the last block with the tail, the
-        others with a trailing "+"), spread evenly: 8 terms in blocks of 3, 3 and 2 rather than 4, 3 and 1."""
+        """Columns in as few blocks as fit ``max_width`` after the lead (a continuation's "+" stands in the
+        lead's room; the last block carries the tail), spread evenly: 8 terms in blocks of 3, 3 and 2 rather
+        than 4, 3 and 1."""
 
         def fits(block: list[int], last: bool) -> bool:
             width = lead + sum(columns[k] for k in block) + step * (len(block) - 1)
-            return width + (tail if last else step) <= max_width
+            return width + (tail if last else 0.0) <= max_width
 
         count = len(columns)
         for blocks_count in range(1, count + 1):

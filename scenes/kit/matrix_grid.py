@@ -29,6 +29,7 @@ from manim import (
 
 import attention
 from scenes.kit.layout import MIN_CELL, LayoutError
+from scenes.kit.legibility import READABLE_PIXELS
 from scenes.kit.limits import FOLD_ABOVE
 from scenes.kit.shading import is_light, peak_of, shades, strength
 from scenes.kit.text.baseline import token_word
@@ -36,7 +37,9 @@ from scenes.kit.text.labels import short_label
 from scenes.kit.text.numerals import Numeral, width_per_height
 from scenes.kit.theme import Theme
 
-MIN_DIGIT_PIXELS = 8.0  # digit height below which numbers are not drawn in "auto" mode
+# digit height below which numbers are not drawn in "auto" mode: the legible height, so a grid's digits are
+# readable or absent (the lenses show the numbers being explained)
+MIN_DIGIT_PIXELS = READABLE_PIXELS
 DIGIT_HEIGHT = 0.3  # of the cell, at most
 DIGIT_WIDTH = 0.86  # of the cell, at most, for the widest number of the grid
 MAX_TOKEN_LABEL = 1.4  # units
@@ -74,7 +77,7 @@ def pixels_per_unit() -> float:
 class MatrixGrid(VGroup):
     """A T x d (or any) grid of cells coloured by ``values``.
 
-    numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS tall at the
+    numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS (12) tall at the
     output resolution, "on" always, "off" never.
 
     fold_above: a dimension longer than this is folded (None: never). ``values`` are then the cells as
@@ -379,6 +382,40 @@ class MatrixGrid(VGroup):
 
     def highlight_cell(self, i: int, j: int) -> Rectangle:
         return self.frame_around(VGroup(self.cell(i, j)))
+
+    # ----- a step's result handed to the next -----------------------------------------------
+    def turn_into(self, other: MatrixGrid) -> list:
+        """The animations that turn this grid into ``other``, the same values (or their transpose) drawn at
+        another place, size or name: each cell moves onto the cell that shows its value there, its digits with
+        it, the label turns into the new label; what only one of them draws fades. The caller then swaps this
+        grid for ``other`` on screen (``AttentionScene.hand_over``)."""
+        rows, cols = self.values.shape
+        if other.values.shape == (rows, cols):
+            order = list(range(rows * cols))
+        elif other.values.shape == (cols, rows):  # K into K^T: drawn cell (r, c) of ``other`` is our (c, r)
+            order = [c * cols + r for r, c in (divmod(m, other.n_cols) for m in range(rows * cols))]
+        else:
+            raise ValueError(f"a {rows} x {cols} grid cannot turn into a {other.n_rows} x {other.n_cols} one")
+        animations = [Transform(VGroup(*[self.cells[k] for k in order]), other.cells)]
+        if len(self.numbers) == len(other.numbers) > 0:
+            animations.append(Transform(VGroup(*[self.numbers[k] for k in order]), other.numbers))
+        else:
+            animations += [FadeOut(part) for part in (self.numbers,) if len(part)]
+            animations += [FadeIn(part) for part in (other.numbers,) if len(part)]
+        if self.label is not None and other.label is not None:
+            animations.append(Transform(self.label, other.label))
+        else:
+            animations += [FadeOut(self.label)] if self.label is not None else []
+            animations += [FadeIn(other.label)] if other.label is not None else []
+        for mine, theirs in (
+            (self.marks, other.marks),
+            (self.ellipses, other.ellipses),
+            (self.row_labels, other.row_labels),
+            (self.col_labels, other.col_labels),
+        ):
+            animations += [FadeOut(mine)] if mine is not None and len(mine) else []
+            animations += [FadeIn(theirs)] if theirs is not None and len(theirs) else []
+        return animations
 
     # ----- new values ---------------------------------------------------------------------
     def become_values(self, values) -> AnimationGroup:

@@ -183,6 +183,7 @@ def play_tied(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     dec = scene.inputs.decimals
     scene.next_section("tied_keys")
+    scene.clear_stage()  # at the start of this section: the one before ends on its content (its clip, its poster)
     tied = scene.request.tied_keys()
     word = token_label_room(theme, trace.tokens)
     size = min(
@@ -256,7 +257,6 @@ def play_why_qkv(scene: AttentionScene) -> None:
     play_views(scene, g)
     play_relevance(scene, g)
     play_content(scene, g)
-    scene.clear_stage()
     play_tied(scene)
 
 

@@ -9,11 +9,12 @@ from scenes.scene import AttentionScene, Part, Section
 def play_video(scene: AttentionScene) -> None:
     for n, part_scene in enumerate(VIDEO_PARTS):
         part = part_scene.part
-        if n:
-            # a pipeline step after another keeps the diagram and divider on screen
-            keep = part.step is not None and scene.panel is not None
-            scene.clear_stage(keep=[scene.panel] if keep else [])
         scene.next_section(part.name)
+        # a step takes over what the one before left (its own hand-over fades the rest); any other part clears
+        # the stage at the start of its own section, so that every clip ends on its content, while its first
+        # drawing comes in, so that the screen is never blank while it speaks
+        if n and part.step is None:
+            scene.clear_stage(during_next_play=True)
         part_scene.play_part(scene)
 
 

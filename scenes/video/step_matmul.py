@@ -57,7 +57,6 @@ def dot_product_sum(scene: AttentionScene, work: attention.DotProduct) -> Worked
 def play_matmul(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
-    scene.enter_step(1, "Step 1: multiply the queries Q by the transposed keys K transposed.")
     i, j = attention.focus(trace)
     work = attention.dot_product(trace, i, j)
     callout = dot_product_sum(scene, work)
@@ -80,19 +79,15 @@ def play_matmul(scene: AttentionScene) -> None:
     stack([matrices, callout], CALLOUT_GAP)
     blank = scores.blank()
     assert_inside(VGroup(q, kt, scores), RIGHT_PANEL, "Step 1's matrices")
-    narrate(
-        scene,
-        "Q is T by d, K transposed is d by T.",
-        FadeIn(q),
-        FadeIn(times),
-        FadeIn(kt),
-        FadeIn(arrow),
-        FadeIn(blank),
-        FadeIn(scores.label),
-        run_time=1.2,
+    # Q (and K, turned into K^T) come from the projections: the title is spoken while they move into place
+    scene.enter_step(
+        1,
+        "Step 1: multiply the queries Q by the transposed keys K transposed.",
+        scene.hand_over({"Q": q, "K": kt}, times),
+        run_time=1.5,
     )
 
-    # the shapes: the inner d cancels
+    # the shapes, written while they are said: the inner d cancels
     parts = theme.math(
         r"(T\times",
         r"\mathsf{d}",
@@ -104,7 +99,15 @@ def play_matmul(scene: AttentionScene) -> None:
         font_size=theme.size.label,
     )
     parts.move_to(callout.get_center())
-    scene.play(Write(VGroup(*parts[:5])), run_time=1)
+    narrate(
+        scene,
+        "Q is T by d, K transposed is d by T.",
+        Write(VGroup(*parts[:5])),
+        FadeIn(arrow),
+        FadeIn(blank),
+        FadeIn(scores.label),
+        run_time=1.2,
+    )
     strikes = VGroup(
         *[
             Line(

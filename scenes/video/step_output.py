@@ -49,7 +49,6 @@ class WeightedSumCallout(VGroup):
 def play_output(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
-    scene.enter_step(4, "Step 4: multiply the weights A by the values V.")
     i, _ = attention.focus(trace)
     work = attention.weighted_sum(trace, i)
     r_peak = MatrixGrid(trace.output, "R", theme=theme).peak  # the strip is shaded on R's scale
@@ -70,12 +69,16 @@ def play_output(scene: AttentionScene) -> None:
     stack([matrices, callout], CALLOUT_GAP)
     assert_inside(VGroup(a, v, r, callout), RIGHT_PANEL, "Step 4's matrices")
     blank = r.blank()
+    # the weights of Step 3 move to the left and V fades in beside them while the title is spoken
+    scene.enter_step(
+        4,
+        "Step 4: multiply the weights A by the values V.",
+        scene.hand_over({"A": a}, times, v),
+        run_time=1.5,
+    )
     narrate(
         scene,
         "A is T by T, V is T by d: the result R is T by d.",
-        FadeIn(a),
-        FadeIn(times),
-        FadeIn(v),
         FadeIn(arrow),
         FadeIn(blank),
         FadeIn(r.label),

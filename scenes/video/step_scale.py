@@ -6,7 +6,7 @@ from manim import DOWN, UP, Brace, Create, FadeIn, FadeOut, VGroup, Write
 
 import attention
 from scenes.kit.captions import TIMES, number, of, size
-from scenes.kit.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, stack
+from scenes.kit.layout import LONE_CELL, RIGHT_PANEL, assert_inside, cell_size, row_of, stack
 from scenes.kit.lens import MathLine, Num, TeX
 from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
@@ -14,27 +14,32 @@ from scenes.kit.text.notation import SQRT_DK, factor_text, shape, tex_number
 from scenes.scene import AttentionScene, Part
 
 SCALE_DECIMALS = 3  # 1/sqrt(d_k) gets a digit more than the grids: it is one number, and 0.447 reads better
-ABOVE_ROOM = 3.2  # the brace, its label and the grid's own label above the cells, with the operator's room
-CALLOUT_GAP = 0.45  # between the grid and the worked cell under it
+ABOVE_ROOM = 1.6  # the brace and its label above the cells (where the grid's own label was), measured 1.55
+CALLOUT_GAP = 0.3  # between the grid and the worked cell under it (a little more room for the grid)
 
 
 def play_scale(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     dec = scene.inputs.decimals
-    scene.enter_step(2, "Step 2: scale the scores by one over the square root of d k.")
     # one cell worked out: score times the factor gives the scaled score
     i, j = attention.focus(trace)
     scale = tex_number(trace.scale, SCALE_DECIMALS)
     scale_text = attention.display_text(trace.scale, SCALE_DECIMALS)
     callout = MathLine(
         theme,
-        TeX(rf"s_{{{i + 1},{j + 1}}}\cdot\tfrac{{1}}{{{SQRT_DK}}} ="),
+        TeX(rf"\left(QK^\top\right)_{{{i + 1},{j + 1}}}\cdot\tfrac{{1}}{{{SQRT_DK}}} ="),
         Num(
             f"{factor_text(trace.scores[i, j], dec)} \u00d7 {scale_text} = "
             f"{attention.display_text(trace.scaled[i, j], dec)}"
         ),
     )
-    size = cell_size(trace.T_kv, trace.T, fixed_width=2.6, fixed_height=ABOVE_ROOM + callout.height + CALLOUT_GAP)
+    size = cell_size(
+        trace.T_kv,
+        trace.T,
+        fixed_width=2.6,
+        fixed_height=ABOVE_ROOM + callout.height + CALLOUT_GAP,
+        largest=LONE_CELL,
+    )
     grid = MatrixGrid(
         trace.scores,
         "S",
@@ -53,22 +58,30 @@ def play_scale(scene: AttentionScene) -> None:
     callout.set_x(grid.cells.get_x())
     stack([top, callout], CALLOUT_GAP)
     top.remove(brace, brace_label)
-    scene.play(FadeIn(grid), run_time=1)
+    # the scores of Step 1 move here and the factor is written while the step's title is spoken
+    scene.enter_step(
+        2,
+        "Step 2: scale the scores by one over the square root of d k.",
+        scene.hand_over({"QK^T": grid}, factor),
+        run_time=1.5,
+    )
     assert_inside(VGroup(grid, factor, value, brace_label, callout), RIGHT_PANEL, "Step 2's matrix")
-    narrate(scene, f"Here d k is {trace.d_k}.", Write(factor), run_time=1)
-    scene.play(FadeIn(value), run_time=0.6)
+    narrate(scene, f"Here d k is {trace.d_k}.", FadeIn(value), run_time=1)
     scene.shown["scale"] = scale
+    old_label = grid.label
+    grid.remove(old_label)  # on its own on screen, so that its fading leaves the grid whole
+    scene.add(old_label)
+    grid.label = brace_label
     narrate(
         scene,
         "Every score shrinks by the same factor, so a large d k cannot saturate the softmax.",
-        FadeOut(grid.label),
+        FadeOut(old_label),
         FadeIn(brace),
         FadeIn(brace_label),
         grid.become_values(trace.scaled),
         run_time=1.5,
     )
-    grid.remove(grid.label)
-    grid.label = brace_label
+    scene.add(grid)  # whole again: playing its new values put its parts on screen as pieces of a group
     frame = grid.highlight_cell(i, j)
     scene.explain(value, callout)
     narrate(

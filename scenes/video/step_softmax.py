@@ -24,7 +24,8 @@ def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
     table = StripTable(
         theme,
         [
-            (rf"\tfrac{{1}}{{{SQRT_DK}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top", row.scaled, "S", None),
+            # named x here, so that the exponent's x_j is introduced before it is used
+            (rf"\mathbf{{x}} = \tfrac{{1}}{{{SQRT_DK}}}\,\mathbf{{q}}_{{{row.i + 1}}}K^\top", row.scaled, "S", None),
             (r"e^{\,x_j - \max x}", row.exps, "S", None),
             ([Num(f"\u00f7 {attention.display_text(row.total, dec)}")], row.weights, "S", None),
         ],
@@ -48,7 +49,6 @@ def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow) -> VGroup:
 
 def play_softmax(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
-    scene.enter_step(3, "Step 3: a softmax on each row turns scores into weights.")
     size = cell_size(2 * trace.T_kv, trace.T, fixed_width=3.9, fixed_height=1.8)
     options = scene.grid_options()
     scaled = MatrixGrid(trace.masked, "S", cell_size=size, label=rf"\frac{{1}}{{{SQRT_DK}}}QK^\top", **options)
@@ -70,7 +70,13 @@ def play_softmax(scene: AttentionScene) -> None:
     middle.shift(UP * (scaled.cells.get_center()[1] - arrow.get_center()[1]))
     assert_inside(VGroup(scaled, weights), RIGHT_PANEL, "Step 3's matrices")
     blank = weights.blank()
-    scene.play(FadeIn(scaled), FadeIn(middle), FadeIn(blank), FadeIn(weights.label), run_time=1.2)
+    # the scaled scores of Step 2 move to the left, the softmax's arrow and the empty weights beside them
+    scene.enter_step(
+        3,
+        "Step 3: a softmax on each row turns scores into weights.",
+        scene.hand_over({"scaled": scaled}, middle, blank, weights.label),
+        run_time=1.5,
+    )
 
     i, _ = attention.focus(trace)
     frame = scaled.highlight_row(i)
