@@ -26,6 +26,7 @@ from rendering.spec import Written
 STAGING_PREFIX = ".run-"
 ALIVE = ".alive"  # locked by the run that owns the staging folder, for as long as it runs
 WATCH_EVERY = 0.25  # seconds between two looks at the workers while a job runs
+REAPED_WITHIN = 10.0  # seconds a dead or terminated worker may take to be gone (a crash dumping its core)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _M_PERTURB, HEAP_FILL = -6, 0x55  # glibc's malloc.h; any fixed byte will do
 
@@ -114,10 +115,13 @@ def _workers(executor: ProcessPoolExecutor) -> dict:
     return dict(getattr(executor, "_processes", None) or {})
 
 
-def _dead_worker(executor: ProcessPoolExecutor, running, calls: list) -> WorkerDied | None:
+def _dead_worker(executor: ProcessPoolExecutor, running, calls: list, broken=False) -> WorkerDied | None:
     """Which call's worker died, and how (None: every worker lives). A worker leaves only when the executor shuts
     down, so one that has ended died. Once it notices, the executor terminates the others (SIGTERM): the dead one
     is the worker that ended otherwise."""
+    if broken:  # the executor saw a worker end; it may not be reaped yet (a core being dumped), nor the others
+        for process in _workers(executor).values():
+            process.join(REAPED_WITHIN)
     ended = {pid: p.exitcode for pid, p in _workers(executor).items() if p.exitcode is not None}
     if not ended:
         return None
@@ -136,7 +140,7 @@ def _result(job: Future, executor: ProcessPoolExecutor, running, calls: list):
         except TimeoutError:
             pass
         except BrokenProcessPool:
-            raise _dead_worker(executor, running, calls) or WorkerDied(None, "ended") from None
+            raise _dead_worker(executor, running, calls, broken=True) or WorkerDied(None, "ended") from None
         died = _dead_worker(executor, running, calls)
         if died is not None:
             raise died
