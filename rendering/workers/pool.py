@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 import uuid
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,7 @@ from rendering.spec import Written
 STAGING_PREFIX = ".run-"
 ALIVE = ".alive"  # locked by the run that owns the staging folder, for as long as it runs
 WATCH_EVERY = 0.25  # seconds between two looks at the workers while a job runs
+TERMINATE_GRACE = 2.0  # seconds the workers have to end on SIGTERM before they are killed
 REAPED_WITHIN = 10.0  # seconds a dead or terminated worker may take to be gone (a crash dumping its core)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _M_PERTURB, HEAP_FILL = -6, 0x55  # glibc's malloc.h; any fixed byte will do
@@ -147,10 +149,16 @@ def _result(job: Future, executor: ProcessPoolExecutor, running, calls: list):
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """End the workers now (an interrupt or a failure: their work is wasted), then the executor."""
-    for process in _workers(executor).values():
+    """End the workers now (an interrupt or a failure: their work is wasted), then the executor. A worker that
+    SIGTERM does not end within a moment (stopped with SIGSTOP, say, where the signal waits) is killed."""
+    workers = [process for process in _workers(executor).values() if process.is_alive()]
+    for process in workers:
+        process.terminate()
+    deadline = time.monotonic() + TERMINATE_GRACE
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
-            process.terminate()
+            process.kill()
     executor.shutdown(wait=True, cancel_futures=True)
 
 
