@@ -16,9 +16,9 @@ import sys
 class Guarded:
     """A text stream that swallows a broken pipe (and stays silent from then on) and escapes what it cannot encode."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, failure: str | None = None):
         self._stream = stream
-        self.closed_pipe = False  # the reader went away: nothing more is written
+        self.failure = failure  # why nothing more is written (the reader went away, a full disk), once it fails
         self.escaped = False  # some characters were printed as escapes
         try:
             stream.reconfigure(errors="backslashreplace")
@@ -26,7 +26,7 @@ class Guarded:
             pass
 
     def write(self, text: str) -> int:
-        if self.closed_pipe:
+        if self.failure:
             return len(text)
         encoding = getattr(self._stream, "encoding", None)
         if encoding and not self.escaped:
@@ -38,20 +38,20 @@ class Guarded:
                 pass
         try:
             self._stream.write(text)
-        except BrokenPipeError:
-            self._silence()
+        except OSError as exc:  # EPIPE, ENOSPC (> /dev/full), EIO (a terminal gone)
+            self._silence(exc)
         return len(text)
 
     def flush(self) -> None:
-        if self.closed_pipe:
+        if self.failure:
             return
         try:
             self._stream.flush()
-        except BrokenPipeError:
-            self._silence()
+        except OSError as exc:
+            self._silence(exc)
 
-    def _silence(self) -> None:
-        self.closed_pipe = True
+    def _silence(self, exc: OSError) -> None:
+        self.failure = "was closed" if isinstance(exc, BrokenPipeError) else f"failed ({exc.strerror})"
         try:  # what is still buffered, and every later write, goes to /dev/null (Python's "Note on SIGPIPE")
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, self._stream.fileno())
@@ -63,11 +63,28 @@ class Guarded:
         return getattr(self._stream, name)
 
 
+def _on_devnull(fd: int):
+    """A text stream writing to /dev/null through ``fd``, which was closed when the process started: the number
+    is taken, so no file this run opens (nor a worker's) gets it and receives what is printed."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    if devnull != fd:
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    return open(fd, "w", closefd=False)  # noqa: SIM115 - the process's own stream
+
+
 def guard_output() -> None:
-    """Wrap sys.stdout and sys.stderr (once) in Guarded."""
-    for name in ("stdout", "stderr"):
+    """Wrap sys.stdout and sys.stderr (once) in Guarded; a stream closed from the start (``>&-``) is /dev/null."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
         stream = getattr(sys, name)
-        if stream is not None and not isinstance(stream, Guarded):
+        if isinstance(stream, Guarded):
+            continue
+        if stream is None:
+            try:
+                setattr(sys, name, Guarded(_on_devnull(fd), "was closed"))
+            except OSError:
+                pass
+        else:
             setattr(sys, name, Guarded(stream))
 
 
@@ -76,8 +93,8 @@ def lost() -> list[str]:
     said = []
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
-        if isinstance(stream, Guarded) and stream.closed_pipe:
-            said.append(f"{name} was closed before the end, so some lines were not shown")
+        if isinstance(stream, Guarded) and stream.failure:
+            said.append(f"{name} {stream.failure}, so some lines were not shown")
         elif isinstance(stream, Guarded) and stream.escaped:
             said.append(f"{name} cannot show some characters ({stream.encoding}); they were printed as escapes")
     return said

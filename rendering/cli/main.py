@@ -178,7 +178,8 @@ def main(argv: list[str]) -> int:
     for item in placed:
         if item.reused:
             print(f"reused (unchanged): {item.path}")
-    sys.stdout.flush()
+    if sys.stdout is not None:
+        sys.stdout.flush()
     complete(out)
     return 0
 
