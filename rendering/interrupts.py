@@ -1,21 +1,22 @@
-"""Ctrl-C and SIGTERM: both end a run the same way, and neither can cut a run's publishing short.
+"""Ctrl-C, SIGTERM and SIGHUP: each ends a run the same way, and none can cut a run's publishing short.
 
 What belongs here: the console's signal handlers, and the one flag that says a run has begun to publish. Before
-that, SIGINT or SIGTERM raises ``Interrupted`` (a KeyboardInterrupt), every layer cleans up as for any failure,
-and the run exits 128 + the signal's number (130, 143), as shells report a process ended by that signal. Once
+that, SIGINT, SIGTERM or SIGHUP raises ``Interrupted`` (a KeyboardInterrupt), every layer cleans up as for any failure,
+and the run exits 128 + the signal's number (130, 143, 129), as shells report a process ended by that signal. Once
 publishing has begun (files moved to their final paths, then the manifest), a signal is only remembered: the run
-finishes, and exits 0 saying the files are complete, since they are.
+finishes, and exits 0 saying the files are complete, since they are. A signal ignored when the run started
+(``nohup``, a background job of a script) stays ignored.
 """
 
 from __future__ import annotations
 
 import signal
 
-HANDLED = (signal.SIGINT, signal.SIGTERM)
+HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # SIGHUP: the terminal was closed
 
 
 class Interrupted(KeyboardInterrupt):
-    """A run stopped by ``signum`` (SIGINT or SIGTERM)."""
+    """A run stopped by ``signum`` (one of HANDLED)."""
 
     def __init__(self, signum: int = signal.SIGINT):
         super().__init__(signal.Signals(signum).name)
@@ -43,9 +44,10 @@ def _handler(signum, frame) -> None:
 
 
 def install() -> None:
-    """SIGINT and SIGTERM raise Interrupted in this (the main) thread, or wait while a run publishes."""
+    """Each of HANDLED raises Interrupted in this (the main) thread, or waits while a run publishes."""
     for signum in HANDLED:
-        signal.signal(signum, _handler)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _handler)
 
 
 def reset() -> None:

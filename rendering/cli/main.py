@@ -12,8 +12,8 @@ Every command is an exporter of ``rendering.exporters.EXPORTERS``; its options a
 ``rendering.cli.options`` and the request by ``rendering.cli.admission`` before any work starts.
 
 Exit codes: 0 done (also when a signal arrives once the files are being published: they are completed, and the
-run says so), 1 a fault of ours or a worker that died, 2 a request that cannot be done, 130 Ctrl-C (SIGINT) and
-143 SIGTERM (128 + the signal; both clean up alike: nothing is left half-written).
+run says so), 1 a fault of ours or a worker that died, 2 a request that cannot be done, 130 Ctrl-C (SIGINT),
+143 SIGTERM and 129 SIGHUP (128 + the signal; all clean up alike: nothing is left half-written).
 """
 
 from __future__ import annotations

@@ -74,7 +74,8 @@ def _start_worker(parent: int, running) -> None:
     global _RUNNING
     _die_with(parent)
     fix_heap()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and terminates the workers
+    for signum in (signal.SIGINT, signal.SIGHUP):  # sent to the whole group: the parent decides, and ends us
+        signal.signal(signum, signal.SIG_IGN)
     _RUNNING = running
     from rendering.streams import guard_output
 
@@ -162,6 +163,23 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with SIGHUP ignored, as it ignores SIGINT and SIGTERM itself: a
+    closed terminal (SIGHUP to the whole group) would kill it, and the workers' semaphores then end in tracebacks.
+    An ignored signal stays ignored in the program a process executes."""
+    from multiprocessing import resource_tracker
+
+    try:
+        previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    except ValueError:  # not the main thread: no signal is ours to handle here
+        resource_tracker.ensure_running()
+        return
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
 def run_jobs(jobs: int, calls: list, on_result=None) -> list:
     """Run (function, args) pairs in worker processes; results in call order.
 
@@ -174,6 +192,7 @@ def run_jobs(jobs: int, calls: list, on_result=None) -> list:
     if not calls:
         return []
     context = multiprocessing.get_context("spawn")  # a fresh Manim config in every worker
+    _start_resource_tracker()
     running = context.Array("i", len(calls), lock=False)  # call -> pid of the worker running it (0: none)
     workers = max(1, min(jobs, len(calls)))
     executor = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(), running))
