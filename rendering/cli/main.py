@@ -121,6 +121,11 @@ def interrupted(exc: KeyboardInterrupt) -> int:
     return stopped.exit_code
 
 
+def died(exc: WorkerDied) -> int:
+    print(f"render.py: {exc}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str]) -> int:
     interrupts.reset()
     try:
@@ -141,6 +146,8 @@ def main(argv: list[str]) -> int:
             check_takes(admitted.scenes, admitted.request, admitted.look, options["jobs"])
     except UserError as exc:
         return fail(str(exc))
+    except WorkerDied as exc:  # --list and the takes' check run workers too
+        return died(exc)
     kind = admitted.exporters[0].kind
     not_drawn = [not_drawn_record(refusal.scene, kind, refusal.reason) for refusal in admitted.refused]
     if options["dry_run"]:
@@ -166,8 +173,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt as exc:
         return interrupted(exc)
     except WorkerDied as exc:
-        print(f"render.py: {exc}", file=sys.stderr)
-        return 1
+        return died(exc)
     except (UserError, ValueError, TypeError) as exc:  # e.g. a layout that does not fit, found while building
         return fail(str(exc))
     print(f"done in {time.monotonic() - start:.1f} s; written:")
