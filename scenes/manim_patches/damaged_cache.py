@@ -16,6 +16,7 @@ name into ``tex_mobject``), ``Text._text2svg`` and ``MarkupText._text2svg`` retu
 from __future__ import annotations
 
 import functools
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,12 +29,22 @@ from manim.utils import tex_file_writing
 _INSTALLED = "_attention_damaged_cache"  # set on each patched function, so that installing twice does nothing
 
 
+_WHOLE: set[tuple[str, int, int]] = set()  # SVGs found whole in this process: (path, size, mtime), not parsed again
+
+
 def svg_loads(path: Path) -> bool:
     """Whether ``path`` is a whole SVG document (XML that parses, with an <svg> root)."""
     try:
-        return ET.parse(path).getroot().tag.rpartition("}")[2] == "svg"
+        info = os.stat(path)
+        seen = (str(path), info.st_size, info.st_mtime_ns)
+        if seen in _WHOLE:
+            return True
+        whole = ET.parse(path).getroot().tag.rpartition("}")[2] == "svg"
     except (ET.ParseError, OSError, ValueError):
         return False
+    if whole:
+        _WHOLE.add(seen)
+    return whole
 
 
 def movie_loads(path: Path) -> bool:
