@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import attention
+from rendering import interrupts
 from rendering.exporters import Exporter, Results
 from rendering.manifest import sha256_of
 from rendering.renders import render_all
@@ -52,6 +53,7 @@ def execute(
         written = [item for exporter in exporters for item in exporter.write(results, staging)]
         kept = {id(item): _unchanged(item, staging) for item in written}
         reused = [replace(item, path=kept[id(item)], reused=True) for item in written if kept[id(item)]]
+        interrupts.begin_publishing()  # from here a signal no longer stops the run: it completes
         placed = staging.publish([item for item in written if not kept[id(item)]], force)
         return placed + reused, staging.run_id
     except BaseException:

@@ -231,9 +231,9 @@ def test_interrupted_run_leaves_no_partial_file(tmp_path):
         if b"%" in line:
             break
     os.killpg(run.pid, signal.SIGINT)
-    assert run.wait(timeout=120) != 0
+    assert run.wait(timeout=120) == 128 + signal.SIGINT
     errors = run.stderr.read().decode().strip().splitlines()
-    assert errors == ["render.py: interrupted; nothing was left half-written"]  # one line: no leaked semaphore
+    assert errors == ["render.py: interrupted (SIGINT); nothing was left half-written"]  # one line: no leaked semaphore
     assert not any(name.endswith((".mp4", ".srt", ".json")) or name.startswith(".run") for name in listing(tmp_path))
 
 

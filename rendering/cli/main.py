@@ -10,6 +10,10 @@ render.py --list                   every scene, what it shows, its length
 
 Every command is an exporter of ``rendering.exporters.EXPORTERS``; its options are admitted by
 ``rendering.cli.options`` and the request by ``rendering.cli.admission`` before any work starts.
+
+Exit codes: 0 done (also when a signal arrives once the files are being published: they are completed, and the
+run says so), 1 a fault of ours or a worker that died, 2 a request that cannot be done, 130 Ctrl-C (SIGINT),
+143 SIGTERM and 129 SIGHUP (128 + the signal; all clean up alike: nothing is left half-written).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import time
 from pathlib import Path
 
 import attention
+from rendering import interrupts, streams
 from rendering.cli.admission import Admitted, admit, drawable, look_of, request_of
 from rendering.cli.checks import check_latex, check_out, check_targets
 from rendering.cli.options import parse
 from rendering.errors import UserError
+from rendering.workers.pool import WorkerDied
 
 
 def fail(message: str) -> int:
@@ -121,11 +127,24 @@ def check_cache() -> None:
         raise UserError(REFUSED)
 
 
+def interrupted(exc: KeyboardInterrupt) -> int:
+    """The line and exit code of a run stopped by a signal before it began to publish."""
+    stopped = interrupts.Interrupted(getattr(exc, "signum", signal.SIGINT))
+    print(f"render.py: interrupted ({stopped.name}); nothing was left half-written", file=sys.stderr)
+    return stopped.exit_code
+
+
+def died(exc: WorkerDied) -> int:
+    print(f"render.py: {exc}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str]) -> int:
     # a str would be read character by character, bytes would make argparse fail with a TypeError
     odd = argv if not isinstance(argv, (list, tuple)) else next((a for a in argv if not isinstance(a, str)), "")
     if not isinstance(odd, str) or isinstance(argv, str):
         return fail(f"main takes a list of strings, e.g. main(['explore', '--out', 'x']), not a {type(odd).__name__}")
+    interrupts.reset()
     try:
         command, options = parse(argv)
         if options.get("clear_cache"):
@@ -145,6 +164,8 @@ def main(argv: list[str]) -> int:
             check_takes(admitted.scenes, admitted.request, admitted.look, options["jobs"])
     except UserError as exc:
         return fail(str(exc))
+    except WorkerDied as exc:  # --list and the takes' check run workers too
+        return died(exc)
     kind = admitted.exporters[0].kind
     not_drawn = [not_drawn_record(refusal.scene, kind, refusal.reason) for refusal in admitted.refused]
     if options["dry_run"]:
@@ -165,9 +186,10 @@ def main(argv: list[str]) -> int:
         manifest = write_manifest(
             out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id, not_drawn
         )
-    except KeyboardInterrupt:
-        print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return interrupted(exc)
+    except WorkerDied as exc:
+        return died(exc)
     except (UserError, ValueError, TypeError) as exc:  # e.g. a layout that does not fit, found while building
         return fail(str(exc))
     print(f"done in {time.monotonic() - start:.1f} s; written:")
@@ -178,23 +200,31 @@ def main(argv: list[str]) -> int:
     for item in placed:
         if item.reused:
             print(f"reused (unchanged): {item.path}")
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    complete(out)
     return 0
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+def complete(out: Path) -> None:
+    """Once every file and the manifest are in place: say so on stderr if a signal arrived meanwhile or the
+    output streams could not show everything."""
+    notes = streams.lost()
+    if interrupts.deferred():
+        notes.insert(0, f"{interrupts.deferred()} arrived while the files were being published")
+    for note in notes:
+        print(f"render.py: {note}; every file and the manifest in {out} are complete", file=sys.stderr)
 
 
 def run() -> None:
     """The console entry point (``render.py``, ``attention-render``): Ctrl-C and SIGTERM clean up like any failure,
     and a fault of ours is one line too (ATTENTION_DEBUG=1 shows its traceback), never a traceback."""
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)  # a killed job cleans up like Ctrl-C
+    interrupts.install()  # SIGTERM cleans up as Ctrl-C does
+    streams.guard_output()  # a closed pipe or an ASCII-only terminal never costs the files
     try:
         code = main(sys.argv[1:])
-    except KeyboardInterrupt:
-        print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
-        code = 130
+    except KeyboardInterrupt as exc:
+        code = interrupted(exc)
     except Exception as exc:  # the last guard: a bug of ours, said in one line
         if os.environ.get("ATTENTION_DEBUG"):
             raise

@@ -9,6 +9,8 @@ give a dict to ``admitted`` and get the same checks.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +20,7 @@ from rendering.exporters import EXPORTERS, Exporter
 from rendering.option import COMMAND_LINE, INPUTS, LOOK, OUTPUT, PYTHON, Option
 
 DEFAULT_COMMAND = "video"
+CONFIG_LIMIT = 1 << 20  # bytes; a file of options is a few hundred, so anything larger is a wrong path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,13 +120,37 @@ def _admit_config_path(path: str) -> str:
     return Option("config", "str", None, "").admit(path, COMMAND_LINE)
 
 
+def _not_a_file(mode: int) -> str | None:
+    """Why a file of this mode is no config (None: a regular file): reading a FIFO waits for a writer, a
+    device such as /dev/zero never ends."""
+    if stat.S_ISREG(mode):
+        return None
+    return "is a folder" if stat.S_ISDIR(mode) else "is not a regular file (a FIFO, a device or a socket)"
+
+
+def _config_bytes(path: str) -> bytes:
+    """The bytes of the config file at ``path``: a regular file of at most CONFIG_LIMIT bytes, read without
+    ever blocking (checked before it is opened, and again once open, in case it was swapped meanwhile)."""
+    try:
+        problem = _not_a_file(os.stat(path).st_mode)
+        if problem is None:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+            with os.fdopen(fd, "rb") as fh:
+                problem = _not_a_file(os.fstat(fd).st_mode)
+                data = b"" if problem else fh.read(CONFIG_LIMIT + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read --config {path}: {exc.strerror}") from None
+    if problem:
+        raise UserError(f"--config {path} {problem}; give a TOML file")
+    if len(data) > CONFIG_LIMIT:
+        raise UserError(f"--config {path} is larger than {CONFIG_LIMIT // 1024} KiB; a config is a short TOML file")
+    return data
+
+
 def read_config(path: str, command: str) -> dict[str, Any]:
     """A TOML file's options by dest; an unreadable or unknown file, key or value: UserError naming the file."""
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise UserError(f"cannot read --config {path}: {exc.strerror}") from None
+        data = tomllib.loads(_config_bytes(path).decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"--config {path} is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:

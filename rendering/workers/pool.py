@@ -18,7 +18,10 @@ import signal
 import stat
 import sys
 import threading
+import time
 import uuid
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +33,9 @@ STAGING_PREFIX = ".run-"
 FORMING_PREFIX = ".forming-"  # a staging folder before its lock and marker are in place
 SWEPT = (STAGING_PREFIX, FORMING_PREFIX)
 ALIVE = ".alive"  # locked by the run that owns the staging folder, for as long as it runs
+WATCH_EVERY = 0.25  # seconds between two looks at the workers while a job runs
+TERMINATE_GRACE = 2.0  # seconds the workers have to end on SIGTERM before they are killed
+REAPED_WITHIN = 10.0  # seconds a dead or terminated worker may take to be gone (a crash dumping its core)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _M_PERTURB, HEAP_FILL = -6, 0x55  # glibc's malloc.h; any fixed byte will do
 
@@ -58,10 +64,29 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _start_worker(parent: int) -> None:
+class WorkerDied(RuntimeError):
+    """A worker process ended without finishing its job (killed by a signal, or exited): the run stops."""
+
+    def __init__(self, job: str | None, how: str):
+        which = f"the worker rendering {job}" if job else "a worker process, before it began a job,"
+        super().__init__(f"{which} {how}, so the run stopped; nothing was left half-written")
+        self.job = job
+        self.how = how
+
+
+_RUNNING = None  # in a worker: the shared array of which worker pid runs each call (see run_jobs)
+
+
+def _start_worker(parent: int, running) -> None:
+    global _RUNNING
     _die_with(parent)
     fix_heap()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides, and terminates the workers
+    for signum in (signal.SIGINT, signal.SIGHUP):  # sent to the whole group: the parent decides, and ends us
+        signal.signal(signum, signal.SIG_IGN)
+    _RUNNING = running
+    from rendering.streams import guard_output
+
+    guard_output()  # a reader of our stdout gone away must not fail the job
     # tqdm (Manim's progress bars) would make a multiprocessing lock, a named semaphore that a terminated
     # worker never unlinks: the resource tracker then warns of a leak after every failed or interrupted run.
     # A thread lock does, since a worker's bars are its own.
@@ -70,31 +95,126 @@ def _start_worker(parent: int) -> None:
     tqdm.set_lock(threading.RLock())
 
 
+def _call(n: int, function, args):
+    """Run one call in a worker, its pid in the shared table while it runs (the parent names a dead worker's job)."""
+    _RUNNING[n] = os.getpid()
+    try:
+        return function(*args)
+    finally:
+        _RUNNING[n] = 0
+
+
+def _label(function, args) -> str:
+    """What a call renders, in words: its job's label or scene (the first argument), else the function's name."""
+    first = args[0] if args else None
+    for name in ("label", "scene"):
+        if isinstance(getattr(first, name, None), str):
+            return getattr(first, name)
+    return first if isinstance(first, str) else function.__name__
+
+
+def _how(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"was killed by {signal.Signals(-exitcode).name}"
+    return f"exited with status {exitcode}" if exitcode is not None else "ended"
+
+
+def _workers(executor: ProcessPoolExecutor) -> dict:
+    """pid -> Process of the executor's workers. Python 3.11 to 3.13 have no public accessor (3.14 adds
+    terminate_workers but still no exit codes); ``_processes`` has held them since 3.2."""
+    return dict(getattr(executor, "_processes", None) or {})
+
+
+def _dead_worker(executor: ProcessPoolExecutor, running, calls: list, broken=False) -> WorkerDied | None:
+    """Which call's worker died, and how (None: every worker lives). A worker leaves only when the executor shuts
+    down, so one that has ended died. Once it notices, the executor terminates the others (SIGTERM): the dead one
+    is the worker that ended otherwise."""
+    if broken:  # the executor saw a worker end; it may not be reaped yet (a core being dumped), nor the others
+        for process in _workers(executor).values():
+            process.join(REAPED_WITHIN)
+    ended = {pid: p.exitcode for pid, p in _workers(executor).items() if p.exitcode is not None}
+    if not ended:
+        return None
+    pid, exitcode = min(ended.items(), key=lambda item: item[1] == -signal.SIGTERM)
+    jobs = [n for n in range(len(calls)) if running[n] == pid]
+    return WorkerDied(_label(*calls[jobs[0]]) if jobs else None, _how(exitcode))
+
+
+def _result(job: Future, executor: ProcessPoolExecutor, running, calls: list):
+    """``job``'s result, or WorkerDied as soon as any worker has died. The executor notices a dead worker by
+    itself too, but not always: on 3.11 a worker spawned while its manager thread waits is not watched until
+    the next result arrives, and the job it took is then waited for forever. So the parent looks as well."""
+    while True:
+        try:
+            return job.result(timeout=WATCH_EVERY)
+        except TimeoutError:
+            pass
+        except BrokenProcessPool:
+            raise _dead_worker(executor, running, calls, broken=True) or WorkerDied(None, "ended") from None
+        died = _dead_worker(executor, running, calls)
+        if died is not None:
+            raise died
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now (an interrupt or a failure: their work is wasted), then the executor. A worker that
+    SIGTERM does not end within a moment (stopped with SIGSTOP, say, where the signal waits) is killed."""
+    workers = [process for process in _workers(executor).values() if process.is_alive()]
+    for process in workers:
+        process.terminate()
+    deadline = time.monotonic() + TERMINATE_GRACE
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with SIGHUP ignored, as it ignores SIGINT and SIGTERM itself: a
+    closed terminal (SIGHUP to the whole group) would kill it, and the workers' semaphores then end in tracebacks.
+    An ignored signal stays ignored in the program a process executes."""
+    from multiprocessing import resource_tracker
+
+    try:
+        previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    except ValueError:  # not the main thread: no signal is ours to handle here
+        resource_tracker.ensure_running()
+        return
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
 def run_jobs(jobs: int, calls: list, on_result=None) -> list:
     """Run (function, args) pairs in worker processes; results in call order.
 
     ``on_result(n, result)`` runs in this process as each call's result arrives, in call order (e.g. to keep
     it before a later call fails). On Ctrl-C or SIGTERM the workers are terminated at once and
-    KeyboardInterrupt propagates; if this process is killed outright, the workers are killed with it.
+    KeyboardInterrupt propagates; if this process is killed outright, the workers are killed with it. A worker
+    that dies (killed, or crashed) raises WorkerDied naming its job and the signal, as soon as it is noticed: the
+    other workers are stopped, since a lost job would otherwise be waited for forever.
     """
     if not calls:
         return []
     context = multiprocessing.get_context("spawn")  # a fresh Manim config in every worker
-    pool = context.Pool(max(1, min(jobs, len(calls))), initializer=_start_worker, initargs=(os.getpid(),))
+    _start_resource_tracker()
+    running = context.Array("i", len(calls), lock=False)  # call -> pid of the worker running it (0: none)
+    workers = max(1, min(jobs, len(calls)))
+    executor = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(), running))
     try:
-        pending = [pool.apply_async(function, args) for function, args in calls]
+        pending = [executor.submit(_call, n, function, args) for n, (function, args) in enumerate(calls)]
         results = []
         for n, job in enumerate(pending):
-            results.append(job.get())
+            results.append(_result(job, executor, running, calls))
             if on_result is not None:
                 on_result(n, results[-1])
-        pool.close()
+        executor.shutdown(wait=True)
         return results
     except BaseException:
-        pool.terminate()
+        _stop(executor)
         raise
-    finally:
-        pool.join()
 
 
 def sweep_stale(out: Path) -> list[Path]:
