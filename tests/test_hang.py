@@ -15,6 +15,8 @@ import pytest
 from manim import MathTex, Scene, Square, Text, config, tempconfig
 
 import scenes.manim_patches  # noqa: F401 - the patches every scene has (damaged caches are misses)
+from rendering.ownership import CACHE as CACHE_MARK
+from rendering.ownership import write_mark
 from rendering.workers.pool import STAGING_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,7 @@ def _private_cache(folder: Path, render_slots: Path) -> Path:
     leave one cut short, and that must not reach the session's shared slots."""
     for kind in ("Tex", "texts"):
         shutil.copytree(render_slots / "slot-0" / kind, folder / "slot-0" / kind)
+    write_mark(folder, CACHE_MARK)  # made here as a cache of ours, so the run does not stop to adopt it
     return folder
 
 
