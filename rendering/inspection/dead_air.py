@@ -119,7 +119,8 @@ def measure(movie: Path, stretches: Sequence[Stretch] = ()) -> DeadAir:
 
     Examples
     --------
-    >>> found = measure(Path("renders/FullVideo.mp4"), stretches_from_manifest(Path("renders/manifest.json"), "FullVideo"))  # doctest: +SKIP
+    >>> stretches = stretches_from_manifest(Path("renders/manifest.json"), "FullVideo")  # doctest: +SKIP
+    >>> found = measure(Path("renders/FullVideo.mp4"), stretches)  # doctest: +SKIP
     >>> found.seconds <= 1.0  # doctest: +SKIP
     True
     """
