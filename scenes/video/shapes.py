@@ -26,6 +26,8 @@ UNIT = 0.16  # units per row or column, before the chain is scaled to the frame
 FOLD_DOT = 0.035  # the radius of the dots of a folded box's ellipsis, in units
 FOLD_SPREAD = 0.13  # between those dots
 COLUMN_GAP = 1.0  # between two columns of boxes, before scaling
+WIDE_GAP = 1.5  # before the columns whose arrow carries a wide operation (the scale, the softmax)
+WIDE_COLUMNS = (4, 5)
 ROW_GAP = 0.9  # between two rows of boxes (their labels included), before scaling
 ARROW_GAP = 0.08  # between an arrow's ends and the boxes it joins
 HEIGHT = 7.2  # the chain's height at most, in units of the 8-unit frame
@@ -91,7 +93,8 @@ def place(boxes: dict[str, VGroup], stages: dict[str, Stage]) -> None:
     columns = 1 + max(s.column for s in stages.values())
     widths = [max((boxes[n].width for n, s in stages.items() if s.column == c), default=0) for c in range(columns)]
     heights = [max(boxes[n].height for n, s in stages.items() if s.row == r) for r in range(3)]
-    lefts = np.concatenate([[0.0], np.cumsum(np.array(widths) + COLUMN_GAP)])
+    gaps = [WIDE_GAP if c + 1 in WIDE_COLUMNS else COLUMN_GAP for c in range(columns)]
+    lefts = np.concatenate([[0.0], np.cumsum(np.array(widths) + gaps)])
     tops = -np.concatenate([[0.0], np.cumsum(np.array(heights) + ROW_GAP)])
     for name, stage in stages.items():
         boxes[name].move_to(
@@ -106,7 +109,8 @@ def joining(scene: AttentionScene, start, end) -> Arrow:
         buff=ARROW_GAP,
         color=scene.theme.arrow,
         stroke_width=scene.theme.stroke.thin,
-        max_tip_length_to_length_ratio=0.15,
+        tip_length=0.18,
+        max_tip_length_to_length_ratio=0.4,
     )
 
 
@@ -126,7 +130,7 @@ def flows(scene: AttentionScene, boxes: dict[str, VGroup]) -> dict[str, Arrow]:
         "QKt from Kt": joining(scene, rect("Kt").get_corner(UP + RIGHT), rect("QKt").get_corner(DOWN + LEFT)),
         "scaled": joining(scene, rect("QKt").get_right(), rect("scaled").get_left()),
         "A": joining(scene, rect("scaled").get_right(), rect("A").get_left()),
-        "R from A": joining(scene, rect("A").get_corner(DOWN + RIGHT), rect("R").get_corner(UP + LEFT)),
+        "R from A": joining(scene, rect("A").get_bottom(), boxes["R"].get_top()),
         "R from V": joining(scene, rect("V").get_right(), rect("R").get_left()),
     }
 
@@ -136,7 +140,7 @@ def operations(scene: AttentionScene, arrows: dict[str, Arrow]) -> dict[str, VGr
     theme = scene.theme
 
     def op(tex, arrow, side):
-        return theme.math(tex, font_size=theme.size.small).next_to(arrow.get_center(), side, buff=0.15)
+        return theme.math(tex, font_size=theme.size.small).next_to(arrow.get_center(), side, buff=0.2)
 
     return {
         "Q": op(r"W^q", arrows["Q"], UP + LEFT),
@@ -161,8 +165,8 @@ def play_shapes(scene: AttentionScene) -> None:
         rf"T = {trace.T},\quad {D} = {trace.d}" + (rf",\quad {D}_k = {trace.d_k}" if trace.d_k != trace.d else ""),
         font_size=theme.size.formula,
     )
-    # the corner above X is free: nothing of the top row stands in the first column
-    note.move_to([boxes["X"].get_center()[0], boxes["Q"][0].get_center()[1], 0])
+    # the middle row is free right of K^T: under the scaled scores, between the queries' path and the values'
+    note.move_to([boxes["scaled"].get_center()[0], boxes["K"][0].get_center()[1], 0])
     assert_inside(VGroup(chain, *ops.values(), note), FULL_FRAME, "the shape chain")
 
     features = "d" if trace.d_k == trace.d else "d k"
