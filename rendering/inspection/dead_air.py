@@ -45,10 +45,11 @@ class DeadAir:
     spoken: float
 
 
-def stretches_from_manifest(manifest: Path, scene: str) -> list[Stretch]:
+def stretches_from_manifest(manifest: Path, scene: str, divided: bool | None = None) -> list[Stretch]:
     """The sections of ``scene``'s ``--sections`` render, in order, as stretches of its whole movie: the right
     of the divider in a section that is a pipeline step (a part of the catalog with a step), the whole frame
-    elsewhere."""
+    elsewhere. ``divided``: True for a scene drawn in the step layout throughout (the masking scene's diagram
+    and divider stay on screen), False for none; None reads the catalog."""
     from scenes.catalog import SCENES
     from scenes.kit.layout import DIVIDER_X
 
@@ -59,7 +60,7 @@ def stretches_from_manifest(manifest: Path, scene: str) -> list[Stretch]:
         raise ValueError(f"{manifest} lists no section clips of {scene}: render it with --sections")
     stretches, at = [], 0.0
     for clip in clips:
-        step = steps.get(clip["section"], clip["step"])
+        step = steps.get(clip["section"], clip["step"]) if divided is None else divided
         stretches.append(Stretch(at, at + clip["duration"], DIVIDER_X + DIVIDER_MARGIN if step else None))
         at += clip["duration"]
     return stretches
@@ -150,11 +151,13 @@ def measure(movie: Path, stretches: Sequence[Stretch] = ()) -> DeadAir:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m rendering.inspection.dead_air MOVIE [MANIFEST SCENE]``: the seconds and where they are."""
+    """``python -m rendering.inspection.dead_air MOVIE [MANIFEST SCENE [divided|whole]]``: the seconds and where
+    they are."""
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
-    stretches = stretches_from_manifest(Path(args[1]), args[2]) if len(args) >= 3 else []
+    divided = {"divided": True, "whole": False}.get(args[3]) if len(args) >= 4 else None
+    stretches = stretches_from_manifest(Path(args[1]), args[2], divided) if len(args) >= 3 else []
     found = measure(Path(args[0]), stretches)
     print(f"speech {found.spoken:.1f} s, over an empty content area {found.seconds:.1f} s")
     for a, b in found.intervals:

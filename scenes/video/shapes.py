@@ -171,13 +171,9 @@ def play_shapes(scene: AttentionScene) -> None:
 
     features = "d" if trace.d_k == trace.d else "d k"
     keys = "T kv" if trace.is_cross else "T"
-    narrate(
-        scene,
-        f"Only the shapes now: T = {trace.T} tokens, d = {trace.d} features.",
-        FadeIn(boxes["X"]),
-        FadeIn(note),
-        run_time=0.8,
-    )
+    # X and the sizes are on screen before the voice names them
+    scene.play(FadeIn(boxes["X"]), FadeIn(note), run_time=0.6)
+    narrate(scene, f"Only the shapes now: T = {trace.T} tokens, d = {trace.d} features.")
     narrate(
         scene,
         f"X times W q, W k and W v gives Q, K and V, each T by {features}.",
