@@ -79,11 +79,21 @@ def loudness_at(samples: np.ndarray, rate: int, times: Iterable[float], window: 
     return np.array(levels)
 
 
+def ink(frame: np.ndarray) -> np.ndarray:
+    """Where an RGB ``frame`` is drawn on: its pixels darker (by luma) than ``LIGHT_GREY``."""
+    return frame[:, :, :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) < LIGHT_GREY
+
+
 def ink_share(frame: np.ndarray, left_px: int = 0) -> float:
     """Share of the pixels right of column ``left_px`` of an RGB ``frame`` darker than ``LIGHT_GREY``."""
-    area = frame[:, left_px:, :3].astype(np.float32)
-    luma = area @ np.array([0.299, 0.587, 0.114], np.float32)
-    return float(np.mean(luma < LIGHT_GREY))
+    return float(np.mean(ink(frame[:, left_px:])))
+
+
+def content_left(stretches: Sequence[Stretch], t: float, width: int, height: int) -> int:
+    """The first pixel column of the content area at ``t`` seconds in a ``width`` x ``height`` movie."""
+    left = next((s.left for s in stretches if s.start <= t < s.end), None)
+    frame_width = FRAME_HEIGHT * width / height
+    return 0 if left is None else round((left + frame_width / 2) / frame_width * width)
 
 
 def _mono(container: av.container.InputContainer) -> tuple[np.ndarray, int]:
@@ -133,12 +143,10 @@ def measure(movie: Path, stretches: Sequence[Stretch] = ()) -> DeadAir:
         video = container.streams.video[0]
         fps = float(video.average_rate)
         width, height = video.codec_context.width, video.codec_context.height
-        frame_width = FRAME_HEIGHT * width / height
         times, empty = [], []
         for n, frame in enumerate(container.decode(video)):
             t = n / fps
-            left = next((s.left for s in stretches if s.start <= t + 0.5 / fps < s.end), None)
-            left_px = 0 if left is None else round((left + frame_width / 2) / frame_width * width)
+            left_px = content_left(stretches, t + 0.5 / fps, width, height)
             times.append(t)
             empty.append(ink_share(frame.to_ndarray(format="rgb24"), left_px) < INK_SHARE)
     spoken = loudness_at(samples, rate, [t + 0.5 / fps for t in times]) > SPEECH_DBFS
