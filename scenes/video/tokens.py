@@ -41,6 +41,7 @@ BOLD, BOLD_SYMBOL = r"\mathbf", r"\boldsymbol"  # the vectors' bold, in the grid
 
 LENS_GAP = 0.15  # between the lines of the worked first row, and (three times it) around the arithmetic
 X_BOX = 0.75  # side of the box around x_i, before the row is scaled to fit
+# what x_i is (the toy model: a seeded embedding plus a sinusoidal position encoding, attention/embedding.py)
 EMBEDDING_SUM = r"\boldsymbol{x}_i = \mathrm{embedding}(\boldsymbol{t}_i) + \mathrm{position}(i)"
 STACKED_HEIGHT = 6.0  # X as it is stacked, alone in the middle of the frame, before it takes its place
 
@@ -136,18 +137,7 @@ def play_tokens(scene: AttentionScene) -> None:
     rule = r"\text{ for } i\in[1\ldots T]"
     # what x_i is, drawn while it is said: the toy model's seeded embedding plus its sinusoidal position encoding
     # (a pretrained model's x_i is its own layer's input: the line is left out)
-    origin = VGroup(
-        *(
-            [
-                theme.math(
-                    r"\boldsymbol{x}_i = \mathrm{embedding}(\boldsymbol{t}_i) + \mathrm{position}(i)",
-                    font_size=theme.size.formula,
-                )
-            ]
-            if scene.request.model is None
-            else []
-        )
-    )
+    origin = VGroup(*([theme.math(EMBEDDING_SUM, font_size=theme.size.formula)] if scene.request.model is None else []))
     projections = VGroup(
         *[
             theme.math(
@@ -211,8 +201,8 @@ def play_tokens(scene: AttentionScene) -> None:
 
 def play_projections(scene: AttentionScene, vectors: VGroup | None = None) -> None:
     """X stacked into its grid (from the boxed x_i of ``vectors`` when they are on screen), then X times W^q,
-    W^k, W^v side by side gives Q, K, V side by side, with the
-    shape arithmetic and the first token's row worked out (x_1 and q_1 = x_1 W^q, readable)."""
+    W^k, W^v side by side gives Q, K, V side by side, with the shape arithmetic and the first token's row worked
+    out (x_1 and q_1 = x_1 W^q, readable)."""
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
     lens = VGroup(
