@@ -158,19 +158,27 @@ def measure(movie: Path, stretches: Sequence[Stretch] = ()) -> DeadAir:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m rendering.inspection.dead_air MOVIE [MANIFEST SCENE [divided|whole]]``: the seconds and where
-    they are."""
+    they are; bad arguments or an unreadable file give one line and exit status 2."""
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
-    divided = {"divided": True, "whole": False}.get(args[3]) if len(args) >= 4 else None
-    stretches = stretches_from_manifest(Path(args[1]), args[2], divided) if len(args) >= 3 else []
-    found = measure(Path(args[0]), stretches)
+    if len(args) not in (1, 3, 4) or (len(args) == 4 and args[3] not in ("divided", "whole")):
+        print("usage: dead_air MOVIE [MANIFEST SCENE [divided|whole]]", file=sys.stderr)
+        return 2
+    try:
+        divided = {"divided": True, "whole": False}.get(args[3]) if len(args) == 4 else None
+        stretches = stretches_from_manifest(Path(args[1]), args[2], divided) if len(args) >= 3 else []
+        found = measure(Path(args[0]), stretches)
+    except (OSError, ValueError, KeyError, av.FFmpegError) as error:
+        print(f"dead_air: {error}", file=sys.stderr)
+        return 2
     print(f"speech {found.spoken:.1f} s, over an empty content area {found.seconds:.1f} s")
     for a, b in found.intervals:
         print(f"  {a:7.2f} - {b:7.2f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
