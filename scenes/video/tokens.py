@@ -166,6 +166,9 @@ def play_tokens(scene: AttentionScene) -> None:
         first_box.stretch_to_fit_height(origin.height + 0.4).move_to(origin)
     dots[0].move_to((fans[0].get_right() + formula_box.get_left()) / 2 * RIGHT + fans[0].get_center() * UP)
     dots[1].move_to((fans[1].get_left() + formula_box.get_right()) / 2 * RIGHT + fans[1].get_center() * UP)
+    # the tokens, their vectors and the formulas, centred in the frame's height rather than hung from its top
+    everything = VGroup(columns, fans, dots, formula_box, first_box)
+    everything.shift(DOWN * everything.get_center()[1])
     narrate(
         scene,
         "Each token becomes a vector x i: its embedding plus its position encoding.",
