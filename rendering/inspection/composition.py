@@ -2,7 +2,8 @@
 whether anything drawn touches the frame's edge (clipped).
 
 The pane is the content area of ``dead_air``: right of the divider in a pipeline step, the whole frame
-elsewhere. A section's fullest frame is the one with the most ink in its pane.
+elsewhere. A section's fullest frame is the one with the most ink in its pane, its first ``SETTLE`` seconds left
+out (where the previous section may still be fading out).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from rendering.inspection.dead_air import Stretch, content_left, ink
 
 EDGE = 2  # pixels along the frame's border where drawing means it was clipped
+SETTLE = 1.0  # seconds at a section's start left out: the previous section's drawing may still be leaving
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def fullest_frames(movie: Path, stretches: Sequence[Stretch]) -> list[Fullest]:
         width, height = video.codec_context.width, video.codec_context.height
         for n, frame in enumerate(container.decode(video)):
             t = (n + 0.5) / fps
-            index = next((i for i, s in enumerate(stretches) if s.start <= t < s.end), None)
+            index = next((i for i, s in enumerate(stretches) if s.start + SETTLE <= t < s.end), None)
             if index is None:
                 continue
             pixels = frame.to_ndarray(format="rgb24")
