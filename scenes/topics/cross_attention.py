@@ -127,10 +127,10 @@ def play_cross_attention(scene: AttentionScene) -> None:
 
     g = build(scene, trace)
     scene.next_section("projections")
+    scene.play(FadeIn(g["heads"][0]), run_time=0.5)  # on screen before the voice names it
     narrate(
         scene,
         "Keys and values come from the encoder: one row per source token, T kv by d.",
-        FadeIn(g["heads"][0]),
         FadeIn(g["K"]),
         FadeIn(g["V"]),
     )

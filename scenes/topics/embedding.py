@@ -109,7 +109,8 @@ def play_embedding(scene: AttentionScene) -> None:
     assert_inside(lens, LENS_PANEL, "the magnified row of E, P and X")
 
     scene.next_section("tokens")
-    narrate(scene, f"The sentence: {trace.T} tokens, one per row.", FadeIn(e.row_labels, shift=UP * 0.1))
+    scene.play(FadeIn(e.row_labels, shift=UP * 0.1), run_time=0.5)  # on screen before the voice names it
+    narrate(scene, f"The sentence: {trace.T} tokens, one per row.")
     blank_e = e.blank()
     scene.play(FadeIn(blank_e), FadeIn(e.label), FadeIn(grid_names[0]), run_time=0.8)
     scene.fill_rows(e, blank_e, "Each token looks up its embedding: d numbers, seeded here, learned in a model.")

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, GrowArrow, ReplacementTransform, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
 
 import attention
 from scenes.kit.batch_table import batch_table
+from scenes.kit.block_diagram import BlockDiagram
 from scenes.kit.captions import of, size
 from scenes.kit.layout import FULL_FRAME, RIGHT_PANEL, assert_inside, cell_size, row_of, shrink_to_fit
 from scenes.kit.lens import Num, StripTable, TeX
@@ -126,7 +141,8 @@ def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: s
     everything.move_to(RIGHT_PANEL.center)
     assert_inside(VGroup(stage, masked, lens), RIGHT_PANEL, "the mask and softmax")
 
-    narrate(scene, "The scaled scores: one row per query, one column per key.", FadeIn(scores))
+    scene.play(FadeIn(scores), run_time=0.5)  # on screen before the voice names them
+    narrate(scene, "The scaled scores: one row per query, one column per key.")
     narrate(scene, why, Write(rule_tex))
     narrate(scene, "Forbidden scores become minus infinity.", ReplacementTransform(scores, masked), run_time=1.5)
 
@@ -138,14 +154,10 @@ def play_mask_and_softmax(scene: AttentionScene, trace: attention.Trace, rule: s
     frames = VGroup(masked.highlight_row(i), weights.highlight_row(i))
     narrate(scene, f"Take row {i + 1}.", Create(frames), run_time=0.6)
     on_screen = VGroup(masked, middle, weights, sums, rule_tex, frames)
-    scene.play(FadeOut(on_screen), run_time=0.5)
+    scene.play(FadeOut(on_screen), run_time=0.4)
+    scene.play(FadeIn(lens, shift=UP * 0.1), run_time=0.5)  # on screen before the voice reads it
     scene.explain(lens)
-    narrate(
-        scene,
-        f"Row {i + 1} in numbers: minus infinity where the mask forbids, and there the weight is {zero}.",
-        FadeIn(lens, shift=UP * 0.1),
-        run_time=1.2,
-    )
+    narrate(scene, f"Row {i + 1} in numbers: minus infinity where the mask forbids, and there the weight is {zero}.")
     scene.wait(1)
     scene.play(FadeOut(lens), run_time=0.5)
     scene.play(FadeIn(VGroup(masked, middle, weights, sums, rule_tex)), run_time=0.6)
@@ -167,7 +179,8 @@ def play_causal_output(scene: AttentionScene, causal: attention.Trace) -> None:
     arrow = Arrow(LEFT * 0.45, RIGHT * 0.45, buff=0, color=theme.arrow, stroke_width=theme.stroke.medium)
     row_of([a, times, v, arrow, r], buff=0.3)
     assert_inside(VGroup(a, v, r), RIGHT_PANEL, "A times V")
-    narrate(scene, "Then R = A V, as in step 4.", FadeIn(VGroup(a, times, v, arrow, r)))
+    scene.play(FadeIn(VGroup(a, times, v)), run_time=0.5)  # on screen before the voice names them
+    narrate(scene, "Then R = A V, as in step 4.", FadeIn(VGroup(arrow, r)))
     frames = VGroup(a.highlight_row(n - 1), v.highlight_rows(0, n), r.highlight_row(n - 1))
     narrate(
         scene,
@@ -206,7 +219,23 @@ def play_masking(scene: AttentionScene) -> None:
     panel = scene.panel = StepPanel(scene.theme, "mask", with_mask=True, label="Mask")
     assert_inside(VGroup(panel.diagram, panel.pointer), FULL_FRAME, "the diagram with its mask pointer")
     scene.next_section("causal_mask")
-    narrate(scene, "The optional Mask block, between Scale and Softmax.", FadeIn(panel))
+    # the diagram first at full size where the matrices will be, its Mask block named, then it shrinks into
+    # the step layout's column: what the cue names is on screen as large as it can be
+    large = BlockDiagram(scene.theme, with_mask=True)
+    large.scale_to_fit_height(RIGHT_PANEL.height - 1.0).move_to(RIGHT_PANEL.center)
+    scene.play(FadeIn(large), run_time=0.6)
+    ring = SurroundingRectangle(
+        large.block("mask"), color=scene.theme.step_arrow, buff=0.1, stroke_width=scene.theme.stroke.medium
+    )
+    narrate(scene, "The optional Mask block, between Scale and Softmax.", Create(ring))
+    scene.play(
+        FadeOut(ring),
+        large.animate.scale(panel.diagram.height / large.height).move_to(panel.diagram),
+        FadeIn(VGroup(*panel[1:])),
+        run_time=0.8,
+    )
+    scene.remove(large)  # it is the panel's diagram now
+    scene.add(panel)
     causal = request.causal()
     play_mask_and_softmax(
         scene,
@@ -226,11 +255,11 @@ def play_masking(scene: AttentionScene) -> None:
     batch = request.padded_batch()
     table = batch_table(scene.theme, batch)
     assert_inside(table, RIGHT_PANEL, "the padded batch")
+    scene.play(FadeIn(table.tokens), run_time=0.5)  # on screen before the voice names it
     narrate(
         scene,
         f"A batch of two sentences, {batch.lengths[0]} and {batch.lengths[1]} tokens: "
         f"the shorter is padded with {attention.PAD}.",
-        FadeIn(table.tokens),
     )
     narrate(scene, "Its padding mask: True for a real token, False for a pad.", FadeIn(table.mask))
     scene.wait(1)

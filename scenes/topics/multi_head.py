@@ -131,12 +131,9 @@ def play_split(scene: AttentionScene, multi: attention.MultiHeadTrace, note: str
         layout = split_layout(scene, multi, note, compact=False)
     except LayoutError:
         layout = split_layout(scene, multi, note, compact=True)
-    narrate(
-        scene,
-        note or f"X: {multi.T} tokens, d = {multi.d}.",
-        FadeIn(layout.x),
-        *([FadeIn(layout.note)] if note else []),
-    )
+    # on screen before the voice names it
+    scene.play(FadeIn(layout.x), *([FadeIn(layout.note)] if note else []), run_time=0.5)
+    narrate(scene, note or f"X: {multi.T} tokens, d = {multi.d}.")
     narrate(scene, f"{multi.h} heads, each working in d k = d / h = {multi.d_k} dimensions.", Write(layout.sizes))
     for i, group in enumerate(layout.groups):
         text = (
@@ -191,10 +188,11 @@ def play_heads(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
     lens.set_x(0)
     stack([VGroup(maps, rule), lens], LENS_GAP, panel=FULL_FRAME)
     assert_inside(VGroup(maps, rule, lens), FULL_FRAME, "the heads' weights")
+    scene.play(FadeIn(maps[0]), run_time=0.5)  # on screen before the voice names it
     narrate(
         scene,
         "Each head has its own attention weights: a T by T heatmap per head.",
-        LaggedStart(*[FadeIn(m) for m in maps], lag_ratio=0.4),
+        LaggedStart(*[FadeIn(m) for m in maps[1:]], lag_ratio=0.4),
         run_time=1.5,
     )
     narrate(scene, "Each is a softmax of its own scores, scaled by one over the square root of d k.", Write(rule))
@@ -253,10 +251,11 @@ def play_concat(scene: AttentionScene, multi: attention.MultiHeadTrace) -> None:
     everything.shift(UP * (FULL_FRAME.center[1] - everything.get_center()[1]))
     assert_inside(VGroup(parts, concat, w_o, out, shape), FULL_FRAME, "the concatenation and W^o")
 
+    scene.play(FadeIn(parts[0]), run_time=0.5)  # on screen before the voice names it
     narrate(
         scene,
         f"Each head gives its own output, T by d v = {multi.d_v}.",
-        LaggedStart(*[FadeIn(p) for p in parts], lag_ratio=0.3),
+        LaggedStart(*[FadeIn(p) for p in parts[1:]], lag_ratio=0.3),
         run_time=1.2,
     )
     narrate(

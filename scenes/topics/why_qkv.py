@@ -86,7 +86,8 @@ def play_views(scene: AttentionScene, g: dict) -> None:
     g["arrow"].shift(UP * (line - g["arrow"][0].get_y()))
     layout.move_to([0, 0, 0])
     assert_inside(layout, FULL_FRAME, "X and its three projections")
-    narrate(scene, f"One input X: {trace.T} tokens, d = {trace.d} features each.", FadeIn(g["X"]))
+    scene.play(FadeIn(g["X"]), run_time=0.5)  # on screen before the voice names it
+    narrate(scene, f"One input X: {trace.T} tokens, d = {trace.d} features each.")
     narrate(
         scene,
         "Three learned matrices give three views of the same X.",
@@ -220,7 +221,8 @@ def play_tied(scene: AttentionScene) -> None:
     ).move_to([0, 0, 0])
     assert_inside(VGroup(grids, notes), FULL_FRAME, "the two score matrices")
     scene.explain(notes)
-    narrate(scene, "With its own W k, the score of i to j differs from the score of j to i.", FadeIn(grids[0]))
+    scene.play(FadeIn(grids[0]), run_time=0.5)  # on screen before the voice names it
+    narrate(scene, "With its own W k, the score of i to j differs from the score of j to i.")
     pairs = [VGroup(grid.highlight_cell(i, j), grid.highlight_cell(j, i)) for grid in grids]
     narrate(
         scene,

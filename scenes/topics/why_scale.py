@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, VGroup, VMobject, Write
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, DashedLine, Dot, FadeIn, VGroup, VMobject
 from manim.mobject.graphing.scale import LogBase
 
 import attention
@@ -183,10 +183,10 @@ def play_why_scale(scene: AttentionScene) -> None:
     scene.explain(numbers)
 
     scene.next_section("variance")
+    scene.play(FadeIn(title), run_time=0.5)  # on screen before the voice starts
     narrate(
         scene,
         f"For growing d k, draw {study.n_queries} unit-variance queries, each against {study.n_keys} keys.",
-        Write(title),
         Create(variance),
         FadeIn(variance_labels),
         run_time=1.5,

@@ -27,15 +27,14 @@ def play_intro(scene: AttentionScene) -> None:
     paper.scale_to_fit_width(min(paper.width, 6.9)).move_to([0, 0.6, 0]).to_edge(LEFT, buff=0.4)
     diagram = BlockDiagram(theme, with_mask=True)
     diagram.scale_to_fit_height(6.0).move_to([4.6, 0, 0])
+    # the title is drawn before the voice names it, so no word is said over an empty frame
+    scene.play(Create(top_rule), Write(title), Create(bottom_rule), run_time=0.8)
     narrate(
         scene,
         "Scaled dot-product attention, from Attention Is All You Need.",
-        Create(top_rule),
-        Write(title),
-        Create(bottom_rule),
-        run_time=1.5,
+        FadeIn(authors, shift=UP * 0.2),
+        run_time=1,
     )
-    scene.play(FadeIn(authors, shift=UP * 0.2), run_time=1)
     narrate(scene, "Queries, keys and values come in at the bottom.", FadeIn(diagram.inputs), run_time=0.8)
     for key, title_text in BLOCKS:
         narrate(scene, f"{title_text}.", FadeIn(diagram.block(key), shift=UP * 0.15), run_time=0.5)

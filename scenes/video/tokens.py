@@ -15,6 +15,7 @@ from manim import (
     GrowArrow,
     LaggedStart,
     Rectangle,
+    ReplacementTransform,
     RoundedRectangle,
     Square,
     Text,
@@ -40,6 +41,9 @@ BOLD, BOLD_SYMBOL = r"\mathbf", r"\boldsymbol"  # the vectors' bold, in the grid
 
 LENS_GAP = 0.15  # between the lines of the worked first row, and (three times it) around the arithmetic
 X_BOX = 0.75  # side of the box around x_i, before the row is scaled to fit
+# what x_i is (the toy model: a seeded embedding plus a sinusoidal position encoding, attention/embedding.py)
+EMBEDDING_SUM = r"\boldsymbol{x}_i = \mathrm{embedding}(\boldsymbol{t}_i) + \mathrm{position}(i)"
+STACKED_HEIGHT = 6.0  # X as it is stacked, alone in the middle of the frame, before it takes its place
 
 
 def caption_tokens(request: attention.Request, trace: attention.Trace) -> str:
@@ -117,26 +121,24 @@ def fan_out(scene: AttentionScene, column: VGroup, n: int) -> VGroup:
 def play_tokens(scene: AttentionScene) -> None:
     trace, theme = scene.trace, scene.theme
     columns = token_row(scene)
+    # the words are on screen before the voice names them
+    scene.play(LaggedStart(*[FadeIn(c.word) for c in columns], lag_ratio=0.1), run_time=0.8)
     narrate(
         scene,
         f"The sentence, {trace.T} tokens.",
-        LaggedStart(*[FadeIn(c.word) for c in columns], lag_ratio=0.1),
-        run_time=1.5,
-    )
-    scene.play(LaggedStart(*[FadeIn(c.index) for c in columns], lag_ratio=0.05), run_time=0.8)
-    scene.play(LaggedStart(*[GrowArrow(c.arrow) for c in columns], lag_ratio=0.05), run_time=0.8)
-    narrate(
-        scene,
-        "Each token becomes a vector x i: its embedding plus its position encoding.",
-        LaggedStart(*[FadeIn(c.x) for c in columns], lag_ratio=0.05),
+        LaggedStart(*[FadeIn(c.index) for c in columns], lag_ratio=0.05),
         run_time=0.8,
     )
+    scene.play(LaggedStart(*[GrowArrow(c.arrow) for c in columns], lag_ratio=0.05), run_time=0.8)
     fans = VGroup(fan_out(scene, columns[0], 1), fan_out(scene, columns[-1], trace.T))
     dots = VGroup(
         *[Text("\u2022\u2022\u2022", font=theme.serif, font_size=theme.size.label, color=theme.text) for _ in range(2)]
     )
     rule = r"\text{ for } i\in[1\ldots T]"
-    formulas = VGroup(
+    # what x_i is, drawn while it is said: the toy model's seeded embedding plus its sinusoidal position encoding
+    # (a pretrained model's x_i is its own layer's input: the line is left out)
+    origin = VGroup(*([theme.math(EMBEDDING_SUM, font_size=theme.size.formula)] if scene.request.model is None else []))
+    projections = VGroup(
         *[
             theme.math(
                 rf"\boldsymbol{{{v}}}_i = \boldsymbol{{x}}_i W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}"
@@ -146,7 +148,8 @@ def play_tokens(scene: AttentionScene) -> None:
             )
             for v in ("q", "k", "v")
         ]
-    ).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+    )
+    formulas = VGroup(*origin, *projections).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
     box = RoundedRectangle(
         corner_radius=0.2,
         width=formulas.width + 0.6,
@@ -157,8 +160,23 @@ def play_tokens(scene: AttentionScene) -> None:
     )
     formula_box = VGroup(box, formulas.move_to(box)).move_to([0, fans.get_center()[1] - 0.3, 0])
     formula_box.set_y(min(formula_box.get_y(), columns.get_bottom()[1] - 0.3 - formula_box.height / 2))
+    # the box first holds x_i's line alone, then grows to take the projections
+    first_box = box.copy()
+    if len(origin):
+        first_box.stretch_to_fit_height(origin.height + 0.4).move_to(origin)
     dots[0].move_to((fans[0].get_right() + formula_box.get_left()) / 2 * RIGHT + fans[0].get_center() * UP)
     dots[1].move_to((fans[1].get_left() + formula_box.get_right()) / 2 * RIGHT + fans[1].get_center() * UP)
+    # the tokens, their vectors and the formulas, centred in the frame's height rather than hung from its top
+    everything = VGroup(columns, fans, dots, formula_box, first_box)
+    everything.shift(DOWN * everything.get_center()[1])
+    narrate(
+        scene,
+        "Each token becomes a vector x i: its embedding plus its position encoding.",
+        LaggedStart(*[FadeIn(c.x) for c in columns], lag_ratio=0.05),
+        FadeIn(first_box),
+        FadeIn(origin),
+        run_time=0.8,
+    )
     scene.play(*[GrowArrow(part[0]) for fan in fans for part in fan], run_time=0.8)
     narrate(
         scene,
@@ -169,15 +187,25 @@ def play_tokens(scene: AttentionScene) -> None:
     )
     weights = "d by d" if trace.d_k == trace.d else "d by d k"
     plus = ", plus its bias" if trace.b_q is not None else ""
-    narrate(scene, f"Each is x i times its own {weights} weight matrix{plus}.", FadeIn(formula_box), run_time=1)
+    narrate(
+        scene,
+        f"Each is x i times its own {weights} weight matrix{plus}.",
+        ReplacementTransform(first_box, box),
+        FadeIn(projections),
+        run_time=1,
+    )
     scene.wait(2)
-    scene.play(FadeOut(VGroup(columns, fans, dots, formula_box)), run_time=0.8)
-    play_projections(scene)
+    # the boxed x_i stay: they are what is stacked into X
+    scene.play(
+        FadeOut(VGroup(*[VGroup(c.word, c.index, c.arrow) for c in columns], fans, dots, formula_box)), run_time=0.8
+    )
+    play_projections(scene, VGroup(*[c.x for c in columns]))
 
 
-def play_projections(scene: AttentionScene) -> None:
-    """X stacked into its grid, then X times W^q, W^k, W^v side by side gives Q, K, V side by side, with the
-    shape arithmetic and the first token's row worked out (x_1 and q_1 = x_1 W^q, readable)."""
+def play_projections(scene: AttentionScene, vectors: VGroup | None = None) -> None:
+    """X stacked into its grid (from the boxed x_i of ``vectors`` when they are on screen), then X times W^q,
+    W^k, W^v side by side gives Q, K, V side by side, with the shape arithmetic and the first token's row worked
+    out (x_1 and q_1 = x_1 W^q, readable)."""
     trace, theme = scene.trace, scene.theme
     options = scene.grid_options()
     lens = VGroup(
@@ -235,8 +263,17 @@ def play_projections(scene: AttentionScene) -> None:
     lens.set_x(0)
     stack([matrices, arithmetic, lens], LENS_GAP * 3, panel=FULL_FRAME)
     assert_inside(VGroup(matrices, arithmetic, lens), FULL_FRAME, "the projections")
-    narrate(scene, "Stacked, the x i form X, one row per token.", FadeIn(x), run_time=1)
-    scene.play(FadeIn(times), FadeIn(arrow), run_time=0.6)
+    # X is first shown large in the middle of the frame, where the x_i come together, then takes its place
+    large = x.copy()
+    large.scale(STACKED_HEIGHT / large.height).move_to(ORIGIN)
+    if vectors is not None and len(vectors) == large.n_rows:
+        rows = [large.row_with_numbers(i).copy() for i in range(large.n_rows)]  # each x_i becomes its row
+        stacking = [FadeIn(large), *[ReplacementTransform(v, row) for v, row in zip(vectors, rows, strict=True)]]
+    else:
+        rows, stacking = [], [FadeIn(large), *([FadeOut(vectors)] if vectors is not None else [])]
+    narrate(scene, "Stacked, the x i form X, one row per token.", *stacking, run_time=1)
+    scene.remove(*rows)  # the rows are the large grid's own now
+    scene.play(ReplacementTransform(large, x), FadeIn(times), FadeIn(arrow), run_time=0.8)
     rotated = trace.Q_unrotated is not None  # a decoder's rotary position embedding turns Q and K by position
     for n, v in enumerate(("q", "k", "v")):
         scene.play(FadeIn(w_grids[n]), run_time=0.6)

@@ -13,6 +13,8 @@ Examples
 'Each token becomes a vector x sub i.'
 >>> written("A is T by T, V is T by d.")
 'A is T × T, V is T × d.'
+>>> spoken("Mask (Opt.).")
+'mask, optional.'
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ TABLE: tuple[Reading, ...] = (
     Reading(r"\bminus infinity\b", "−∞", "minus infinity"),
     Reading(r" = ", " = ", " equals "),
     Reading(r"(?<=\w) / (?=\w)", " / ", " over "),
+    # the block diagram's labels, said as words rather than spelled or read as abbreviations
+    Reading(r"\bMask \(Opt\.\)", "Mask (Opt.)", "mask, optional"),
+    Reading(r"\bMatMul\b", "MatMul", "mat mul"),
+    Reading(r"\bSoftmax\b", "Softmax", "soft max"),
 )
 
 

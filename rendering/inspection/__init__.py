@@ -1,0 +1,4 @@
+"""Measuring rendered movies as a viewer meets them: what is heard and what is drawn at the same moment.
+
+Nothing here renders or imports Manim; it reads finished files (PyAV) and the manifest a render wrote.
+"""
