@@ -42,7 +42,9 @@ CLINGS_AFTER = "（「『《〈【"  # ... nor ends one
 
 GLUED = 1000.0  # a break inside a formula: only when the formula alone overflows a line
 TORN = 500.0  # a break inside a word longer than a line
-SUBTITLE = 40.0  # the price of one more subtitle: as few as the text allows
+SUBTITLE = 12.0  # the price of one more subtitle: few, but one more rather than a cut inside a phrase
+SHORT_GROUP = 16  # characters of a bracketed group, such as "(1, 5)", kept on one line
+SHORT_LINE = 12  # characters under which a line beside a long one looks stranded
 BOUNDARY = 3.0  # a boundary between two subtitles weighs this many line breaks (the reader waits there)
 
 
@@ -116,12 +118,41 @@ def atoms(text: str) -> tuple[list[str], list[float]]:
             prices.extend([TORN] * (len(torn) - 1) + [0.0])
     for n in range(len(found) - 1):
         if prices[n] == 0.0:
-            prices[n] = price(found[n], found[n + 1])
+            first = n == 0 or found[n - 1].rstrip().rstrip(CLOSING)[-1:] in ENDS
+            prices[n] = price(found[n], found[n + 1], first)
+            if prices[n] < 8.0 and _in_list(found, n):
+                prices[n] = 8.0 if found[n].rstrip().endswith(",") else 12.0
+    for first, last in _short_groups(found):  # "(1, 5)", "(i, j)": read as one
+        for n in range(first, last):
+            prices[n] = max(prices[n], GLUED)
     return found, prices
 
 
-def price(before: str, after: str) -> float:
-    """What a line break between two atoms costs: low at a phrase boundary, prohibitive inside a formula."""
+def _in_list(found: list[str], n: int) -> bool:
+    """Whether a break after atom n falls inside a short list ("Queries, | keys and values", "Q, K | and V"):
+    after a comma that one word before "and"/"or" follows, or before an "and"/"or" that follows such a comma."""
+    joins = ("and", "or")
+    if found[n].rstrip().endswith(",") and n + 2 < len(found):
+        return _bare(found[n + 2]).lower() in joins and "," not in found[n + 1]
+    return n >= 1 and _bare(found[n + 1]).lower() in joins and found[n - 1].rstrip().endswith(",")
+
+
+def _short_groups(found: list[str]) -> list[tuple[int, int]]:
+    """(first, last atom) of each bracketed group short enough to stay on one line."""
+    groups, opened = [], None
+    for n, atom in enumerate(found):
+        if opened is None and atom.lstrip()[:1] in "([{":
+            opened = n
+        if opened is not None and atom.rstrip().rstrip(PAUSES + ENDS)[-1:] in ")]}":
+            if width("".join(found[opened : n + 1]).strip()) <= SHORT_GROUP:
+                groups.append((opened, n))
+            opened = None
+    return groups
+
+
+def price(before: str, after: str, first: bool = False) -> float:
+    """What a line break between two atoms costs: low at a phrase boundary, prohibitive inside a formula.
+    ``first``: ``before`` opens a sentence (there "A" is an article; elsewhere a matrix)."""
     spaced = before[-1:].isspace()
     if _operator(before) or _operator(after) or (spaced and _operand(before) and _operand(after)):
         return GLUED
@@ -133,8 +164,8 @@ def price(before: str, after: str) -> float:
     if not spaced:  # between two characters of a script without spaces
         return 6.0
     word, following = _bare(before).lower(), _bare(after).lower()
-    if word in OPENERS:
-        return 15.0
+    if word in OPENERS and (first or _bare(before) != "A"):
+        return 25.0
     if following in CONJUNCTIONS:
         return 4.0
     if following in PREPOSITIONS:
@@ -173,8 +204,10 @@ class _Text:
             top, bottom = self.width(i, k), self.width(k, j)
             if top > LINE or bottom > LINE:
                 continue
-            # balanced lines read best; a top line longer than the bottom one a little worse than the reverse
+            # balanced lines read best, a line of a word or two beside a long one worst ("Queries," alone); a
+            # top line longer than the bottom one a little worse than the reverse
             cost = self.prices[k - 1] + 4.0 * abs(top - bottom) / LINE + (1.0 if top > bottom else 0.0)
+            cost += 16.0 * max(0, SHORT_LINE - min(top, bottom)) / SHORT_LINE
             if best is None or cost < best[0]:
                 best = (cost, (k,))
         return best
@@ -200,7 +233,7 @@ def _cheapest(found: _Text, count: int) -> tuple[float, list[tuple[int, tuple[in
                 setting = found.setting(i, j)
                 if setting is None:
                     continue
-                cost = so_far + setting[0] + SUBTITLE + 10.0 * ((found.width(i, j) - target) / target) ** 2
+                cost = so_far + setting[0] + SUBTITLE + 4.0 * ((found.width(i, j) - target) / target) ** 2
                 if i:
                     cost += BOUNDARY * found.prices[i - 1]
                 if j not in row or cost < row[j][0]:
@@ -235,7 +268,7 @@ def subtitles(text: str, at_least: int = 1) -> list[tuple[str, ...]]:
     fewest = min(n, max(1, at_least, -(-total // (LINES * (LINE + 1)))))
     best: tuple[float, list[tuple[int, tuple[int, ...]]]] | None = None
     for count in range(fewest, n + 1):
-        if best is not None and count > fewest + 2:
+        if best is not None and count > fewest + 4:
             break  # many more subtitles than the fewest only cost more
         setting = _cheapest(found, count)
         if setting is not None and (best is None or setting[0] < best[0]):

@@ -1,9 +1,10 @@
 """Where a take pauses: NumPy on its decoded samples.
 
 A take's loudness is measured in 30 ms windows every 10 ms. Speech is what comes within 25 dB of the take's
-loud level (its 90th percentile); a pause is a run of at least 60 ms quieter than that, inside the speech (not
-the take's leading or trailing silence). ``pause_near`` picks, among the pauses near a time, the quietest and
-longest, the nearer the better.
+loud level (its 90th percentile); a pause is a run of at least 180 ms quieter than that, inside the speech (not
+the take's leading or trailing silence): the bundled voice pauses 250-400 ms between phrases, while the
+silences of stop consonants inside a phrase last 60-160 ms (measured on its takes). ``pause_near`` picks,
+among the pauses near a time, the quietest and longest, the nearer the better.
 
 Examples
 --------
@@ -22,7 +23,7 @@ import numpy as np
 HOP = 0.01  # seconds between two loudness readings
 WINDOW = 0.03  # seconds each reading averages
 BELOW = 25.0  # dB under the take's loud level that count as a pause
-SHORTEST = 0.06  # seconds a pause lasts at least
+SHORTEST = 0.18  # seconds a pause between phrases lasts at least
 LOUD = 90  # the percentile of the readings taken as the take's loud level
 
 

@@ -67,22 +67,25 @@ def _needs(text: str) -> Fraction:
     return min(rules.LONGEST, max(rules.SHORTEST, _up(Fraction(rules.characters(text), rules.READING))))
 
 
-def _starts(pieces: list[str], start: Fraction, end: Fraction, take: Take | None) -> list[Fraction]:
-    """Where each piece starts: in proportion to what is said before it, moved to the end of a pause nearby."""
+def _starts(pieces: list[str], start: Fraction, end: Fraction, take: Take | None) -> tuple[list[Fraction], bool]:
+    """Where each piece starts: in proportion to what is said before it, moved to the end of a pause nearby;
+    and whether every piece after the first starts at such a pause."""
     weights = [said(piece) for piece in pieces]
     total = sum(weights)
     span = voiced(take.samples, take.rate) if take is not None else None
     first, last = (Fraction(span[0]), Fraction(span[1])) if span else (Fraction(0), end - start)
-    starts = [start]
+    starts, paused = [start], span is not None
     for k in range(1, len(pieces)):
         near = first + (last - first) * Fraction(sum(weights[:k]), total)
+        pause = None
         if span is not None:
-            radius = max(0.4, 0.25 * float(last - first) / len(pieces))
+            radius = max(0.4, 0.5 * float(last - first) / len(pieces))  # half a piece's share of the take
             pause = pause_near(take.samples, take.rate, float(near), radius)
-            if pause is not None:
-                near = Fraction(pause[1]).limit_denominator(1000)  # speech takes up again: so does its subtitle
+        if pause is not None:
+            near = Fraction(pause[1]).limit_denominator(1000)  # speech takes up again: so does its subtitle
+        paused = paused and pause is not None
         starts.append(max(start + near, starts[-1]))
-    return starts
+    return starts, paused
 
 
 def _placed(starts: list[Fraction], needs: list[Fraction], gap: Fraction, limit: Fraction) -> list[Fraction]:
@@ -97,6 +100,12 @@ def _placed(starts: list[Fraction], needs: list[Fraction], gap: Fraction, limit:
     for k in range(1, len(placed)):  # too little room for all: keep them in order, from the cue's start
         placed[k] = max(placed[k], placed[k - 1] + gap + MILLISECOND)
     return placed
+
+
+def _fits(starts: list[Fraction], needs: list[Fraction], gap: Fraction, limit: Fraction) -> bool:
+    """Whether each piece, from its start, stays its time before the next one (or ``limit``)."""
+    ends = [following - gap for following in starts[1:]] + [limit]
+    return all(end - begin >= need for begin, end, need in zip(starts, ends, needs, strict=True))
 
 
 def timed(
@@ -128,7 +137,16 @@ def timed(
         if not pieces:
             continue
         needs = [_needs(piece) for piece in pieces]
-        starts = _placed(_starts(pieces, start, stop, take), needs, gap, limit)
+        starts = _placed(_starts(pieces, start, stop, take)[0], needs, gap, limit)
+        if take is not None and len(pieces) == 1 and "\n" in pieces[0]:
+            # two lines read as one subtitle; shown as two, each in step with its half of the speech, when the
+            # take pauses at a phrase boundary and each half still gets its reading time there
+            halves = ["\n".join(lines) for lines in broken(text, at_least=2)]
+            wanted, paused = _starts(halves, start, stop, take)
+            needs_halves = [_needs(half) for half in halves]
+            placed = _placed(wanted, needs_halves, gap, limit)
+            if paused and placed == wanted and _fits(placed, needs_halves, gap, limit):
+                pieces, needs, starts = halves, needs_halves, placed
         for k, piece in enumerate(pieces):
             if k + 1 < len(pieces):
                 finish = starts[k + 1] - gap
