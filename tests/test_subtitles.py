@@ -205,3 +205,16 @@ def test_the_videos_srt_follows_the_timed_text_rules(full_video_low):
     subs = list(srt.parse(movie.with_suffix(".srt").read_text(encoding="utf-8")))
     assert len(subs) > 30
     assert problems(subs, 15) == []
+
+
+def test_a_take_longer_than_seven_seconds_is_shown_in_pieces_of_seven_at_most():
+    text = "Every score shrinks by the same factor, so a large dₖ cannot saturate the softmax."  # two lines' worth
+    take = np.concatenate([tone(4.5), np.zeros(round(0.4 * RATE)), tone(4.5)])  # 9.4 s of slow speech
+    cue = subtitle(2.0, 2.0 + len(take) / RATE, text)
+    made = timed([cue], 30, takes=lambda at: Take(take, RATE), end=Fraction(20))
+    assert [s.content for s in made] == [
+        "Every score shrinks by the same factor,",
+        "so a large dₖ cannot saturate the softmax.",
+    ]
+    assert made[1].start.total_seconds() == pytest.approx(2.0 + 4.9, abs=0.03)
+    assert problems(made, 30) == []
