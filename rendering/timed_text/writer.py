@@ -139,13 +139,14 @@ def timed(
         needs = [_needs(piece) for piece in pieces]
         starts = _placed(_starts(pieces, start, stop, take)[0], needs, gap, limit)
         if take is not None and len(pieces) == 1 and "\n" in pieces[0]:
-            # two lines read as one subtitle; shown as two, each in step with its half of the speech, when the
-            # take pauses at a phrase boundary and each half still gets its reading time there
+            # two lines read as one subtitle; shown as two of one line, each in step with its half of the speech,
+            # when the take pauses at a phrase boundary and each half still gets its reading time there
             halves = ["\n".join(lines) for lines in broken(text, at_least=2)]
             wanted, paused = _starts(halves, start, stop, take)
             needs_halves = [_needs(half) for half in halves]
             placed = _placed(wanted, needs_halves, gap, limit)
-            if paused and placed == wanted and _fits(placed, needs_halves, gap, limit):
+            one_line = all("\n" not in half for half in halves)  # else a stub of a third line stands alone
+            if one_line and paused and placed == wanted and _fits(placed, needs_halves, gap, limit):
                 pieces, needs, starts = halves, needs_halves, placed
         for k, piece in enumerate(pieces):
             if k + 1 < len(pieces):
