@@ -165,7 +165,7 @@ def test_a_long_cue_is_split_where_its_take_pauses():
     heard = timed([cue], 30, takes=lambda at: Take(take, RATE) if at == Fraction(10) else None, end=Fraction(30))
     silent = timed([cue], 30, end=Fraction(30))
     assert len(heard) == len(silent) == 2
-    resumes = start + 0.1 + 3.0 + 0.3
+    resumes = start + 0.1 + 3.0 + 0.3 - 0.04  # a little before the speech takes up again
     assert heard[1].start.total_seconds() == pytest.approx(resumes, abs=0.03)  # where speech takes up again
     assert (heard[1].start - heard[0].end).total_seconds() == pytest.approx(2 / 30, abs=0.002)
     assert abs(silent[1].start.total_seconds() - resumes) > 0.1  # the text alone would not have found it
@@ -207,6 +207,28 @@ def test_the_videos_srt_follows_the_timed_text_rules(full_video_low):
     assert problems(subs, 15) == []
 
 
+def test_the_videos_split_cues_change_subtitle_where_the_voice_pauses(full_video_low):
+    import av
+
+    movie: Path = full_video_low
+    subs = list(srt.parse(movie.with_suffix(".srt").read_text(encoding="utf-8")))
+    with av.open(str(movie)) as container:
+        rate = container.streams.audio[0].rate
+        track = np.concatenate([f.to_ndarray()[0] for f in container.decode(container.streams.audio[0])])
+
+    def level(a: float, b: float) -> float:
+        chunk = track[round(a * rate) : round(b * rate)]
+        return float(10 * np.log10(np.mean(chunk**2) + 1e-12))
+
+    # every cue of the video ends a sentence: a subtitle after one that does not continues the same take
+    continued = [b for a, b in zip(subs, subs[1:], strict=False) if not a.content.rstrip().endswith((".", "?", "!"))]
+    assert len(continued) >= 5
+    for sub in continued:
+        at = sub.start.total_seconds()
+        assert level(at - 0.1, at) < -45, sub.content  # the voice pauses just before it ...
+        assert level(at, at + 0.3) > -25, sub.content  # ... and speaks it
+
+
 def test_a_take_longer_than_seven_seconds_is_shown_in_pieces_of_seven_at_most():
     text = "Every score shrinks by the same factor, so a large dₖ cannot saturate the softmax."  # two lines' worth
     take = np.concatenate([tone(4.5), np.zeros(round(0.4 * RATE)), tone(4.5)])  # 9.4 s of slow speech
@@ -216,5 +238,5 @@ def test_a_take_longer_than_seven_seconds_is_shown_in_pieces_of_seven_at_most():
         "Every score shrinks by the same factor,",
         "so a large dₖ cannot saturate the softmax.",
     ]
-    assert made[1].start.total_seconds() == pytest.approx(2.0 + 4.9, abs=0.03)
+    assert made[1].start.total_seconds() == pytest.approx(2.0 + 4.9 - 0.04, abs=0.03)
     assert problems(made, 30) == []

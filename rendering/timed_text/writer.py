@@ -35,6 +35,7 @@ from rendering.timed_text.pauses import pause_near, voiced
 # roughly how many characters are said for a written sign (pronunciation.py writes the math, the voice says it)
 SAID = {"ᵀ": 11, "√": 17, "×": 2, "·": 3, "=": 6, "/": 4, "∞": 8, "−": 5, "+": 4}
 MILLISECOND = Fraction(1, 1000)
+LEAD = 0.04  # seconds a piece's subtitle comes before the speech it shows takes up again after a pause
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ def _starts(pieces: list[str], start: Fraction, end: Fraction, take: Take | None
             radius = max(0.4, 0.5 * float(last - first) / len(pieces))  # half a piece's share of the take
             pause = pause_near(take.samples, take.rate, float(near), radius)
         if pause is not None:
-            near = Fraction(pause[1]).limit_denominator(1000)  # speech takes up again: so does its subtitle
+            # speech takes up again: its subtitle a little before (the pause's end is measured in 30 ms windows)
+            near = Fraction(max((pause[0] + pause[1]) / 2, pause[1] - LEAD)).limit_denominator(1000)
         paused = paused and pause is not None
         starts.append(max(start + near, starts[-1]))
     return starts, paused
