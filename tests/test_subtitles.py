@@ -64,6 +64,15 @@ def problems(subs: list[srt.Subtitle], fps: float) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("name", ["rules", "breaking", "pauses"])
+def test_the_modules_examples_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"rendering.timed_text.{name}"))
+    assert result.attempted > 0 and result.failed == 0
+
+
 # ----- the line breaker ------------------------------------------------------------------------------------------
 HOSTILE = [
     "Pneumonoultramicroscopicsilicovolcanoconiosis and Supercalifragilisticexpialidociousness together "
