@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from functools import cache
 
 from rendering.timed_text.rules import LINE, LINES, width
 
@@ -183,18 +182,23 @@ class _Text:
         self.ends = [0]
         for atom in self.atoms:
             self.ends.append(self.ends[-1] + width(atom))
+        self.trailing = [width(atom) - width(atom.rstrip()) for atom in self.atoms]
+        self.settings: dict[tuple[int, int], tuple[float, tuple[int, ...]] | None] = {}
 
     def width(self, i: int, j: int) -> int:
         """The width of atoms i..j-1 set on one line (without the last one's trailing space)."""
-        trailing = width(self.atoms[j - 1]) - width(self.atoms[j - 1].rstrip())
-        return self.ends[j] - self.ends[i] - trailing
+        return self.ends[j] - self.ends[i] - self.trailing[j - 1]
 
     def line(self, i: int, j: int) -> str:
         return "".join(self.atoms[i:j]).strip()
 
-    @cache  # noqa: B019 - one _Text lives for one call of subtitles()
     def setting(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
         """(cost, where its lines break) of atoms i..j-1 as one subtitle, or None if they do not fit."""
+        if (i, j) not in self.settings:
+            self.settings[(i, j)] = self._setting(i, j)
+        return self.settings[(i, j)]
+
+    def _setting(self, i: int, j: int) -> tuple[float, tuple[int, ...]] | None:
         if self.width(i, j) <= LINE:
             return 0.0, ()
         if LINES < 2:
