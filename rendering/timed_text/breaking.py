@@ -121,6 +121,10 @@ def atoms(text: str) -> tuple[list[str], list[float]]:
             prices[n] = price(found[n], found[n + 1], first)
             if prices[n] < 8.0 and _in_list(found, n):
                 prices[n] = 8.0 if found[n].rstrip().endswith(",") else 12.0
+            elif prices[n] == 8.0 and _ends_list(found, n):  # "Queries, keys and values | come in"
+                prices[n] = 3.0
+            elif prices[n] == 8.0 and n >= 1 and _bare(found[n - 1]).lower() in ("the", "a", "an"):
+                prices[n] = 10.0  # "the row | maximum": inside a noun phrase
     for first, last in _short_groups(found):  # "(1, 5)", "(i, j)": read as one
         for n in range(first, last):
             prices[n] = max(prices[n], GLUED)
@@ -134,6 +138,12 @@ def _in_list(found: list[str], n: int) -> bool:
     if found[n].rstrip().endswith(",") and n + 2 < len(found):
         return _bare(found[n + 2]).lower() in joins and "," not in found[n + 1]
     return n >= 1 and _bare(found[n + 1]).lower() in joins and found[n - 1].rstrip().endswith(",")
+
+
+def _ends_list(found: list[str], n: int) -> bool:
+    """Whether atom n is a short list's last item ("Queries, keys and values", "Q, K and V")."""
+    joins = ("and", "or")
+    return n >= 3 and _bare(found[n - 1]).lower() in joins and found[n - 3].rstrip().endswith(",")
 
 
 def _short_groups(found: list[str]) -> list[tuple[int, int]]:
