@@ -249,3 +249,12 @@ def test_a_take_longer_than_seven_seconds_is_shown_in_pieces_of_seven_at_most():
     ]
     assert made[1].start.total_seconds() == pytest.approx(2.0 + 4.9 - 0.04, abs=0.03)
     assert problems(made, 30) == []
+
+
+@pytest.mark.parametrize("text", [HOSTILE[-1], HOSTILE[4], HOSTILE[1]], ids=["300 characters", "Chinese", "address"])
+def test_a_hostile_silent_cue_is_timed_to_the_rules_with_every_word(text):
+    made = timed([subtitle(1.0, 1.0 + len(text) / 17, text), subtitle(40.0, 41.0, "Next.")], 24, end=Fraction(45))
+    assert len(made) >= 2
+    assert problems(made, 24) == []
+    shown = "".join(s.content for s in made[:-1]).replace("\n", "").replace(" ", "")
+    assert shown == text.replace(" ", "")

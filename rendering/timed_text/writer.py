@@ -65,7 +65,7 @@ def _up(seconds: Fraction) -> Fraction:
 
 def _needs(text: str) -> Fraction:
     """The least time a subtitle of ``text`` stays: its reading time, at least 5/6 s, at most 7 s."""
-    return min(rules.LONGEST, max(rules.SHORTEST, _up(Fraction(rules.characters(text), rules.READING))))
+    return min(rules.LONGEST, _up(max(rules.SHORTEST, Fraction(rules.characters(text), rules.READING))))
 
 
 def _starts(pieces: list[str], start: Fraction, end: Fraction, take: Take | None) -> tuple[list[Fraction], bool]:
@@ -75,7 +75,7 @@ def _starts(pieces: list[str], start: Fraction, end: Fraction, take: Take | None
     total = sum(weights)
     span = voiced(take.samples, take.rate) if take is not None else None
     first, last = (Fraction(span[0]), Fraction(span[1])) if span else (Fraction(0), end - start)
-    starts, paused = [start], span is not None
+    starts, paused = [_up(start)], span is not None
     for k in range(1, len(pieces)):
         near = first + (last - first) * Fraction(sum(weights[:k]), total)
         pause = None
@@ -86,7 +86,7 @@ def _starts(pieces: list[str], start: Fraction, end: Fraction, take: Take | None
             # speech takes up again: its subtitle a little before (the pause's end is measured in 30 ms windows)
             near = Fraction(max((pause[0] + pause[1]) / 2, pause[1] - LEAD)).limit_denominator(1000)
         paused = paused and pause is not None
-        starts.append(max(start + near, starts[-1]))
+        starts.append(_up(max(start + near, starts[-1])))  # in whole milliseconds, as a .srt keeps them
     return starts, paused
 
 
