@@ -197,3 +197,20 @@ def screens(request, tmp_path_factory):
         return path
 
     return save
+
+
+# ----- the default video at -q l, rendered once per session -------------------------------------------------------
+@pytest.fixture(scope="session")
+def full_video_low(render_cache, tmp_path_factory) -> Path:
+    """FullVideo rendered by render.py at -q l (480p15), narrated by the bundled voice, with its .srt beside it
+    (about 4 minutes on two cores): the path of the movie. Tests that measure the default video share it."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("full-video-low")
+    command = [sys.executable, str(root / "render.py"), "FullVideo", "-q", "l", "--out", str(out)]
+    env = {**os.environ, "ATTENTION_CACHE": str(render_cache())}
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return out / "FullVideo.mp4"

@@ -114,6 +114,12 @@ def runs(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     return done
 
 
+def words(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces as single spaces: the narrated reference's .srt splits a
+    long cue where the voice pauses (rendering/timed_text), a silent deck's does not, with the same words."""
+    return " ".join(text.split())
+
+
 @pytest.fixture(scope="module")
 def narration(runs) -> list[str]:
     """Each section's narration, from the reference render: the .srt lines whose middle falls in the section's
@@ -197,7 +203,7 @@ def test_third_slide_plays_shows_its_notes_survives_a_reload_and_holds_its_poste
     press(driver, "s")
     notes = driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-text")
     assert notes.is_displayed()
-    assert notes.text == narration[2] and narration[2].count("\n") >= 1
+    assert words(notes.text) == words(narration[2]) and narration[2].count("\n") >= 1
     assert driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-next").text == f"Next: {titles[3]}"
     screens("deck_slide3_notes.png", driver.get_screenshot_as_png())
     press(driver, "s")
@@ -226,7 +232,7 @@ def test_third_slide_plays_shows_its_notes_survives_a_reload_and_holds_its_poste
     assert to_poster < 2.0 and to_first > 2 * to_poster, (to_poster, to_first)
     press(driver, "s")  # the lecturer's view: the section's result beside its narration (docs/deck.png)
     notes = driver.find_element(By.CSS_SELECTOR, "#deck-notes .deck-notes-text")  # the page was reloaded
-    assert notes.is_displayed() and notes.text == narration[2]
+    assert notes.is_displayed() and words(notes.text) == words(narration[2])
     screens("deck_slide3_end_notes.png", driver.get_screenshot_as_png())
 
 
@@ -238,7 +244,8 @@ def test_every_slide_has_its_title_label_and_notes(runs, narration, driver):
         "return [...document.querySelectorAll('.slide')].map(s => [s.querySelector('h2').textContent,"
         " s.querySelector('video').getAttribute('aria-label'), s.querySelector('.slide-notes').textContent])"
     )
-    assert found == [[t, f"Animation: {t}", n] for t, n in zip(titles, narration, strict=True)]
+    found = [[title, label, words(notes)] for title, label, notes in found]
+    assert found == [[t, f"Animation: {t}", words(n)] for t, n in zip(titles, narration, strict=True)]
     press(driver, Keys.END)
     assert current_slide(driver) == len(titles)
     assert_playing(driver)
@@ -255,7 +262,7 @@ def test_pptx_has_a_slide_per_section_with_its_movie_title_and_notes(runs, narra
         movies = [shape for shape in slide.shapes if shape.shape_type is not None and shape.shape_type.name == "MEDIA"]
         assert len(movies) == 1
         assert slide.shapes.title.text_frame.text == SCENE.part.section_title(section)
-        assert slide.notes_slide.notes_text_frame.text == notes
+        assert words(slide.notes_slide.notes_text_frame.text) == words(notes)
         assert str(slide.background.fill.fore_color.rgb) == "FFFFFF"
         # its poster is its clip's last frame, not its first (which shows the section before)
         poster = Image.open(io.BytesIO(slide.part.related_part(movies[0]._element.blipFill.blip.rEmbed).blob))

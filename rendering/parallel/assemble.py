@@ -18,6 +18,7 @@ import srt
 from rendering.parallel.join import join_videos, probe_video, slice_starts
 from rendering.parallel.subtitles import SubtitleSlice, held, shift_subtitles
 from rendering.spec import Movie, MovieJob
+from rendering.timed_text.writer import conform, cue_takes
 from rendering.voice.track import RATE, Cue, mux, timeline
 
 
@@ -61,6 +62,11 @@ def _placed(sections: list[SectionClip], starts: list[Fraction]) -> list[Cue]:
     return sorted(cues, key=lambda c: c.start)
 
 
+def _to_rules(subtitles: Path, movie: Path, job: MovieJob, cues: list[Cue], speech) -> None:
+    """The movie's .srt to timed-text rules: a long cue's subtitle split where its take pauses (timed_text/)."""
+    conform(subtitles, job.picture.fps, cue_takes(cues, speech), end=probe_video(movie).duration)
+
+
 def _voiced(movie: Path, cues: list[Cue], speech, clips: tuple[tuple[str, Path], ...]) -> None:
     """Lay the track of ``cues`` on ``movie``'s whole timeline, and each clip its own stretch of it (the clips
     are the movie's sections, in order)."""
@@ -86,6 +92,7 @@ def joined(job: MovieJob, sections: list[SectionClip], folder: Path, speech=None
         pairs = zip(sections, starts, strict=True)
         parts = [SubtitleSlice(s.subtitles(), start, s.clock_start, s.clock_end) for s, start in pairs]
         shift_subtitles(parts, subtitles)
+        _to_rules(subtitles, movie, job, _placed(sections, starts), speech)
     clips = ()
     if job.sections:
         clips = tuple(
@@ -116,9 +123,9 @@ def whole(
             for n, name in enumerate(names)
             if name in clips
         )
+    placed = sorted((Cue(Fraction(micro, 1_000_000), cue, text) for micro, cue, text, _ in cues), key=lambda c: c.start)
+    if subtitles is not None:
+        _to_rules(subtitles, movie, job, placed, speech)
     if speech is not None:
-        placed = sorted(
-            (Cue(Fraction(micro, 1_000_000), cue, text) for micro, cue, text, _ in cues), key=lambda c: c.start
-        )
         _voiced(movie, placed, speech, sections)
     return Movie(movie, subtitles, sections)

@@ -2,10 +2,10 @@
 
 A cue is one ``narrate`` call. Its text is written the way a person reads it; the subtitles show it with its
 math in Unicode and the voice says it in words (``pronunciation.py``). Without a voice (``Inputs.speech`` is
-None) a cue lasts as long as its animation or the time to read it, whichever is longer, as it always has. With
+None) a cue lasts as long as its animation or the time to read it (5/6 s at least), whichever is longer. With
 one, it lasts the longest of its animation, its speech, one second and the time to read it; the speech starts
 with the cue's subtitle, which lasts as long as the speech, one second or the reading, whichever is longest.
-Either way a gap follows, so that the next cue never overlaps it.
+Either way a gap follows (``gap()``: at least two frames), so that the next cue never overlaps it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from scenes.kit.text.pronunciation import spoken, written
 
 READING_SPEED = 17.0  # characters per second, the usual ceiling for subtitles
 GAP = 0.1  # seconds between two subcaptions: more than a frame at 15 fps, so rounding never makes them overlap
+GAP_FRAMES = 2  # timed-text rules: at least two frames between two subtitles
 SHORTEST = 1.0  # seconds a spoken cue's subtitle stays at least
+SHORTEST_SILENT = 5 / 6  # seconds a silent cue's subtitle stays at least (timed-text rules)
 
 
 def cue_owner(scene, section: str) -> str:
@@ -38,6 +40,16 @@ def cue_id(scene) -> str:
     return f"{cue_owner(scene, section)}.{place:02d}"
 
 
+def gap() -> float:
+    """Seconds between a cue's subtitle and the next cue: ``GAP``, or, at 30 fps and under, two frames, one more
+    (a static wait is filmed in whole frames, rounded down) and two milliseconds (a .srt keeps milliseconds), so
+    the timed-text writer (rendering/timed_text) need not cut a subtitle short of its reading time to keep two
+    frames between subtitles."""
+    from manim import config
+
+    return max(GAP, (GAP_FRAMES + 1) / config.frame_rate + 0.002)
+
+
 def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> None:
     """Play ``animations`` (if any) with ``text`` as their subcaption, then wait until it has been read (and,
     with a voice, spoken). ``text`` is written as it is read aloud ("Q times K transposed").
@@ -53,7 +65,7 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> N
     animation_time = run_time if animations else 0.0
     if speech is None:
         # as before voices: the source text's length sets the reading time, so a silent render keeps its timing
-        subtitle = max(animation_time, len(text) / READING_SPEED)
+        subtitle = max(animation_time, len(text) / READING_SPEED, SHORTEST_SILENT)
     else:
         ident = cue_id(scene)
         said = spoken(text)
@@ -63,7 +75,7 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> N
         # Manim's clock where the cue (its subtitle and its speech) begins, in microseconds as its subtitle
         start = datetime.timedelta(seconds=scene.renderer.time) // datetime.timedelta(microseconds=1)  # as Manim's
         scene.log.cues.append((start, ident, said, section))
-    duration = max(animation_time, subtitle) + GAP
+    duration = max(animation_time, subtitle) + gap()
     if animations:
         scene.play(*animations, run_time=run_time, subcaption=shown, subcaption_duration=subtitle, **kwargs)
     else:
