@@ -202,15 +202,24 @@ def screens(request, tmp_path_factory):
 # ----- the default video at -q l, rendered once per session -------------------------------------------------------
 @pytest.fixture(scope="session")
 def full_video_low(render_cache, tmp_path_factory) -> Path:
-    """FullVideo rendered by render.py at -q l (480p15), narrated by the bundled voice, with its .srt beside it
-    (about 4 minutes on two cores): the path of the movie. Tests that measure the default video share it."""
+    """FullVideo rendered by render.py at -q l (480p15), narrated by the bundled voice, with its section clips,
+    .srt and manifest beside it (about 2-4 minutes on two cores): the path of the movie. Tests that measure the
+    default video share it, across pytest-xdist's workers too: the first to need it renders it under a lock in
+    the run's shared temporary folder, the others wait for it and read it."""
+    import fcntl
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parent.parent
-    out = tmp_path_factory.mktemp("full-video-low")
-    command = [sys.executable, str(root / "render.py"), "FullVideo", "-q", "l", "--out", str(out)]
-    env = {**os.environ, "ATTENTION_CACHE": str(render_cache())}
-    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return out / "FullVideo.mp4"
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker of this run
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp()
+    out, movie = shared / "full-video-low", shared / "full-video-low" / "FullVideo.mp4"
+    with open(shared / "full-video-low.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "manifest.json").is_file():
+            command = [sys.executable, str(root / "render.py"), "FullVideo", "-q", "l", "--sections", "--out", str(out)]
+            env = {**os.environ, "ATTENTION_CACHE": str(render_cache())}
+            result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+            assert result.returncode == 0, result.stderr[-4000:]
+    return movie

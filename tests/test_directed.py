@@ -42,9 +42,9 @@ def render(scene: str, out: Path, cache: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def video(tmp_path_factory, render_cache) -> Path:
-    """The default video, narrated, at -q l, with its section clips and manifest."""
-    return render(FullVideo.__name__, tmp_path_factory.mktemp("directed-video"), render_cache())
+def video(full_video_low) -> Path:
+    """The folder of the default video, narrated, at -q l, with its section clips and manifest (shared)."""
+    return full_video_low.parent
 
 
 @pytest.fixture(scope="module")
