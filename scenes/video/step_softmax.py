@@ -32,9 +32,12 @@ WORKED_GAP = 0.45  # between the scores grid and the worked row beside it
 NARROWER = 0.9  # the grids' cells shrink by this much while the worked row does not fit beside the scores
 
 
-def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow, max_width: float) -> VGroup:
+def worked_rows(
+    scene: AttentionScene, row: attention.SoftmaxRow, max_width: float, scores: MatrixGrid, weights: MatrixGrid
+) -> VGroup:
     """Row i through the softmax: what x is, then the scaled scores, exp, the weights (readable, shaded strips,
-    key j in one column), and their sum; at most ``max_width`` wide, laid out at the origin."""
+    key j in one column), and their sum; at most ``max_width`` wide, laid out at the origin. The scores and the
+    weights are shaded on their grids' scales, so that the strips look like the rows they are."""
     theme, dec = scene.theme, scene.inputs.decimals
     shown_sum = tex_number(float(attention.display(row.weights, dec).sum()), dec)
     # x defined on a line of its own, so that the exponent's x_j is introduced before it is used and the strips'
@@ -43,9 +46,9 @@ def worked_rows(scene: AttentionScene, row: attention.SoftmaxRow, max_width: flo
     table = StripTable(
         theme,
         [
-            (r"\mathbf{x}", row.scaled, "S", None),
+            (r"\mathbf{x}", row.scaled, "S", scores.peak),
             (r"e^{\,x_j - \max x}", row.exps, "S", None),
-            ([Num(f"\u00f7 {attention.display_text(row.total, dec)}")], row.weights, "S", None),
+            ([Num(f"\u00f7 {attention.display_text(row.total, dec)}")], row.weights, "S", weights.peak),
         ],
         max_width=max_width,
         decimals=dec,
@@ -87,7 +90,7 @@ def play_softmax(scene: AttentionScene) -> None:
         middle = VGroup(arrow, caption)
         row_of([scaled, middle, weights], buff=0.35)
         middle.shift(UP * (scaled.cells.get_center()[1] - arrow.get_center()[1]))
-        lines = worked_rows(scene, row, RIGHT_PANEL.right - scaled.get_right()[0] - WORKED_GAP)
+        lines = worked_rows(scene, row, RIGHT_PANEL.right - scaled.get_right()[0] - WORKED_GAP, scaled, weights)
         if lines.height <= RIGHT_PANEL.height or size * NARROWER < MIN_CELL:
             break
         size *= NARROWER
