@@ -66,13 +66,13 @@ def worked_rows(
     return VGroup(definition, *table.rows, total)
 
 
-def play_softmax(scene: AttentionScene) -> None:
+def lay_out(scene: AttentionScene, row: attention.SoftmaxRow) -> tuple[MatrixGrid, VGroup, MatrixGrid, VGroup]:
+    """The step's final layout (scores, the softmax's arrow, the weights A) with the largest cells that leave
+    room for the worked row beside the scores, where the arrow and A will stand; and that worked row."""
     trace, theme = scene.trace, scene.theme
-    i, _ = attention.focus(trace)
-    row = attention.softmax_row(trace, i)
     options = scene.grid_options()
     size = cell_size(2 * trace.T_kv, trace.T, fixed_width=3.9, fixed_height=1.8)
-    while True:  # the largest cells with which the worked row fits beside the scores (the steps' final layout)
+    while True:
         scaled = MatrixGrid(trace.masked, "S", cell_size=size, label=rf"\frac{{1}}{{{SQRT_DK}}}QK^\top", **options)
         weights = MatrixGrid(
             trace.weights,
@@ -94,12 +94,18 @@ def play_softmax(scene: AttentionScene) -> None:
         if lines.height <= RIGHT_PANEL.height or size * NARROWER < MIN_CELL:
             break
         size *= NARROWER
-    # the worked row stands where the softmax's arrow and the weights will be, beside the row it works
     lines.next_to(scaled, RIGHT, buff=WORKED_GAP).set_y(RIGHT_PANEL.center[1])
     assert_inside(VGroup(scaled, weights), RIGHT_PANEL, "Step 3's matrices")
     assert_inside(lines, RIGHT_PANEL, "Step 3's worked row")
     if lines.get_left()[0] < scaled.get_right()[0]:
         raise LayoutError("Step 3's worked row does not fit beside the scores; use fewer tokens")
+    return scaled, middle, weights, lines
+
+
+def play_softmax(scene: AttentionScene) -> None:
+    trace = scene.trace
+    i, _ = attention.focus(trace)
+    scaled, middle, weights, lines = lay_out(scene, attention.softmax_row(trace, i))
     blank = weights.blank()
     # the scaled scores of Step 2 move to the left of the pane, where they stay for the whole step
     scene.enter_step(
