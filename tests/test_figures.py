@@ -183,3 +183,39 @@ def test_nothing_drawable_exits_2_and_writes_nothing(tmp_path):
     result = figures("multi_head", "--sentence", sixteen, "--d", "8", "--heads", "8", out=out)
     assert result.returncode == 2
     assert not out.exists()
+
+
+# ----- digits in a figure: legible at the figure's own size, or not drawn ---------------------------------------
+def grid_digit_pixels(job: StillJob, request: Request, work: Path, monkeypatch) -> list[float]:
+    """The height, in pixels of the figure written, of every digit a grid drawing its numbers "auto" shows in the
+    figures of ``job``: the mobjects each still is drawn from, measured as the exporter draws them."""
+    from rendering.workers import stills
+    from scenes.kit.matrix_grid import MatrixGrid
+
+    heights: list[float] = []
+    draw = stills.write_still
+
+    def measured(kind, mobjects, box, width, *args):
+        per_unit = box.pixels(width)[0] / box.width
+        for part in (p for m in mobjects for p in m.get_family()):
+            if isinstance(part, MatrixGrid) and part.numbers_mode == "auto":
+                heights.extend(n.digit_height * per_unit for n in part.numbers if hasattr(n, "digit_height"))
+        draw(kind, mobjects, box, width, *args)
+
+    monkeypatch.setattr(stills, "write_still", measured)
+    result = render_stills(job, request, Look(), str(work))
+    assert result.error is None and result.figures, result.error
+    return heights
+
+
+@pytest.mark.parametrize("crop", ["content", "frame"])
+def test_grid_digits_in_a_figure_are_legible_at_its_width_or_not_drawn(tmp_path, monkeypatch, crop):
+    """Step 4's A, V and R at 1280 px: digits at least READABLE_PIXELS tall in the PNG written, or none; at
+    3840 px the same grids do draw theirs (the rule is the figure's size, not a blanket "off")."""
+    from scenes.kit.legibility import READABLE_PIXELS
+
+    request = Request.from_sentence("Jane is going to the cinema to watch a new movie", d=5)
+    small = grid_digit_pixels(StillJob("Step4Output", 1280, ("png",), crop), request, tmp_path / "1280", monkeypatch)
+    assert all(h >= READABLE_PIXELS for h in small), f"digits {min(small):.1f} px tall at 1280 px"
+    large = grid_digit_pixels(StillJob("Step4Output", 3840, ("png",), crop), request, tmp_path / "3840", monkeypatch)
+    assert large and min(large) >= READABLE_PIXELS, "at 3840 px the grids' digits are legible and drawn"

@@ -366,3 +366,47 @@ def test_a_grid_turns_into_its_transpose_cell_by_cell(manim_dirs):
     targets = [cell.get_fill_color().to_hex() for cell in moving.target_mobject]
     assert sources == targets
     assert sources != [cell.get_fill_color().to_hex() for cell in k.cells]  # not the cells in their own order
+
+
+# ----- Step 3: one continuous drawing ------------------------------------------------------------------------------
+class WatchedStep3(Step3Softmax):
+    """Step 3 noting, after each play, the mobjects it draws (the families on screen, as Cairo draws them)."""
+
+    def setup(self):
+        super().setup()
+        self.drawn_after_plays: list[list] = []
+
+    def play(self, *animations, **kwargs):
+        super().play(*animations, **kwargs)
+        self.drawn_after_plays.append(
+            [m for m in self.get_mobject_family_members() if m.has_points() and m.get_fill_opacity() > 0]
+        )
+
+
+@pytest.mark.parametrize("case", ["video", "largest"])
+def test_step3_works_its_row_beside_the_scores_which_never_leave(play_scene, case):
+    """From the moment the scores are handed over, every cell of the scaled-scores grid is drawn after every
+    play; while the softmax row is worked, its readable digits stand beside that grid, not over it, and the
+    drawing spans at least 60 % of the pane's width."""
+    from scenes.kit.layout import RIGHT_PANEL
+    from scenes.kit.text.numerals import Numeral
+
+    width, height = PRESETS[CASES[case][2]]
+    scene = play_scene(WatchedStep3, make_inputs(case), pixel_width=width, pixel_height=height)
+    cells = list(scene.grids["scaled"].cells)
+    for n, drawn in enumerate(scene.drawn_after_plays):
+        on_screen = {id(m) for m in drawn}
+        assert all(id(c) in on_screen for c in cells), f"the scores are not drawn after play {n + 1}"
+    grid_right = scene.grids["scaled"].cells.get_right()[0]
+    readable = READABLE_PIXELS / (width / config.frame_width)
+    worked = [
+        [m for m in drawn if isinstance(m, Numeral) and m.digit_height >= readable and m.get_x() > grid_right]
+        for drawn in scene.drawn_after_plays
+    ]
+    fullest = max(range(len(worked)), key=lambda n: len(worked[n]))
+    assert len(worked[fullest]) >= 3 * scene.trace.T_kv, "no worked row of readable digits beside the scores"
+    digits_left = min(m.get_left()[0] for m in worked[fullest])
+    assert digits_left > grid_right, "the worked row overlaps the scores"
+    drawn = [m for m in scene.drawn_after_plays[fullest] if m.get_x() > RIGHT_PANEL.left]
+    span = max(m.get_right()[0] for m in drawn) - min(m.get_left()[0] for m in drawn)
+    assert span >= 0.6 * RIGHT_PANEL.width, f"the drawing spans {span / RIGHT_PANEL.width:.0%} of the pane"

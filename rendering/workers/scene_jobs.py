@@ -104,7 +104,7 @@ def render_stills(job: StillJob, request: attention.Request, look: Look, work: s
     A scene that cannot draw the request gives ``Stills(error=...)`` and no figure: the other scenes of the
     run still get theirs.
     """
-    from rendering.workers.stills import content_box, frame_box, write_still
+    from rendering.workers.stills import build_resolution, content_box, frame_box, write_still
     from scenes.kit.theme import load_theme
 
     work = Path(work)
@@ -126,7 +126,15 @@ def render_stills(job: StillJob, request: attention.Request, look: Look, work: s
         scene.on_figure = draw
 
     try:
-        build(job.scene, request, look, before=watch, transparent=look.transparent)
+        # built at the figure's resolution: a grid draws its digits where they are legible in the figure
+        build(
+            job.scene,
+            request,
+            look,
+            before=watch,
+            transparent=look.transparent,
+            **build_resolution(job.width, job.crop),
+        )
     except (ValueError, TypeError) as exc:  # a layout that does not fit: this scene only
         return Stills(error=str(exc))
     return Stills(tuple(figures))

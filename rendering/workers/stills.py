@@ -5,6 +5,7 @@ content with an even margin or kept at the 16:9 frame.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,18 @@ class Box(Panel):
 
 def frame_box() -> Box:
     return Box(-config.frame_width / 2, config.frame_width / 2, -config.frame_height / 2, config.frame_height / 2)
+
+
+def build_resolution(width: int, crop: str) -> dict:
+    """The Manim pixel size to build a scene at for figures ``width`` pixels wide, so that its grids decide
+    whether to draw their digits (the legibility rule: scenes/kit/legibility.py) at the figure's output size.
+
+    A frame figure has the frame's pixels per unit; a content figure has at least as many (its box is at most
+    the frame and its margins), so digits drawn are at least READABLE_PIXELS tall in either."""
+    frame = frame_box()
+    widest = frame.width if crop == "frame" else frame.width + 2 * MARGIN
+    pixel_width = max(1, math.floor(width * frame.width / widest))
+    return {"pixel_width": pixel_width, "pixel_height": max(1, round(pixel_width * frame.height / frame.width))}
 
 
 def content_box(mobjects: list[Mobject], margin: float = MARGIN) -> Box:
