@@ -165,7 +165,7 @@ def test_a_users_page_at_an_outputs_name_is_refused_but_our_listed_page_is_repla
 def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "Talk.srt").write_text("my own subtitles")  # a video's subtitles are not in its exporter's plan
+    (out / "Talk.srt").write_text("my own subtitles")  # e.g. put there after the checks before the work
     staging = Staging(out)
     movie, subtitles = staging.path("Talk.mp4"), staging.path("Talk.srt")
     movie.write_bytes(b"frames")
@@ -179,6 +179,32 @@ def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
     forced.path("Talk.srt").write_text("ours")
     forced.publish([Written(forced.root / "Talk.srt", "Talk", "part", "subtitles", "srt")], force=True)
     assert tree(out) == {"Talk.srt": b"ours"}
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["run", "dry-run"])
+def test_a_users_subtitles_beside_a_movie_are_refused_before_filming(tmp_path, dry_run):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    (out / "Step3Softmax.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nmy own translation\n")
+    before = tree(out)
+    done = run("Step3Softmax", "-q", "l", "--format", "webm", "--sections", *dry_run, "--out", str(out), cache=cache)
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    (line,) = done.stderr.strip().splitlines()
+    assert "Step3Softmax.srt is not a file of ours" in line and "--force" in line
+    assert tree(out) == before, "no staging folder, no movie"
+    assert sorted(p.name for p in cache.iterdir()) == [MARK], "no render made, nothing cached"
+
+
+def test_a_dry_run_lists_every_file_a_video_run_writes_beside_its_movie(tmp_path, render_cache):
+    out = tmp_path / "out"
+    done = run("Step2Scale", "-q", "l", "--sections", "--dry-run", "--out", str(out), cache=render_cache())
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("would write:")[1].split()
+    assert listed == [
+        str(out / name)
+        for name in ("Step2Scale.mp4", "Step2Scale.srt", "sections/Step2Scale/00_step2_scale.mp4", "manifest.json")
+    ]
+    assert not out.exists()
 
 
 def test_a_file_a_concurrent_run_published_meanwhile_is_not_taken_for_a_users(tmp_path):
