@@ -251,6 +251,43 @@ def test_a_decks_media_folder_holding_a_users_file_is_not_replaced(tmp_path):
     assert tree(tmp_path) == {"talk_media": None, "talk_media/01.mp4": b"the new clip"}
 
 
+@pytest.mark.parametrize(
+    ("appears", "force", "kept"),
+    [("notes", [], True), ("notes", ["--force"], False), ("folder", ["--force"], True)],
+    ids=["users-file", "users-file-forced", "folder-forced"],
+)
+def test_a_manifest_that_appears_during_the_run_is_checked_again_when_written(
+    tmp_path, capsys, monkeypatch, appears, force, kept
+):
+    import rendering.run
+
+    out = tmp_path / "out"
+    manifest = out / "manifest.json"
+    execute = rendering.run.execute
+
+    def users_file_meanwhile(*args, **kwargs):  # after the checks and the publishing, before the manifest
+        placed = execute(*args, **kwargs)
+        if appears == "folder":
+            (manifest / "inside").mkdir(parents=True)
+        else:
+            manifest.write_text("my notes, not JSON")
+        return placed
+
+    monkeypatch.setattr(rendering.run, "execute", users_file_meanwhile)
+    code = main([*TINY, "--out", str(out), "--name", "page", *force])
+    page = (out / "explore" / "page.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), "published whole"
+    left = [path.name for path in out.iterdir()]
+    assert sorted(left) == ["explore", "manifest.json"], "no temporary manifest left"
+    if kept:
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and "manifest.json is " in line and "1 file(s) published are complete" in line
+        assert manifest.is_dir() if appears == "folder" else manifest.read_text() == "my notes, not JSON"
+    else:
+        assert code == 0
+        assert [r["file"] for r in json.loads(manifest.read_text())["files"]] == ["explore/page.html"]
+
+
 # ----- paths that cannot be written: one line, exit 2, nothing half-written --------------------------------------
 def test_links_that_lead_nowhere_are_one_line(tmp_path, capsys):
     (tmp_path / "gone").symlink_to(tmp_path / "never" / "made")

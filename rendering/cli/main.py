@@ -163,7 +163,14 @@ def main(argv: list[str]) -> int:
         if not placed:  # the folders made for it are gone (Staging.publish); a user's empty --out stays
             raise UserError("no scene could be drawn, so nothing was written")
         manifest = write_manifest(
-            out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id, not_drawn
+            out,
+            placed,
+            inputs_record(request, look),
+            request.trace().digest(),
+            versions(),
+            run_id,
+            not_drawn,
+            options["force"],
         )
     except KeyboardInterrupt:
         print("render.py: interrupted; nothing was left half-written", file=sys.stderr)
