@@ -207,6 +207,41 @@ def test_a_dry_run_lists_every_file_a_video_run_writes_beside_its_movie(tmp_path
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("users", "refused_name"),
+    [
+        (["step3_softmax-mine.svg", "step3_softmax_v2.svg", "step3_softmax.png"], None),  # like ours, not ours
+        (["step3_softmax-mine.svg", "step3_softmax.svg"], "step3_softmax.svg"),  # the very name the run writes
+    ],
+    ids=["near-names-kept", "exact-name-refused"],
+)
+def test_figures_are_checked_against_the_very_names_a_run_writes(tmp_path, render_cache, users, refused_name):
+    out = tmp_path / "out"
+    (out / "figures").mkdir(parents=True)
+    for name in users:
+        (out / "figures" / name).write_text(f"my {name}")
+    before = tree(out)
+    done = run(
+        "figures",
+        "Step3Softmax",
+        "--width",
+        "16",
+        "--formats",
+        "svg",
+        "--dry-run",
+        "--out",
+        str(out),
+        cache=render_cache(),
+    )
+    if refused_name is None:
+        assert done.returncode == 0 and "would write:" in done.stdout, done.stderr
+    else:
+        assert done.returncode == 2, done.stdout
+        (line,) = done.stderr.strip().splitlines()
+        assert f"figures/{refused_name} is not a file of ours" in line
+    assert tree(out) == before
+
+
 def test_a_file_a_concurrent_run_published_meanwhile_is_not_taken_for_a_users(tmp_path):
     out = tmp_path / "out"
     ours = Staging(out)
