@@ -66,8 +66,11 @@ def _check_toy_drawable(options: Mapping[str, Any], sentence: str) -> None:
     """The drawing limit (``scenes.kit.limits``) on a toy request's token count and widths, as a UserError."""
     from scenes.kit.layout import check_drawable
 
-    tokens = options["tokens"] if options["tokens"] is not None else attention.tokenize(sentence)
     sizes = [options[name] for name in ("d", "dk")]
+    try:
+        tokens = options["tokens"] if options["tokens"] is not None else attention.tokenize(sentence)
+    except (TypeError, ValueError):
+        return  # no words, or not text: the core's message says it
     if not all(isinstance(value, int) or value is None for value in sizes):
         return  # a type the core names better
     try:
