@@ -210,7 +210,7 @@ def test_a_dry_run_lists_every_file_a_video_run_writes_beside_its_movie(tmp_path
 @pytest.mark.parametrize(
     ("users", "refused_name"),
     [
-        (["step3_softmax-mine.svg", "step3_softmax_v2.svg", "step3_softmax.png"], None),  # like ours, not ours
+        (["step3_softmax-mine.svg", "step3_softmax_v2.svg/", "step3_softmax.png"], None),  # like ours, not ours
         (["step3_softmax-mine.svg", "step3_softmax.svg"], "step3_softmax.svg"),  # the very name the run writes
     ],
     ids=["near-names-kept", "exact-name-refused"],
@@ -218,8 +218,11 @@ def test_a_dry_run_lists_every_file_a_video_run_writes_beside_its_movie(tmp_path
 def test_figures_are_checked_against_the_very_names_a_run_writes(tmp_path, render_cache, users, refused_name):
     out = tmp_path / "out"
     (out / "figures").mkdir(parents=True)
-    for name in users:
-        (out / "figures" / name).write_text(f"my {name}")
+    for name in users:  # a name ending in "/" is a folder
+        if name.endswith("/"):
+            (out / "figures" / name / "inside.txt").mkdir(parents=True)
+        else:
+            (out / "figures" / name).write_text(f"my {name}")
     before = tree(out)
     done = run(
         "figures",

@@ -142,12 +142,14 @@ def check_targets(
         pattern = any(sign in relative for sign in "*?[")
         found = sorted(out.glob(relative)) if pattern else [target]
         for path in found:
-            if path.is_dir() and not path.is_symlink():
-                raise UserError(f"cannot write {shortened(path)}: it is a folder")
             name = str(path.relative_to(out))
-            if pattern and not written(name):
+            folder = path.is_dir() and not path.is_symlink()
+            blocks = folder or (os.path.lexists(path) and not force and name not in listed)
+            if pattern and blocks and not written(name):  # the exact names asked only for what would block
                 continue  # matches the glob, but is no name of this run's
-            if os.path.lexists(path) and not force and name not in listed:
+            if folder:
+                raise UserError(f"cannot write {shortened(path)}: it is a folder")
+            if blocks:
                 what = "manifest.json is not a manifest of ours" if name == MANIFEST else "no manifest of ours lists it"
                 raise UserError(
                     f"{shortened(path)} is not a file of ours ({what}), so it is not replaced; move it away, "
