@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+from rendering.errors import UserError
 from rendering.files import temporary_beside
 from rendering.ownership import manifest_files
 from rendering.spec import Written
@@ -93,14 +94,20 @@ def write_manifest(
     versions: dict,
     run_id: str,
     not_drawn: list[dict] | None = None,
+    force: bool = False,
 ) -> Path:
     """Record this run's files in out/manifest.json, keeping the entries of earlier runs whose files
     are still there unchanged; under a lock, so concurrent runs into one folder both get recorded.
-    ``not_drawn``: the scenes this run could not draw, each {"scene", "kind", "reason"}."""
+    ``not_drawn``: the scenes this run could not draw, each {"scene", "kind", "reason"}.
+
+    Checked again here, since the checks before the work: a file at manifest.json that is not a manifest of ours
+    (one put there during the run) is replaced only with ``force``, and a folder never; a UserError otherwise,
+    which says that the files already published are complete."""
     target = out / "manifest.json"
     folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is the lock: no file of ours is left
     try:
         fcntl.flock(folder, fcntl.LOCK_EX)
+        _check_replaceable(target, len(files), force)
         records = {record["file"]: record for record in _still_valid(out, target)}
         records.update((r["file"], r) for r in (entry(item, out, inputs, trace_sha256) for item in files))
         document = {**versions, "files": [records[name] for name in sorted(records)]}
@@ -109,12 +116,38 @@ def write_manifest(
         partial = temporary_beside(target)  # a new file of ours: never a user's, removed if anything fails
         try:
             partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-            os.replace(partial, target)
+            _place(partial, target, len(files), force)
         finally:
             partial.unlink(missing_ok=True)
     finally:
         os.close(folder)  # and with it the lock
     return target
+
+
+def _check_replaceable(target: Path, published: int, force: bool) -> None:
+    """A UserError if ``target`` is a folder, or (without ``force``) a file that is not a manifest of ours."""
+    if not os.path.lexists(target) or manifest_files(target) is not None:
+        return
+    folder = os.path.isdir(target) and not os.path.islink(target)
+    if folder or not force:
+        what = "a folder" if folder else "not a manifest of ours"
+        advice = "" if folder else ", or give --force to replace it"
+        raise UserError(
+            f"{target} is {what} (it appeared during the run), so it is not replaced; the {published} file(s) "
+            f"published are complete but not recorded: move it away and run again (they are reused){advice}"
+        )
+
+
+def _place(partial: Path, target: Path, published: int, force: bool) -> None:
+    """Put the new manifest at ``target``: where nothing is, by a link, which never replaces a file that appears
+    meanwhile (then checked again); else by an atomic rename over the manifest of ours checked just before."""
+    if not os.path.lexists(target):
+        try:
+            os.link(partial, target)
+            return
+        except FileExistsError:
+            _check_replaceable(target, published, force)
+    os.replace(partial, target)
 
 
 def _still_valid(out: Path, manifest: Path) -> list[dict]:

@@ -154,6 +154,39 @@ def test_main_says_it_takes_a_list_of_strings(tmp_path, capsys, monkeypatch, arg
     assert list(tmp_path.iterdir()) == []  # nothing written, not even the default output folder
 
 
+# Past what the core computes, the command line names what can be drawn (the narrower limit) and the Python API the
+# core's: a size the scenes never show is not "too big to compute" to someone drawing it.
+@pytest.mark.parametrize(
+    ("args", "drawn", "computed"),
+    [
+        (["--d", "4096"], "d = 4096 cannot be drawn: scenes show d from 2 to 8", "d must be at most 1024"),
+        (["--dk", str(2**31)], f"d_k = {2**31} cannot be drawn", "d_k must be at most 1024"),
+        (["--tokens", *["w"] * 1500], "1500 tokens cannot be drawn: scenes show 2 to 16", "1500 tokens: the core"),
+        (["--sentence", " ".join(["w"] * 1030)], "1030 tokens cannot be drawn", "1030 tokens: the core"),
+    ],
+    ids=["d", "dk", "tokens", "sentence"],
+)
+def test_past_the_cores_sizes_the_cli_gives_the_drawing_limit_and_the_api_the_cores(
+    tmp_path, capsys, args, drawn, computed
+):
+    from rendering.cli.main import main
+
+    with_tokens = [] if args[0] in ("--tokens", "--sentence") else ["--tokens", "a", "b"]
+    assert main(["explore", *with_tokens, *args, "--out", str(tmp_path / "out")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert drawn in line and "core" not in line
+    assert not (tmp_path / "out").exists()
+    fields = {"--d": "d", "--dk": "d_k"}
+    with pytest.raises(ValueError, match="core") as raised:
+        if args[0] == "--tokens":
+            attention.Request(tokens=tuple(args[1:]))
+        elif args[0] == "--sentence":
+            attention.Request.from_sentence(args[1])
+        else:
+            attention.Request(tokens=("a", "b"), **{fields[args[0]]: int(args[1])})
+    assert computed in str(raised.value)
+
+
 # ----- model inputs past a model's length ----------------------------------------------------------------------------
 # "word" is one token to both tokenizers (" word" too, to SmolLM2's): n words are n tokens, plus MiniLM's [CLS], [SEP].
 # 1100 words: past the toy model's 1024 tokens too, which a model's request does not count (its tokenizer's do).

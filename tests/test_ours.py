@@ -165,7 +165,7 @@ def test_a_users_page_at_an_outputs_name_is_refused_but_our_listed_page_is_repla
 def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "Talk.srt").write_text("my own subtitles")  # a video's subtitles are not in its exporter's plan
+    (out / "Talk.srt").write_text("my own subtitles")  # e.g. put there after the checks before the work
     staging = Staging(out)
     movie, subtitles = staging.path("Talk.mp4"), staging.path("Talk.srt")
     movie.write_bytes(b"frames")
@@ -179,6 +179,70 @@ def test_publishing_refuses_a_users_file_the_plan_could_not_name(tmp_path):
     forced.path("Talk.srt").write_text("ours")
     forced.publish([Written(forced.root / "Talk.srt", "Talk", "part", "subtitles", "srt")], force=True)
     assert tree(out) == {"Talk.srt": b"ours"}
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["run", "dry-run"])
+def test_a_users_subtitles_beside_a_movie_are_refused_before_filming(tmp_path, dry_run):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    (out / "Step3Softmax.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nmy own translation\n")
+    before = tree(out)
+    done = run("Step3Softmax", "-q", "l", "--format", "webm", "--sections", *dry_run, "--out", str(out), cache=cache)
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    (line,) = done.stderr.strip().splitlines()
+    assert "Step3Softmax.srt is not a file of ours" in line and "--force" in line
+    assert tree(out) == before, "no staging folder, no movie"
+    assert sorted(p.name for p in cache.iterdir()) == [MARK], "no render made, nothing cached"
+
+
+def test_a_dry_run_lists_every_file_a_video_run_writes_beside_its_movie(tmp_path, render_cache):
+    out = tmp_path / "out"
+    done = run("Step2Scale", "-q", "l", "--sections", "--dry-run", "--out", str(out), cache=render_cache())
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("would write:")[1].split()
+    assert listed == [
+        str(out / name)
+        for name in ("Step2Scale.mp4", "Step2Scale.srt", "sections/Step2Scale/00_step2_scale.mp4", "manifest.json")
+    ]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("users", "refused_name"),
+    [
+        (["step3_softmax-mine.svg", "step3_softmax_v2.svg/", "step3_softmax.png"], None),  # like ours, not ours
+        (["step3_softmax-mine.svg", "step3_softmax.svg"], "step3_softmax.svg"),  # the very name the run writes
+    ],
+    ids=["near-names-kept", "exact-name-refused"],
+)
+def test_figures_are_checked_against_the_very_names_a_run_writes(tmp_path, render_cache, users, refused_name):
+    out = tmp_path / "out"
+    (out / "figures").mkdir(parents=True)
+    for name in users:  # a name ending in "/" is a folder
+        if name.endswith("/"):
+            (out / "figures" / name / "inside.txt").mkdir(parents=True)
+        else:
+            (out / "figures" / name).write_text(f"my {name}")
+    before = tree(out)
+    done = run(
+        "figures",
+        "Step3Softmax",
+        "--width",
+        "16",
+        "--formats",
+        "svg",
+        "--dry-run",
+        "--out",
+        str(out),
+        cache=render_cache(),
+    )
+    if refused_name is None:
+        assert done.returncode == 0 and "would write:" in done.stdout, done.stderr
+    else:
+        assert done.returncode == 2, done.stdout
+        (line,) = done.stderr.strip().splitlines()
+        assert f"figures/{refused_name} is not a file of ours" in line
+    assert tree(out) == before
 
 
 def test_a_file_a_concurrent_run_published_meanwhile_is_not_taken_for_a_users(tmp_path):
@@ -223,6 +287,43 @@ def test_a_decks_media_folder_holding_a_users_file_is_not_replaced(tmp_path):
         (folder / "01.mp4").write_bytes(b"the new clip")
         commit()
     assert tree(tmp_path) == {"talk_media": None, "talk_media/01.mp4": b"the new clip"}
+
+
+@pytest.mark.parametrize(
+    ("appears", "force", "kept"),
+    [("notes", [], True), ("notes", ["--force"], False), ("folder", ["--force"], True)],
+    ids=["users-file", "users-file-forced", "folder-forced"],
+)
+def test_a_manifest_that_appears_during_the_run_is_checked_again_when_written(
+    tmp_path, capsys, monkeypatch, appears, force, kept
+):
+    import rendering.run
+
+    out = tmp_path / "out"
+    manifest = out / "manifest.json"
+    execute = rendering.run.execute
+
+    def users_file_meanwhile(*args, **kwargs):  # after the checks and the publishing, before the manifest
+        placed = execute(*args, **kwargs)
+        if appears == "folder":
+            (manifest / "inside").mkdir(parents=True)
+        else:
+            manifest.write_text("my notes, not JSON")
+        return placed
+
+    monkeypatch.setattr(rendering.run, "execute", users_file_meanwhile)
+    code = main([*TINY, "--out", str(out), "--name", "page", *force])
+    page = (out / "explore" / "page.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>"), "published whole"
+    left = [path.name for path in out.iterdir()]
+    assert sorted(left) == ["explore", "manifest.json"], "no temporary manifest left"
+    if kept:
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and "manifest.json is " in line and "1 file(s) published are complete" in line
+        assert manifest.is_dir() if appears == "folder" else manifest.read_text() == "my notes, not JSON"
+    else:
+        assert code == 0
+        assert [r["file"] for r in json.loads(manifest.read_text())["files"]] == ["explore/page.html"]
 
 
 # ----- paths that cannot be written: one line, exit 2, nothing half-written --------------------------------------

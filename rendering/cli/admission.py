@@ -51,12 +51,31 @@ def request_of(options: Mapping[str, Any]) -> attention.Request:
         "layer": options["layer"],
         "head": options["head"],
     }
+    sentence = options["sentence"] if options["sentence"] is not None else attention.VIDEO_SENTENCE
     try:
         if options["tokens"] is not None:
             return attention.Request(tokens=tuple(options["tokens"]), **sizes)
-        sentence = options["sentence"] if options["sentence"] is not None else attention.VIDEO_SENTENCE
         return attention.Request.from_sentence(sentence, **sizes)
     except (TypeError, ValueError) as exc:
+        if options["model"] is None:  # what the scenes can draw is the narrower limit, so the one a user needs
+            _check_toy_drawable(options, sentence)
+        raise UserError(str(exc)) from None
+
+
+def _check_toy_drawable(options: Mapping[str, Any], sentence: str) -> None:
+    """The drawing limit (``scenes.kit.limits``) on a toy request's token count and widths, as a UserError."""
+    from scenes.kit.layout import check_drawable
+
+    sizes = [options[name] for name in ("d", "dk")]
+    try:
+        tokens = options["tokens"] if options["tokens"] is not None else attention.tokenize(sentence)
+    except (TypeError, ValueError):
+        return  # no words, or not text: the core's message says it
+    if not all(isinstance(value, int) or value is None for value in sizes):
+        return  # a type the core names better
+    try:
+        check_drawable(len(tokens), *sizes)
+    except ValueError as exc:
         raise UserError(str(exc)) from None
 
 

@@ -8,6 +8,7 @@ import errno
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from rendering.errors import UserError
@@ -104,13 +105,26 @@ def check_out(out: Path) -> None:
     _check_writable(out, existing)
 
 
-def check_targets(out: Path, paths: list[str], force: bool = False) -> None:
+def check_targets(
+    out: Path, paths: list[str], force: bool = False, exact: Callable[[], Collection[str]] | None = None
+) -> None:
     """Each planned file (and manifest.json) can land at its path, and replaces nothing of a user's.
 
     A path may be a glob (figures named when drawn). A file there is replaced only if a manifest of ours lists
     it, or with ``force``; a folder in its place, a file on its way, an unwritable folder or a name too long is
-    refused whatever ``force`` says. Raises a UserError, before any work, otherwise.
+    refused whatever ``force`` says. A file a glob matches that is not ours is refused only if it is among the
+    very names the run writes, ``exact()`` (asked once, when first needed; without it, every match counts).
+    Raises a UserError, before any work, otherwise.
     """
+    known: list[Collection[str]] = []
+
+    def written(name: str) -> bool:
+        if exact is None:
+            return True
+        if not known:
+            known.append(set(exact()))
+        return name in known[0]
+
     paths = [*paths, MANIFEST]
     _check_lengths(out, paths)
     listed = manifest_files(out / MANIFEST)
@@ -125,12 +139,17 @@ def check_targets(out: Path, paths: list[str], force: bool = False) -> None:
         if existing not in probed:
             _check_writable(out, existing)
             probed.add(existing)
-        found = sorted(out.glob(relative)) if any(sign in relative for sign in "*?[") else [target]
+        pattern = any(sign in relative for sign in "*?[")
+        found = sorted(out.glob(relative)) if pattern else [target]
         for path in found:
-            if path.is_dir() and not path.is_symlink():
-                raise UserError(f"cannot write {shortened(path)}: it is a folder")
             name = str(path.relative_to(out))
-            if os.path.lexists(path) and not force and name not in listed:
+            folder = path.is_dir() and not path.is_symlink()
+            blocks = folder or (os.path.lexists(path) and not force and name not in listed)
+            if pattern and blocks and not written(name):  # the exact names asked only for what would block
+                continue  # matches the glob, but is no name of this run's
+            if folder:
+                raise UserError(f"cannot write {shortened(path)}: it is a folder")
+            if blocks:
                 what = "manifest.json is not a manifest of ours" if name == MANIFEST else "no manifest of ours lists it"
                 raise UserError(
                     f"{shortened(path)} is not a file of ours ({what}), so it is not replaced; move it away, "

@@ -94,6 +94,12 @@ def dry_run(admitted: Admitted, out: Path) -> int:
     return 0
 
 
+def exact_plan(admitted: Admitted) -> list[str]:
+    """The very paths the run writes (figures' names by building their scenes); a scene's build that fails here
+    fails again in the run, which says why."""
+    return [p for exporter in admitted.exporters for p in exporter.exact_plan(admitted.request, admitted.look)]
+
+
 def clear_cache() -> int:
     from rendering.cache.location import CONFIGURED, refusal, unusable
 
@@ -157,7 +163,8 @@ def main(argv: list[str]) -> int:
             check_latex()
         out = Path(options["out"]).expanduser()
         check_out(out)
-        check_targets(out, [path for exporter in admitted.exporters for path in exporter.plan()], options["force"])
+        planned = [path for exporter in admitted.exporters for path in exporter.plan()]
+        check_targets(out, planned, options["force"], lambda: exact_plan(admitted))
         if not options["dry_run"]:
             from rendering.voice.takes import check_takes
 
@@ -184,7 +191,14 @@ def main(argv: list[str]) -> int:
         if not placed:  # the folders made for it are gone (Staging.publish); a user's empty --out stays
             raise UserError("no scene could be drawn, so nothing was written")
         manifest = write_manifest(
-            out, placed, inputs_record(request, look), request.trace().digest(), versions(), run_id, not_drawn
+            out,
+            placed,
+            inputs_record(request, look),
+            request.trace().digest(),
+            versions(),
+            run_id,
+            not_drawn,
+            options["force"],
         )
     except KeyboardInterrupt as exc:
         return interrupted(exc)

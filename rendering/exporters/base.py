@@ -67,6 +67,11 @@ class Exporter(ABC):
     def plan(self) -> list[str]:
         """The paths, relative to the output folder, that this output will write."""
 
+    def exact_plan(self, request, look: Look) -> list[str]:
+        """``plan()`` with each glob replaced by the very names it stands for (which may take building the scenes:
+        asked only when a glob meets a file that is not ours)."""
+        return self.plan()
+
     @abstractmethod
     def jobs(self) -> list[MovieJob | StillJob]:
         """The renders it needs."""

@@ -48,6 +48,16 @@ class FiguresExporter(Exporter):
         # a scene's figures are named when it marks them: one per section for scenes of several
         return [f"figures/{scene.part.name}*.{kind}" for scene in self.scenes for kind in self.formats]
 
+    def exact_plan(self, request, look) -> list[str]:
+        from rendering.workers.scene_jobs import figure_names
+
+        return [
+            f"figures/{name}.{kind}"
+            for scene in self.scenes
+            for name in figure_names(scene.__name__, request, look)
+            for kind in self.formats
+        ]
+
     def jobs(self) -> list[StillJob]:
         return [StillJob(scene.__name__, self.width, self.formats, self.crop) for scene in self.scenes]
 

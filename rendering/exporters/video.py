@@ -51,7 +51,8 @@ class VideoExporter(Exporter):
             raise UserError(f"--transparent needs --format mov or webm: {self.format} has no alpha channel")
 
     def plan(self) -> list[str]:
-        return [f"{scene.__name__}.{self.format}" for scene in self.scenes]
+        # the subtitles too (every scene narrates), so a user's .srt there is refused before any filming
+        return [f"{scene.__name__}.{suffix}" for scene in self.scenes for suffix in (self.format, "srt")]
 
     def jobs(self) -> list[MovieJob]:
         return [MovieJob(scene.__name__, self.picture, self.format) for scene in self.scenes]

@@ -97,6 +97,21 @@ def scene_length(scene_name: str, request: attention.Request, look: Look) -> flo
     return length
 
 
+def figure_names(scene_name: str, request: attention.Request, look: Look) -> list[str]:
+    """The names of the figures the scene marks for these inputs (each file is ``<name>.<format>``), found by
+    building it with its animations skipped and nothing drawn; none if it cannot draw the request."""
+    names = []
+
+    def watch(scene) -> None:
+        scene.on_figure = lambda _, figure: names.append(figure.name)
+
+    try:
+        build(scene_name, request, look, before=watch, transparent=look.transparent)
+    except (ValueError, TypeError):  # the run leaves this scene out, and writes none of its figures
+        return []
+    return names
+
+
 # ----- stills -----------------------------------------------------------------------------------
 def render_stills(job: StillJob, request: attention.Request, look: Look, work: str) -> Stills:
     """Build the scene once; at each state it marks as a figure, draw that state in every format of ``job``.
