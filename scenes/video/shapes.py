@@ -13,7 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Dot, FadeIn, GrowArrow, Rectangle, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Arrow,
+    Brace,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Rectangle,
+    ReplacementTransform,
+    VGroup,
+)
 
 import attention
 from scenes.kit.layout import FULL_FRAME, assert_inside
@@ -31,6 +46,8 @@ WIDE_COLUMNS = (4, 5)
 ROW_GAP = 0.9  # between two rows of boxes (their labels included), before scaling
 ARROW_GAP = 0.08  # between an arrow's ends and the boxes it joins
 HEIGHT = 7.2  # the chain's height at most, in units of the 8-unit frame
+OPENING_HEIGHT = 4.4  # X's box while the first cue names its sizes, in units of the 8-unit frame
+LEGEND_GAP = 0.15  # between the two lines of the sizes' legend
 
 
 def shape_box(scene: AttentionScene, rows: int, cols: int, key: str, label: str) -> VGroup:
@@ -152,8 +169,34 @@ def operations(scene: AttentionScene, arrows: dict[str, Arrow]) -> dict[str, VGr
     }
 
 
+def legend(scene: AttentionScene, trace: attention.Trace) -> VGroup:
+    """The sizes of the example, one per line, left-aligned: T and d (and d_k when it differs)."""
+    theme = scene.theme
+    lines = [rf"T = {trace.T}", rf"{D} = {trace.d}"] + ([rf"{D}_k = {trace.d_k}"] if trace.d_k != trace.d else [])
+    return VGroup(*[theme.math(line, font_size=theme.size.formula) for line in lines]).arrange(
+        DOWN, aligned_edge=LEFT, buff=LEGEND_GAP
+    )
+
+
+def opening_x(scene: AttentionScene, box: VGroup, trace: attention.Trace) -> tuple[VGroup, VGroup]:
+    """X as the first cue names it: ``box`` drawn large in the middle of the frame, its label above, and its
+    sizes on braces beside it (T down its rows, d along its columns). Returns the box and the braces with their
+    values (brace, value, brace, value)."""
+    theme = scene.theme
+    large = box.copy()
+    large.scale(OPENING_HEIGHT / box[0].height).move_to([0, 0, 0])
+    # the label as a large grid's shape label (the chain's was scaled down with the chain)
+    large.submobjects[1] = theme.math(box[1].tex_string, font_size=theme.size.title).next_to(large[0], UP, buff=0.25)
+    rows = Brace(large[0], LEFT, buff=0.15, color=theme.text)
+    columns = Brace(large[0], DOWN, buff=0.15, color=theme.text)
+    size = theme.size.title
+    row_value = theme.math(rf"T = {trace.T}", font_size=size).next_to(rows, LEFT, buff=0.2)
+    column_value = theme.math(rf"{D} = {trace.d}", font_size=size).next_to(columns, DOWN, buff=0.2)
+    return large, VGroup(rows, row_value, columns, column_value)
+
+
 def play_shapes(scene: AttentionScene) -> None:
-    trace, theme = scene.trace, scene.theme
+    trace = scene.trace
     stages = stages_of(trace)
     boxes = {name: shape_box(scene, s.rows, s.cols, s.key, s.label) for name, s in stages.items()}
     place(boxes, stages)
@@ -161,26 +204,36 @@ def play_shapes(scene: AttentionScene) -> None:
     chain.scale(min(1.0, (FULL_FRAME.width - 0.2) / chain.width, HEIGHT / chain.height)).move_to([0, 0, 0])
     arrows = flows(scene, boxes)
     ops = operations(scene, arrows)
-    note = theme.math(
-        rf"T = {trace.T},\quad {D} = {trace.d}" + (rf",\quad {D}_k = {trace.d_k}" if trace.d_k != trace.d else ""),
-        font_size=theme.size.formula,
-    )
-    # the middle row is free right of K^T: under the scaled scores, between the queries' path and the values'
-    note.move_to([boxes["scaled"].get_center()[0], boxes["K"][0].get_center()[1], 0])
+    note = legend(scene, trace)
+    # the chain's top-right corner is free (R sits at the bottom of the last column): the sizes read as its legend
+    note.align_to(boxes["R"], RIGHT).align_to(chain, UP)
     assert_inside(VGroup(chain, *ops.values(), note), FULL_FRAME, "the shape chain")
+    assert note.get_left()[0] > boxes["A"].get_right()[0], "the shapes' legend runs into A"
 
     features = "d" if trace.d_k == trace.d else "d k"
     keys = "T kv" if trace.is_cross else "T"
-    # X and the sizes are on screen before the voice names them
-    scene.play(FadeIn(boxes["X"]), FadeIn(note), run_time=0.6)
+    opening, sizes = opening_x(scene, boxes["X"], trace)
+    # X is drawn large with its two sizes on its sides before the voice names them
+    scene.play(FadeIn(opening), FadeIn(sizes), run_time=0.6)
     narrate(scene, f"Only the shapes now: T = {trace.T} tokens, d = {trace.d} features.")
+    # X shrinks into the chain's first box and its sizes into the legend, then Q, K and V grow from it
     narrate(
         scene,
         f"X times W q, W k and W v gives Q, K and V, each T by {features}.",
-        *[GrowArrow(arrows[n]) for n in "QKV"],
-        *[FadeIn(ops[n]) for n in "QKV"],
-        *[FadeIn(boxes[n], shift=RIGHT * 0.2) for n in "QKV"],
-        run_time=1.2,
+        AnimationGroup(
+            AnimationGroup(
+                ReplacementTransform(opening, boxes["X"]),
+                FadeOut(VGroup(sizes[0], sizes[2])),
+                ReplacementTransform(VGroup(sizes[1], sizes[3]), note),
+            ),
+            AnimationGroup(
+                *[GrowArrow(arrows[n]) for n in "QKV"],
+                *[FadeIn(ops[n]) for n in "QKV"],
+                *[FadeIn(boxes[n], shift=RIGHT * 0.2) for n in "QKV"],
+            ),
+            lag_ratio=0.6,
+        ),
+        run_time=2.0,
     )
     narrate(
         scene,

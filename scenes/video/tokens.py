@@ -25,7 +25,7 @@ from manim import (
 
 import attention
 from scenes.kit.captions import of, size
-from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, row_of, stack
+from scenes.kit.layout import FULL_FRAME, LONE_CELL, assert_inside, cell_size, row_of, stack
 from scenes.kit.lens import ValueStrip
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size
 from scenes.kit.narration import narrate
@@ -43,6 +43,7 @@ LENS_GAP = 0.15  # between the lines of the worked first row, and (three times i
 X_BOX = 0.75  # side of the box around x_i, before the row is scaled to fit
 # what x_i is (the toy model: a seeded embedding plus a sinusoidal position encoding, attention/embedding.py)
 EMBEDDING_SUM = r"\boldsymbol{x}_i = \mathrm{embedding}(\boldsymbol{t}_i) + \mathrm{position}(i)"
+FRAME_MARGIN = 0.3  # left and right of the projections' row
 STACKED_HEIGHT = 6.0  # X as it is stacked, alone in the middle of the frame, before it takes its place
 
 
@@ -202,6 +203,43 @@ def play_tokens(scene: AttentionScene) -> None:
     play_projections(scene, VGroup(*[c.x for c in columns]))
 
 
+def projected(trace: attention.Trace) -> dict[str, tuple]:
+    """For q, k and v: the result's name, its weights and its values."""
+    return {"q": ("Q", trace.W_q, trace.Q), "k": ("K", trace.W_k, trace.K), "v": ("V", trace.W_v, trace.V)}
+
+
+def projection_row(scene: AttentionScene, size: float, options: dict) -> tuple:
+    """X, times, W^q W^k W^v, an arrow, Q K V: the grids at cell ``size``, side by side across the frame, every
+    grid's cells centred on X's. Returns X, the weights, the results, the times, the arrow and the whole row."""
+    trace, theme = scene.trace, scene.theme
+    names = projected(trace)
+    x = MatrixGrid(
+        trace.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), row_labels=trace.tokens, **options
+    )
+    w_grids = VGroup(
+        *[
+            MatrixGrid(
+                w, "W", cell_size=size, label=rf"W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}", **options
+            )
+            for v, (_, w, _) in names.items()
+        ]
+    ).arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
+    results = VGroup(
+        *[
+            MatrixGrid(
+                values, name, cell_size=size, label=labelled(name, trace, "T", "k" if v == "q" else v), **options
+            )
+            for v, (name, _, values) in names.items()
+        ]
+    ).arrange(RIGHT, buff=0.2)
+    times = theme.math(r"\times", font_size=theme.size.title)
+    arrow = Arrow(LEFT * 0.4, RIGHT * 0.4, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
+    matrices = row_of([x, times, w_grids, arrow, results], buff=0.3, panel=FULL_FRAME)
+    for grid in (*w_grids, *results):
+        grid.shift(UP * (x.cells.get_center()[1] - grid.cells.get_center()[1]))
+    return x, w_grids, results, times, arrow, matrices
+
+
 def play_projections(scene: AttentionScene, vectors: VGroup | None = None) -> None:
     """X stacked into its grid (from the boxed x_i of ``vectors`` when they are on screen), then X times W^q,
     W^k, W^v side by side gives Q, K, V side by side, with the shape arithmetic and the first token's row worked
@@ -225,36 +263,21 @@ def play_projections(scene: AttentionScene, vectors: VGroup | None = None) -> No
     folded = drawn_size(trace.d) < trace.d or drawn_size(trace.d_k) < trace.d_k
     if folded:  # a folded grid is narrow and its label two lines: the labels are set smaller to keep them apart
         options["label_size"] = theme.size.callout
-    size = cell_size(columns, trace.T, fixed_width=6.0, fixed_height=2.8 + lens.height, panel=FULL_FRAME)
-    x = MatrixGrid(
-        trace.X, "X", cell_size=size, label=labelled("X", trace, "T", "d"), row_labels=trace.tokens, **options
+    # the cells take what the row's labels, operators and gaps leave of the frame's width, measured on a first
+    # layout (the tokens' labels and the operators do not grow with the cells)
+    fixed_height = 2.8 + lens.height
+    first = cell_size(columns, trace.T, fixed_width=6.0, fixed_height=fixed_height, panel=FULL_FRAME)
+    fixed_width = projection_row(scene, first, options)[-1].width - columns * first
+    size = cell_size(
+        columns,
+        trace.T,
+        fixed_width=fixed_width + 2 * FRAME_MARGIN,
+        fixed_height=fixed_height,
+        panel=FULL_FRAME,
+        largest=LONE_CELL,
     )
-    names = {
-        "q": ("Q", trace.W_q, trace.Q),
-        "k": ("K", trace.W_k, trace.K),
-        "v": ("V", trace.W_v, trace.V),
-    }
-    w_grids = VGroup(
-        *[
-            MatrixGrid(
-                w, "W", cell_size=size, label=rf"W^{v}_{{{shape(trace, 'd', 'k' if v != 'v' else 'v')}}}", **options
-            )
-            for v, (_, w, _) in names.items()
-        ]
-    ).arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
-    results = VGroup(
-        *[
-            MatrixGrid(
-                values, name, cell_size=size, label=labelled(name, trace, "T", "k" if v == "q" else v), **options
-            )
-            for v, (name, _, values) in names.items()
-        ]
-    ).arrange(RIGHT, buff=0.2)
-    times = theme.math(r"\times", font_size=theme.size.title)
-    arrow = Arrow(LEFT * 0.4, RIGHT * 0.4, buff=0, color=theme.arrow, stroke_width=theme.stroke.regular)
-    matrices = row_of([x, times, w_grids, arrow, results], buff=0.3, panel=FULL_FRAME)
-    for grid in (*w_grids, *results):
-        grid.shift(UP * (x.cells.get_center()[1] - grid.cells.get_center()[1]))
+    names = projected(trace)
+    x, w_grids, results, times, arrow, matrices = projection_row(scene, size, options)
     arithmetic = theme.math(
         rf"({shape(trace, 'T', 'd')})\,({shape(trace, 'd', 'k')}) \;\to\; {shape(trace, 'T', 'k')}",
         font_size=theme.size.math,
