@@ -4,8 +4,8 @@ What belongs here: the console's signal handlers, and the one flag that says a r
 that, SIGINT, SIGTERM or SIGHUP raises ``Interrupted`` (a KeyboardInterrupt), every layer cleans up as for any failure,
 and the run exits 128 + the signal's number (130, 143, 129), as shells report a process ended by that signal. Once
 publishing has begun (files moved to their final paths, then the manifest), a signal is only remembered: the run
-finishes, and exits 0 saying the files are complete, since they are. A signal ignored when the run started
-(``nohup``, a background job of a script) stays ignored.
+finishes, and exits 0 saying the files are complete, since they are. A SIGHUP ignored when the run started
+(``nohup``) stays ignored; SIGINT and SIGTERM always stop it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def _handler(signum, frame) -> None:
 def install() -> None:
     """Each of HANDLED raises Interrupted in this (the main) thread, or waits while a run publishes."""
     for signum in HANDLED:
-        if signal.getsignal(signum) is not signal.SIG_IGN:
+        # nohup's ignored SIGHUP stays ignored; SIGINT and SIGTERM always stop a run, also where the shell or a
+        # test runner started it with SIGINT ignored (a background job, a pytest-xdist worker's child)
+        if signum != signal.SIGHUP or signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _handler)
 
 

@@ -87,7 +87,7 @@ def test_each_cue_waits_for_its_speech_and_subtitles_follow_the_rules(play_scene
 
 def test_a_silent_scene_keeps_its_timing(play_scene):
     scene = play_scene(Step2Scale, Inputs())
-    assert not scene.log.cues and scene.renderer.time == pytest.approx(16.17647, abs=1e-4)  # as before voices
+    assert not scene.log.cues and scene.renderer.time == pytest.approx(14.57647, abs=1e-4)  # Step 2 as it hands over
 
 
 # ----- narrated movies, through render.py --------------------------------------------------------------------
