@@ -219,3 +219,17 @@ def test_grid_digits_in_a_figure_are_legible_at_its_width_or_not_drawn(tmp_path,
     assert all(h >= READABLE_PIXELS for h in small), f"digits {min(small):.1f} px tall at 1280 px"
     large = grid_digit_pixels(StillJob("Step4Output", 3840, ("png",), crop), request, tmp_path / "3840", monkeypatch)
     assert large and min(large) >= READABLE_PIXELS, "at 3840 px the grids' digits are legible and drawn"
+
+
+def test_a_text_is_typeset_the_same_for_a_figure_a_few_hundred_pixels_wide(tmp_path):
+    # Manim lays a Text out on a canvas of the frame's pixels: in a 160-pixel figure a long line wrapped, grew, and
+    # the scene holding it was refused (scenes/manim_patches/text_canvas.py)
+    from manim import Text, tempconfig
+
+    line = "Deeper layers take the previous layer's output as their X, not embeddings."
+    sizes = []
+    for width, height in ((854, 480), (160, 90)):
+        with tempconfig({"pixel_width": width, "pixel_height": height, "media_dir": str(tmp_path / str(width))}):
+            text = Text(line, font_size=24)
+            sizes.append((round(text.width, 6), round(text.height, 6), len(text.submobjects)))
+    assert sizes[0] == sizes[1]
