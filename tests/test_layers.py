@@ -118,7 +118,7 @@ def cycles(edges: list[Import]) -> list[list[Import]]:
             continue
         component = {m for m in trees[module] if module in trees.get(m, {})}
         seen |= component
-        found.append(min((shortest_loop(m) for m in component), key=len))
+        found.append(min((shortest_loop(m) for m in sorted(component)), key=len))
     return found
 
 
