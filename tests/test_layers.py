@@ -69,8 +69,7 @@ def _targets(node: ast.Import | ast.ImportFrom, module: str, files: dict[str, Pa
         anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
         base = ".".join([*anchor, base] if base else anchor)
     # `from pkg import name`: name is a submodule when there is one, otherwise something defined in pkg
-    found = [_deepest_module(f"{base}.{alias.name}", files) for alias in node.names]
-    return [t for t in found if t] or [t for t in [_deepest_module(base, files)] if t]
+    return [t for alias in node.names if (t := _deepest_module(f"{base}.{alias.name}", files))]
 
 
 def imports(files: dict[str, Path]) -> list[Import]:
