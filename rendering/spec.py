@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import attention
+from rendering.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,40 @@ class Look:
     numbers: str = "auto"
     transparent: bool = False
     voice: object | None = None  # rendering.voice.choice.Voice; None: silent (its digest is in every cache key)
+
+    @classmethod
+    def of(cls, options, default_voice: str = "none") -> Look:
+        """The look admitted options ask for.
+
+        Parameters
+        ----------
+        options
+            Admitted options: ``theme``, ``decimals``, ``numbers``, ``transparent``, and ``voice`` and ``format``
+            where the command has them.
+        default_voice
+            The command's narration when ``voice`` is not given; a ``transparent`` clip (it goes on someone
+            else's slides) and a GIF (it has no sound) are silent instead.
+
+        Raises
+        ------
+        UserError
+            A voice asked for a GIF, or a ``voice`` that is neither "none", "joe" nor a folder of takes.
+        """
+        from rendering.voice.choice import voice_of  # reads the bundled voice's files: only when asked
+
+        chosen = options.get("voice")
+        gif = options.get("format") == "gif"
+        if chosen is None:
+            chosen = "none" if options["transparent"] or gif else default_voice
+        elif gif and chosen != "none":
+            raise UserError(f"--voice {chosen}: a GIF has no sound; use --format mp4, webm or mov for a narrated clip")
+        return cls(
+            theme=options["theme"],
+            decimals=options["decimals"],
+            numbers=options["numbers"],
+            transparent=options["transparent"],
+            voice=voice_of(chosen),
+        )
 
     def inputs(self, request: attention.Request):
         """The scenes' Inputs for ``request`` in this look (imports Manim: call it in a worker)."""

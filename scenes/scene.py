@@ -40,10 +40,13 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Section:
-    """One section of a scene: its name (for Manim's sections, clips and figure files) and its title (slides)."""
+    """One section of a scene: its name (for Manim's sections, clips and figure files), its title (slides) and,
+    when it plays another scene's part (FullVideo's sections), that scene: its ``owner``. A section's cues are
+    numbered under its owner's part, and its owner's code draws it (the render cache's key)."""
 
     name: str
     title: str
+    owner: type[AttentionScene] | None = None  # None: the scene's own section
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ class Part:
 
     def section_title(self, name: str) -> str:
         return next((section.title for section in self.sections if section.name == name), self.title)
+
+    def section_owner(self, name: str) -> type[AttentionScene] | None:
+        """The scene whose part section ``name`` plays (its declared ``Section.owner``); None for the part's own."""
+        return next((section.owner for section in self.sections if section.name == name), None)
 
     def draws(self, request: attention.Request) -> bool:
         """Whether this part can draw ``request``'s kind of trace (the toy model's or a pretrained model's)."""

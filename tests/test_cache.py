@@ -168,3 +168,16 @@ def test_a_section_key_names_its_own_code_only(tmp_path, project_copy):
     here = [movie_key(FullVideo, job, s, request, Look(), True) for s in FullVideo.part.section_names]
     differ = [s for s, a, b in zip(FullVideo.part.section_names, here, json.loads(done.stdout), strict=True) if a != b]
     assert differ == ["step4_output"]
+
+
+def test_a_section_keys_the_code_of_the_part_it_plays_only():
+    """FullVideo's "tokens" section is TokensToQKV's code; EmbeddingScene's own "tokens" section and MultiHeadScene's
+    "heads" are not the video part or the model scene that happen to share their names."""
+    from rendering.cache.codehash import scene_files
+    from scenes.topics.embedding import EmbeddingScene
+    from scenes.topics.multi_head import MultiHeadScene
+
+    tokens, heads = ROOT / "scenes" / "video" / "tokens.py", ROOT / "scenes" / "topics" / "model_heads.py"
+    assert tokens in scene_files(FullVideo, "tokens") and tokens not in scene_files(FullVideo, "intro")
+    assert tokens not in scene_files(EmbeddingScene, "tokens")
+    assert heads not in scene_files(MultiHeadScene, "heads")

@@ -17,9 +17,10 @@ import pytest
 import srt
 
 from rendering.voice import loudness
-from scenes.kit.narration import GAP, READING_SPEED, SHORTEST
+from scenes.kit.narration import GAP, READING_SPEED, SHORTEST, cue_owner
 from scenes.kit.text.pronunciation import spoken, written
 from scenes.scene import Inputs
+from scenes.video.full_video import FullVideo
 from scenes.video.step_scale import Step2Scale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,24 @@ CODECS = {"mp4": "aac", "mov": "aac", "webm": "opus"}  # the audio codec of each
 )
 def test_math_is_written_in_unicode_and_spoken_in_words(text, shown, said):
     assert written(text) == shown and spoken(text) == said
+
+
+# ----- cue ids ------------------------------------------------------------------------------------------
+def test_a_cue_id_is_shared_only_by_a_section_and_the_part_it_plays():
+    """Recorded takes are files named by cue id: two scenes' cues share a prefix only where one plays the other's
+    part (FullVideo, a section per video part), never because a section is named like another scene's part."""
+    from scenes.catalog import VIDEO_PARTS
+    from scenes.registry import ALL_SCENES
+
+    played = {scene.part.name: scene for scene in VIDEO_PARTS}
+    speakers: dict[str, set[str]] = {}
+    for scene in ALL_SCENES:
+        for section in {*scene.part.section_names, scene.part.name}:
+            speaker = played.get(section, scene) if scene is FullVideo else scene
+            speakers.setdefault(cue_owner(scene, section), set()).add(speaker.__name__)
+    shared = {prefix: sorted(names) for prefix, names in speakers.items() if len(names) > 1}
+    assert not shared, f"cue ids shared by different scenes' parts: {shared}"
+    assert {cue_owner(FullVideo, name) for name in FullVideo.part.section_names} == set(played)
 
 
 # ----- loudness -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("attention", "scenes", "rendering")
 SOURCES = (*PACKAGES, "render.py", "video.py")  # what a copy of the project needs to render
 # Hashed but not followed: they import every scene, so following them would make each scene depend on all others.
-# A scene that plays other scenes' parts names them by section (see ``scene_files``).
+# A scene that plays other scenes' parts declares them as its sections' owners (see ``scene_files``).
 NOT_FOLLOWED = frozenset({"scenes.catalog", "scenes.registry"})
 LIBRARIES = ("manim", "numpy", "av", "pycairo", "manimpango", "pillow", "scipy", "srt")
 
@@ -107,17 +107,15 @@ def digest(files) -> str:
 def scene_files(scene: type, section: str | None = None) -> set[Path]:
     """The files whose code draws ``scene``'s section ``section`` (None: every section), and the assets.
 
-    A section named after another scene's part plays that scene's code (FullVideo plays the video's parts), so
-    that scene's module counts for that section only. The earlier parts' code is not counted: what a part
+    A section whose declared owner is another scene plays that scene's code (FullVideo plays the video's parts),
+    so that scene's module counts for that section only. The earlier parts' code is not counted: what a part
     starts from is checked instead, as a digest of what is on screen when it begins (part_jobs.state_digest,
     which keys the cache entry beside this code). So a change to one part re-renders that part, and a later
     part only if the change reaches what it starts from (FullVideo carries the step panel from step to step).
     """
-    from scenes.catalog import SCENES
-
     names = scene.part.section_names if section is None else (section,)
-    players = {other.part.name: other for other in SCENES if other is not scene}
-    modules = [scene.__module__, *(players[name].__module__ for name in names if name in players)]
+    owners = [scene.part.section_owner(name) for name in names]
+    modules = [scene.__module__, *(owner.__module__ for owner in owners if owner is not None)]
     return walk(modules) | assets()
 
 

@@ -82,21 +82,7 @@ def _check_toy_drawable(options: Mapping[str, Any], sentence: str) -> None:
 def look_of(options: Mapping[str, Any], exporter: type[Exporter] | None = None) -> Look:
     """The look the options ask for; the voice is ``--voice``, else the command's default (none for
     ``--transparent`` clips, which go on someone else's slides, and for a GIF, which has no sound)."""
-    from rendering.voice.choice import voice_of
-
-    chosen = options.get("voice")
-    gif = options.get("format") == "gif"
-    if chosen is None:
-        chosen = "none" if exporter is None or options["transparent"] or gif else exporter.voice
-    elif gif and chosen != "none":
-        raise UserError(f"--voice {chosen}: a GIF has no sound; use --format mp4, webm or mov for a narrated clip")
-    return Look(
-        theme=options["theme"],
-        decimals=options["decimals"],
-        numbers=options["numbers"],
-        transparent=options["transparent"],
-        voice=voice_of(chosen),
-    )
+    return Look.of(options, "none" if exporter is None else exporter.voice)
 
 
 def named_scenes(names, exporter: type[Exporter], request: attention.Request) -> list[type]:

@@ -45,9 +45,7 @@ class ScriptExporter(Exporter):
 
     @classmethod
     def from_options(cls, scenes, options, request) -> list[Exporter]:
-        from rendering.cli.admission import look_of
-
-        return [cls(scenes, request, look_of({**options, "voice": "joe"}, cls))]  # the bundled voice's lengths
+        return [cls(scenes, request, Look.of({**options, "voice": "joe"}))]  # the bundled voice's lengths
 
     def plan(self) -> list[str]:
         return [f"script/{scene.__name__}.csv" for scene in self.scenes]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rendering.exporters.base import Exporter, Results
-from rendering.exporters.video import VideoExporter
+from rendering.exporters.movie_format import check_format
 from rendering.spec import MovieJob, Picture, Written
 from rendering.workers.pool import Staging
 
@@ -20,7 +20,7 @@ class SectionsExporter(Exporter):
         self.picture, self.format = picture, format
 
     def check(self, look) -> None:
-        VideoExporter(self.scenes, self.picture, self.format).check(look)  # the same clips, cut
+        check_format(look, self.format)  # the same movies as the video command's, cut
 
     def plan(self) -> list[str]:
         return [

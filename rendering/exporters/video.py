@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from rendering.errors import UserError
 from rendering.exporters.base import Exporter, Results
+from rendering.exporters.movie_format import check_format
+from rendering.exporters.sections import SectionsExporter
 from rendering.option import FORMATS, PICTURE, Option, scenes_option, voice_option
 from rendering.spec import MovieJob, Picture, Written
 from rendering.workers.pool import Staging
-
-ALPHA_FORMATS = ("mov", "webm")
 
 
 class VideoExporter(Exporter):
@@ -37,8 +36,6 @@ class VideoExporter(Exporter):
 
     @classmethod
     def from_options(cls, scenes, options, request) -> list[Exporter]:
-        from rendering.exporters.sections import SectionsExporter
-
         picture = Picture.of(options)
         format = options["format"] or ("mov" if options["transparent"] else "mp4")
         chosen: list[Exporter] = [cls(scenes, picture, format)]
@@ -47,8 +44,7 @@ class VideoExporter(Exporter):
         return chosen
 
     def check(self, look) -> None:
-        if look.transparent and self.format not in ALPHA_FORMATS:
-            raise UserError(f"--transparent needs --format mov or webm: {self.format} has no alpha channel")
+        check_format(look, self.format)
 
     def plan(self) -> list[str]:
         # the subtitles too (every scene narrates), so a user's .srt there is refused before any filming

@@ -22,12 +22,13 @@ SHORTEST_SILENT = 5 / 6  # seconds a silent cue's subtitle stays at least (timed
 
 
 def cue_owner(scene, section: str) -> str:
-    """The name a section's cues are numbered under: the part that declares it (so FullVideo's cues and each
-    video part's own scene share their ids), with the section when that part has several."""
-    from scenes.catalog import SCENES
-
-    parts = {s.part.name for s in SCENES}
-    if section in parts:
+    """The name a section's cues are numbered under: the part that plays it, its declared ``Section.owner``
+    (so FullVideo's cues and each video part's own scene share their ids), with the section when the scene's own
+    part has several."""
+    owner = scene.part.section_owner(section)
+    if owner is not None:
+        return owner.part.name
+    if section == scene.part.name:
         return section
     return f"{scene.part.name}-{section}"
 

@@ -7,9 +7,10 @@ from scenes.scene import AttentionScene, Part, Section
 
 
 def play_video(scene: AttentionScene) -> None:
-    for n, part_scene in enumerate(VIDEO_PARTS):
+    for n, section in enumerate(scene.part.sections):
+        part_scene = section.owner
         part = part_scene.part
-        scene.next_section(part.name)
+        scene.next_section(section.name)
         # a step takes over what the one before left (its own hand-over fades the rest); any other part clears
         # the stage at the start of its own section, so that every clip ends on its content, while its first
         # drawing comes in, so that the screen is never blank while it speaks
@@ -23,12 +24,13 @@ class FullVideo(AttentionScene):
         "video",
         "Scaled dot-product self-attention",
         "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part",
-        sections=tuple(Section(scene.part.name, scene.part.title) for scene in VIDEO_PARTS),
+        # each section is owned by the part it plays: its cues are numbered, and its code keyed, under that part
+        sections=tuple(Section(scene.part.name, scene.part.title, owner=scene) for scene in VIDEO_PARTS),
         source="any",
     )
     play_part = staticmethod(play_video)
 
     @classmethod
     def check_inputs(cls, inputs) -> None:
-        for part_scene in VIDEO_PARTS:
-            part_scene.check_inputs(inputs)
+        for section in cls.part.sections:
+            section.owner.check_inputs(inputs)
