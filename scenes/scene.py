@@ -13,6 +13,7 @@ from scenes.kit.block_diagram import BlockDiagram, StepPointer
 from scenes.kit.layout import DIVIDER_X, check_drawable, check_tokens_drawable
 from scenes.kit.narration import narrate
 from scenes.kit.theme import Theme, load_theme
+from scenes.manim_patches.adapter import end_early
 from scenes.manim_patches.skipping import finish_at_once
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
@@ -257,17 +258,16 @@ class AttentionScene(Scene):
 
     def next_section(self, name: str = "unnamed", section_type: str | None = None, skip_animations=False) -> None:
         from manim.scene.section import DefaultSectionType
-        from manim.utils.exceptions import EndSceneEarlyException
 
         sections = type(self).part.section_names
         if name not in sections:
             raise ValueError(f"{type(self).__name__} plays a section {name!r} it does not declare ({sections})")
         # Manim's clock where each section begins: the subtitles are on it, and in skipped sections it runs on by
         # the nominal run times, not by frames; a part's subtitles are placed with it (rendering/parallel/join.py)
-        self.log.clock[name] = self.renderer.time
+        self.log.clock[name] = self.time
         if self.play_only is not None:
             if set(self.play_only) <= set(self.log.played):
-                raise EndSceneEarlyException()  # Manim ends the scene normally: the movie holds what was filmed
+                end_early()  # Manim ends the scene normally: the movie holds what was filmed
             skip_animations = skip_animations or name not in self.play_only
         self.log.played.append(name)
         super().next_section(name, section_type or DefaultSectionType.NORMAL, skip_animations)

@@ -11,7 +11,6 @@ stay silent: the track is laid on the whole timeline after the join, rendering/v
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import shutil
 import time
@@ -24,10 +23,9 @@ import attention
 from rendering.cache.slots import cache_slot
 from rendering.parallel.plan import SliceJob
 from rendering.spec import Look
-from rendering.workers.scene_jobs import _checked, _manim_config
+from rendering.workers.scene_jobs import configured
 
 PROGRESS_EVERY = 10.0  # percent between two progress lines of a part
-MICROSECOND = datetime.timedelta(microseconds=1)
 START = "start"  # the state a scene's first section starts from: what its own code sets up
 DECIMALS = 4  # of coordinates and colours in a state digest: 1e-4 units is a hundredth of a pixel at 1080p
 
@@ -101,7 +99,7 @@ def _scene_class(job: SliceJob):
 
         def _filmed_lengths(self) -> dict[str, float]:
             clock = self.log.clock
-            ends = [*list(clock.values())[1:], self.renderer.time]
+            ends = [*list(clock.values())[1:], self.time]
             filmed = self.play_only or names
             return {name: end - begin for (name, begin), end in zip(clock.items(), ends, strict=True) if name in filmed}
 
@@ -123,7 +121,7 @@ def _copy(source: Path, target: Path) -> Path:
 
 def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str) -> SliceResult:
     """Render ``job`` in a cache slot and copy what it made into the folder ``work``."""
-    from manim import config, tempconfig
+    from scenes.manim_patches.adapter import movie_path, section_clips, subcaptions_of
 
     began = time.monotonic()
     work = Path(work)
@@ -143,16 +141,14 @@ def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str)
             # frames, which moves the subtitles: off, each render is the same, frame for frame and to the subtitle.
             "disable_caching": True,
         }
-        with tempconfig(_manim_config(slot, **settings)):
-            _checked(config, settings)
+        with configured(slot, **settings):
             scene = cls.drawing(look.inputs(request))
             scene.render()
             ended = time.monotonic()
-            writer = scene.renderer.file_writer
-            clock_now = scene.renderer.time
+            clock_now = scene.time
             movie = srt = None
             if job.play is None:
-                made = Path(writer.gif_file_path if job.format == "gif" else writer.movie_file_path)
+                made = movie_path(scene)
                 movie = _copy(made, work / f"{job.scene}.{job.format}")
                 if made.with_suffix(".srt").is_file():
                     srt = _copy(made.with_suffix(".srt"), work / f"{job.scene}.srt")
@@ -160,11 +156,10 @@ def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str)
             filmed = tuple(s for s in filmed if s in scene.log.played)
             clips = {}
             if job.clips:
-                folder = Path(writer.sections_output_dir)
-                for section in writer.sections:
-                    if section.video is not None and section.name in filmed:
-                        clips[section.name] = _copy(folder / section.video, work / "clips" / Path(section.video).name)
-            subcaptions = [(s.start // MICROSECOND, s.end // MICROSECOND, s.content) for s in writer.subcaptions]
+                for name, clip in section_clips(scene).items():
+                    if name in filmed:
+                        clips[name] = _copy(clip, work / "clips" / clip.name)
+            subcaptions = subcaptions_of(scene)
             cues = list(scene.log.cues)
     if filmed:
         scene._report(filmed[-1], 100.0)

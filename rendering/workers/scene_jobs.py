@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import attention
@@ -38,19 +40,40 @@ def _checked(config, wanted: dict) -> None:
             raise RuntimeError(f"Manim ignored the setting {key}={value!r} (it has {actual!r})")
 
 
+@contextmanager
+def configured(slot: Slot, **settings) -> Iterator[None]:
+    """Manim's configuration for one render in ``slot`` (its media, tex and text folders, no progress bar, only
+    warnings) with ``settings`` on top, each checked to have taken effect; the previous one is back on exit.
+
+    Parameters
+    ----------
+    slot : Slot
+        The private cache slot the render works in (``cache_slot``).
+    **settings
+        Keys of Manim's ``config`` ("pixel_width", "format", "dry_run"...) and their values for this render.
+
+    Raises
+    ------
+    RuntimeError
+        When Manim did not take one of ``settings`` (``tempconfig`` drops the keys it does not know).
+    """
+    from manim import config, tempconfig
+
+    with tempconfig(_manim_config(slot, **settings)):
+        _checked(config, settings)
+        yield
+
+
 def build(scene_name: str, request: attention.Request, look: Look, then=None, before=None, **settings):
     """The scene with its animations skipped: every mobject in its final state, no video written.
 
     ``before(scene)`` runs before it plays, ``then(scene)`` after, while the scene's configuration
     (``settings``) is still in force.
     """
-    from manim import config, tempconfig
-
     from scenes.registry import by_name
 
     cls = by_name(scene_name)
-    with cache_slot() as slot, tempconfig(_manim_config(slot, dry_run=True, disable_caching=True, **settings)):
-        _checked(config, settings)
+    with cache_slot() as slot, configured(slot, dry_run=True, disable_caching=True, **settings):
         scene = cls.drawing(look.inputs(request), skip_animations=True)
         if before is not None:
             before(scene)
@@ -87,7 +110,7 @@ def scene_length(scene_name: str, request: attention.Request, look: Look) -> flo
     Remembered per scene, inputs and version of the code that draws it (the key changes whenever one of the
     scene's source files or the assets does, see codehash.scene_files), so `--list` is quick the second time.
     """
-    length = float(build(scene_name, request, look).renderer.time)
+    length = float(build(scene_name, request, look).time)
     known = _known_lengths()
     known[_length_key(scene_name, request, look)] = length
     LENGTHS.parent.mkdir(parents=True, exist_ok=True)

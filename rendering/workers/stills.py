@@ -15,6 +15,7 @@ import numpy as np
 from manim import Camera, ManimColor, Mobject, config
 
 from scenes.kit.layout import Panel
+from scenes.manim_patches.adapter import capture_into
 
 # Fixed PDF dates, so that the same figure is the same bytes on every run.
 PDF_DATE = "2017-06-12T00:00:00Z"
@@ -110,8 +111,7 @@ def write_vector(
     ctx.set_matrix(
         cairo.Matrix(scale_x, 0, 0, -scale_y, pixel_width / 2 - cx * scale_x, pixel_height / 2 + cy * scale_y)
     )
-    camera.get_cairo_context = lambda pixel_array: ctx
-    camera.capture_mobjects(mobjects)
+    capture_into(camera, mobjects, ctx)
     surface.finish()
 
 

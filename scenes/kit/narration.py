@@ -74,7 +74,7 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> N
         subtitle = max(seconds, SHORTEST, len(shown) / READING_SPEED)
         section = scene.log.played[-1] if scene.log.played else scene.part.name
         # Manim's clock where the cue (its subtitle and its speech) begins, in microseconds as its subtitle
-        start = datetime.timedelta(seconds=scene.renderer.time) // datetime.timedelta(microseconds=1)  # as Manim's
+        start = datetime.timedelta(seconds=scene.time) // datetime.timedelta(microseconds=1)  # as Manim's
         scene.log.cues.append((start, ident, said, section))
     duration = max(animation_time, subtitle) + gap()
     if animations:
