@@ -24,12 +24,12 @@ from rendering.parallel.join import JoinError, nearest
 class SubtitleSlice:
     """One part's subtitles and where they go on the joined timeline.
 
-    ``subtitles``: the part's .srt, or its subtitles as Manim holds them (``renderer.file_writer.subcaptions``,
+    ``subtitles``: the part's .srt, or its subtitles as Manim holds them (``srt.Subtitle``,
     microsecond times; a .srt keeps whole milliseconds), or None. ``start``: where the part begins in the
     joined video (see :func:`slice_starts`). ``clock_start``/``clock_end``: the stretch of the part's own clock
     that belongs to the part. A part rendered with the other sections skipped holds every section's subtitles
     on its own clock, which runs on through skipped sections by their nominal run times (not their frames):
-    pass the scene's ``renderer.time`` where the part's section began and where the next one began (None for
+    pass the scene's clock (``Scene.time``) where the part's section began and where the next one began (None for
     the last part). For subtitles timed from the part's beginning, leave 0 and None (keep everything).
     """
 

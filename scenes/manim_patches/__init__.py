@@ -1,9 +1,12 @@
 """Where the project reaches into Manim's internals, kept in one place so that a Manim upgrade is checked here.
 
-What belongs here: plays finished at once when nothing films them (``skipping``), a fast copy of typeset
-mobjects (``cloning``), and damaged working files in Manim's caches treated as misses (``damaged_cache``,
-installed here: every scene imports this package before Manim reads a cached file), and text typeset the same at
-every output size (``text_canvas``, installed here too). Each module names the Manim internals it relies on.
+What belongs here: the adapter the rest of the project calls instead of reading Manim's renderer, file writer and
+camera (``adapter``: the movie, section clips, subtitles, early end, drawing onto our own Cairo context); plays
+finished at once when nothing films them (``skipping``), a fast copy of typeset mobjects (``cloning``), and
+damaged working files in Manim's caches treated as misses (``damaged_cache``, installed here: every scene imports
+this package before Manim reads a cached file), and text typeset the same at every output size (``text_canvas``,
+installed here too). Each module names the Manim internals it relies on, and ``internals`` lists them all with
+the Manim release they were checked against, for tests/test_manim_adapter.py.
 """
 
 from scenes.manim_patches import damaged_cache, text_canvas
