@@ -2,11 +2,14 @@
 
 The movie a render wrote, its section clips and subtitles, ending a scene early and drawing onto a Cairo context
 of our own live in Manim's renderer, file writer and camera, which are not public and change between releases.
-Every module outside ``scenes/manim_patches/`` goes through these functions instead of reaching into them (a rule
-in tests/test_layers.py), so a Manim upgrade is checked here, against the list of internals in ``internals.py``
-that tests/test_manim_adapter.py verifies. (Manim's clock is public: ``Scene.time``.)
+Every module outside ``scenes/manim_patches/`` goes through these functions instead of reaching into them, so a
+Manim upgrade is checked here; tests/test_manim_adapter.py verifies the internals against the installed Manim and
+fails on a use outside this folder. (Manim's clock is public: ``Scene.time``.)
 
-Checked against Manim ``CHECKED_WITH``, its Cairo renderer (the project never uses OpenGL).
+Manim internals relied on (0.22.0, its Cairo renderer: the project never uses OpenGL; each is listed in
+``internals.py``): ``Scene.renderer.file_writer`` with ``movie_file_path``, ``gif_file_path``,
+``sections_output_dir``, ``sections`` (``Section.name``, ``.video``) and ``subcaptions``; ``EndSceneEarlyException``
+caught by Manim's scene manager; ``Camera.get_cairo_context(pixel_array)`` asked for each vectorized mobject.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from typing import NoReturn
 from manim import config
 from manim.utils.exceptions import EndSceneEarlyException
 
-CHECKED_WITH = "0.22.0"  # the Manim release whose internals these functions were read against
 MICROSECOND = datetime.timedelta(microseconds=1)
 
 

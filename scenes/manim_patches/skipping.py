@@ -7,6 +7,11 @@ introduced mobject is simply on screen, a transformed one becomes its target, an
 methods; Manim's own scene bookkeeping (what is added, replaced and removed, the clock, the subcaptions) runs
 as in a real play. Only dry runs take this path: a filmed render, even one skipping some sections, plays
 every animation Manim's way, so its frames stay those of a single render.
+
+Manim internals relied on (0.22.0, listed in ``internals.py``): the renderer's ``_original_skipping_status``,
+``time``, ``num_plays``, ``animations_hashes`` and ``file_writer.add_partial_movie_file``; ``_MethodAnimation``
+and its ``methods``; ``Animation._setup_scene``; ``Scene.compile_animations``, ``get_run_time`` and
+``add_mobjects_from_animations``.
 """
 
 from __future__ import annotations
