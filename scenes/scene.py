@@ -211,7 +211,6 @@ class AttentionScene(Scene):
             self.inputs = Inputs(request=self.part.example())
         self.check_inputs(self.inputs)
         self.camera.background_color = self.theme.background
-        self.shown: dict = {}  # what the worked callouts displayed, for the tests
         self.grids: dict = {}  # the grids on screen at the end of the step, by name
         self.panel: StepPanel | None = None  # the step layout, while it is on screen
         self.clearing: list = []  # what fades out with the next play (clear_stage)

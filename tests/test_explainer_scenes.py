@@ -1,22 +1,23 @@
 """What the explainer scenes (why scale, cross-attention, why Q K V) show agrees with the core.
 
-tests/test_scenes.py checks every grid's digits and shading; these check the numbers shown outside
-grids (scene.shown) and that each scene drew the trace it says it did.
+tests/test_scenes.py checks every grid's digits and shading; these check the numbers drawn outside
+grids (read off their glyphs, tests/drawing.py) and that each scene drew the trace it says it did.
 """
 
 from __future__ import annotations
 
+import drawing
 import numpy as np
 import pytest
 
 import attention
-from scenes.kit.text.notation import tex_number
 from scenes.kit.theme import load_theme
 from scenes.scene import Inputs
 from scenes.topics.cross_attention import CrossAttention
 from scenes.topics.why_qkv import WhyQKV
 from scenes.topics.why_scale import WhyScale
 
+SCALING_ROWS = ("score_variance", "scaled_variance", "max_weight_unscaled", "max_weight_scaled")
 CASES = {"video": {}, "tiny": {"sentence": "a b c", "d": 3}, "causal": {"mask": "causal", "seed": 2}}
 
 
@@ -32,7 +33,7 @@ def built(play_scene):
     def get(scene_class, case="video", seed=None):
         key = (scene_class, case, seed)
         if key not in cache:
-            cache[key] = play_scene(scene_class, inputs(case, seed))
+            cache[key] = play_scene(drawing.watched(scene_class), inputs(case, seed))
         return cache[key]
 
     return get
@@ -42,18 +43,17 @@ def built(play_scene):
 @pytest.mark.parametrize("case", list(CASES))
 def test_mirrored_pair_shows_equal_tied_scores(built, case):
     scene = built(WhyQKV, case)
-    trace, shown = scene.trace, scene.shown["mirrored_pair"]
-    i, j = shown["i"], shown["j"]
-    assert (i, j) == attention.mirrored_pair(trace) and i != j
+    trace = scene.trace
+    i, j = attention.mirrored_pair(trace)
+    assert i != j
     tied = attention.self_attention(trace.X, trace.W_q, trace.W_q, trace.W_v, mask=trace.mask, tokens=trace.tokens)
     assert scene.request.tied_keys().digest() == tied.digest()
-    assert shown["tied"][0] == shown["tied"][1], "W_k = W_q: the mirrored cells must show one value"
-    assert list(shown["tied"]) == [attention.display_text(tied.scores[i, j]), attention.display_text(tied.scores[j, i])]
-    assert list(shown["untied"]) == [
-        attention.display_text(trace.scores[i, j]),
-        attention.display_text(trace.scores[j, i]),
-    ]
-    assert shown["untied"][0] != shown["untied"][1], "the learned W_k gives different mirrored scores"
+    untied_texts = [attention.display_text(trace.scores[i, j]), attention.display_text(trace.scores[j, i])]
+    tied_texts = [attention.display_text(tied.scores[i, j]), attention.display_text(tied.scores[j, i])]
+    assert tied_texts[0] == tied_texts[1], "W_k = W_q: the mirrored cells must show one value"
+    assert untied_texts[0] != untied_texts[1], "the learned W_k gives different mirrored scores"
+    # the notes under the two grids: s_ij = ... and s_ji = ..., untied then tied
+    drawing.check_run(drawing.seen_texts(scene, outside_grids=True), untied_texts + tied_texts, "mirrored pair")
 
 
 def test_why_qkv_ends_on_the_two_score_grids(built):
@@ -62,15 +62,16 @@ def test_why_qkv_ends_on_the_two_score_grids(built):
     tied = attention.tied_keys(scene.trace)
     np.testing.assert_array_equal(grids[0].values, scene.trace.scores)
     np.testing.assert_array_equal(grids[1].values, tied.scores)
-    i, j = scene.shown["mirrored_pair"]["i"], scene.shown["mirrored_pair"]["j"]
-    texts = grids[1].displayed_texts()
-    assert texts[i, j] == texts[j, i] == scene.shown["mirrored_pair"]["tied"][0]
+    i, j = attention.mirrored_pair(scene.trace)
+    font, text = scene.theme.serif, attention.display_text(tied.scores[i, j])
+    assert drawing.reads(grids[1].number(i, j), text, font) and drawing.reads(grids[1].number(j, i), text, font)
 
 
 def test_relevance_callout_is_the_score(built):
     scene = built(WhyQKV)
-    shown = scene.shown["relevance"]
-    assert shown["total"] == tex_number(scene.trace.scores[shown["i"], shown["j"]], scene.inputs.decimals)
+    i, j = attention.focus(scene.trace)
+    total = attention.display_text(scene.trace.scores[i, j], scene.inputs.decimals)
+    assert total in drawing.seen_texts(scene, outside_grids=True), f"q_i . k_j = {total} is not drawn"
 
 
 # ----- why scale -----------------------------------------------------------------------------------
@@ -80,17 +81,19 @@ def test_scaling_table_is_the_core_study(built, case, seed):
     study = attention.scaling_study(attention.scaling.DEFAULT_D_KS, n_keys=scene.trace.T_kv, seed=seed)
     np.testing.assert_array_equal(scene.request.scaling_study().score_variance, study.score_variance)
     dec = scene.inputs.decimals
-    shown = scene.shown["scaling"]
-    assert shown["d_k"] == [str(d) for d in study.d_ks]
-    for name in ("score_variance", "scaled_variance", "max_weight_unscaled", "max_weight_scaled"):
-        assert shown[name] == [tex_number(v, dec) for v in getattr(study, name)], name
+    rows = [[attention.display_text(v, dec) for v in getattr(study, name)] for name in SCALING_ROWS]
+    texts = drawing.seen_texts(scene, outside_grids=True)
+    drawing.check_run(texts, [str(d) for d in study.d_ks] + rows[0], "d_k and Var(q.k)")  # drawn together
+    for name, row in zip(SCALING_ROWS[1:], rows[1:], strict=True):
+        drawing.check_run(texts, row, name)
     grids = list(scene.grids.values())
     np.testing.assert_array_equal(grids[0].values, study.sample_unscaled[-1:])
     np.testing.assert_array_equal(grids[1].values, study.sample_scaled[-1:])
 
 
 def test_scaling_depends_on_the_seed(built):
-    assert built(WhyScale, "video", 0).shown["scaling"] != built(WhyScale, "video", 5).shown["scaling"]
+    tables = [drawing.seen_texts(built(WhyScale, "video", seed), outside_grids=True) for seed in (0, 5)]
+    assert tables[0] != tables[1]
 
 
 # ----- cross-attention -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import drawing
 import numpy as np
 import pytest
 
@@ -25,6 +26,7 @@ from rendering.spec import Look, StillJob
 from scenes.catalog import SCENES, VIDEO_PARTS
 from scenes.kit.lens import ValueStrip
 from scenes.kit.matrix_grid import MatrixGrid
+from scenes.kit.text.notation import factor_text
 from scenes.kit.theme import load_theme
 from scenes.scene import Inputs, SourceError
 from scenes.topics.model_heads import LayerHeads
@@ -147,15 +149,14 @@ def test_a_wide_grid_is_folded_with_its_true_shape(manim_dirs):
     assert x.shape == (13, 384) and (x.n_rows, x.n_cols) == (13, 7)
     assert x.col_index == (0, 1, 2, 3, None, 382, 383) and x.row_index == tuple(range(13))
     assert r"13\times 384" in tex_of(x.label)
-    texts = x.displayed_texts()
-    assert set(texts[:, 4]) == {"\u22ef"} and x.ellipsis_texts() == ["\u22ef"] * 13
-    expected = [[attention.display_text(v) for v in row] for row in trace.X[:, [0, 1, 2, 3, 382, 383]]]
-    assert texts[:, [0, 1, 2, 3, 5, 6]].tolist() == expected  # the first and the right edge's values
+    assert x.ellipsis_texts() == ["\u22ef"] * 13
+    # the first and the right edge's values, read off their glyphs; the ellipsis column draws none
+    drawing.check_grid_digits(x, attention.fold(trace.X, x.fold_above)[0], x.decimals, theme.serif, "X")
     assert x.peak == pytest.approx(np.abs(trace.X).max())  # shaded on the whole matrix's scale
     w = MatrixGrid(trace.W_q, "W", theme, cell_size=0.3, label="W", numbers="on")
     assert (w.n_rows, w.n_cols) == (7, 7) and r"384\times 32" in tex_of(w.label)
     assert sorted(set(w.ellipsis_texts())) == ["\u22ee", "\u22ef", "\u22f1"]
-    assert w.displayed_texts()[-1, -1] == attention.display_text(trace.W_q[-1, -1])
+    assert drawing.reads(w.number(6, 6), attention.display_text(trace.W_q[-1, -1]), theme.serif)
     a = MatrixGrid(trace.weights, "S", theme, label="A")
     assert a.shape == (a.n_rows, a.n_cols) == (13, 13) and not a.ellipses  # A is drawn whole
 
@@ -164,10 +165,11 @@ def test_a_long_vector_is_one_folded_strip(manim_dirs):
     values = minilm().trace().X[0]
     strip = ValueStrip(load_theme("video"), values, "X", r"\mathbf{x}_1 =", max_width=13)
     assert len(strip.grids) == 1
-    texts = strip.texts()
-    assert texts == [attention.display_text(v) for v in values[:4]] + ["\u22ef"] + [
+    texts = [drawing.read(n, load_theme("video").serif) for n in strip.grids[0].numbers]
+    assert texts == [attention.display_text(v) for v in values[:4]] + [None] + [
         attention.display_text(v) for v in values[-2:]
     ]
+    assert strip.grids[0].ellipsis_texts() == ["\u22ef"]
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +181,7 @@ def built_model(play_scene):
         key = (scene_class, request)
         if key not in cache:
             inputs = Inputs(request=request, theme=load_theme("video"), numbers="auto")
-            cache[key] = play_scene(scene_class, inputs, pixel_width=854, pixel_height=480)
+            cache[key] = play_scene(drawing.watched(scene_class), inputs, pixel_width=854, pixel_height=480)
         return cache[key]
 
     return get
@@ -187,13 +189,13 @@ def built_model(play_scene):
 
 def test_the_dot_product_of_32_terms_is_abbreviated(built_model):
     scene = built_model(Step1MatMul)
-    shown, trace = scene.shown["dot_product"], scene.trace
-    i, j = shown["i"], shown["j"]
-    assert shown["terms"] == [0, 1, 2, 30, 31]
-    products = trace.Q[i] * trace.K[j]
-    assert shown["products"] == [attention.display_text(p).replace("\u2212", "-") for p in products[shown["terms"]]]
-    assert shown["total"] == attention.display_text(trace.scores[i, j]).replace("\u2212", "-")
-    assert r"\cdots" in tex_of(scene.explained[0])
+    trace = scene.trace
+    i, j = attention.focus(trace)
+    products = [factor_text(p, 2) for p in (trace.Q[i] * trace.K[j])[[0, 1, 2, 30, 31]]]
+    total = f"= {attention.display_text(trace.scores[i, j])}"
+    # the first three and last two products drawn one after the other (an ellipsis, typeset, between them)
+    drawing.check_run(drawing.seen_texts(scene, outside_grids=True), [*products, total], "the worked sum")
+    assert any(r"\cdots" in getattr(m, "tex_string", "") for m in scene.seen.values())
     assert scene.grids["K^T"].shape == (32, 13) and scene.grids["Q"].n_cols == 7
 
 

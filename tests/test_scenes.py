@@ -7,16 +7,18 @@ that shows only a pretrained model's heads is checked with the model in tests/te
 
 from __future__ import annotations
 
+import drawing
 import numpy as np
 import pytest
 from manim import ManimColor, config
 
 import attention
+from scenes.kit import grid_cells
 from scenes.kit.layout import MAX_TOKENS, LayoutError
 from scenes.kit.legibility import READABLE_PIXELS, digit_heights
 from scenes.kit.lens import STRUT, ValueStrip
 from scenes.kit.matrix_grid import MatrixGrid
-from scenes.kit.text.notation import tex_number
+from scenes.kit.text.notation import factor_text
 from scenes.kit.theme import load_theme
 from scenes.registry import ALL_SCENES
 from scenes.scene import Inputs
@@ -28,6 +30,7 @@ from scenes.video.step_output import Step4Output
 from scenes.video.step_scale import Step2Scale
 from scenes.video.step_softmax import Step3Softmax
 
+FILL_OF = grid_cells.fill_of  # the fill function as shipped, for the test that swaps it
 SCENES = [scene for scene in ALL_SCENES if scene.part.source != "model"]  # every scene that draws the toy model
 SCENE_IDS = [scene.__name__ for scene in SCENES]
 WORDS = ("the cat sat on a mat while one dog ran past it and then sat down too with us all").split()
@@ -47,7 +50,7 @@ CASES = {
     "tiny": ({"sentence": "a b c", "d": 3}, "on", "720p"),
     "largest": ({"sentence": sentence(MAX_TOKENS), "d": 8}, "auto", "480p"),  # 16 tokens, d = 8: the limit
 }
-# The worked callouts each scene shows (scene.shown), checked against the core; the whole video shows its
+# The worked callouts each scene shows, read off what it drew and checked against the core; the whole video shows its
 # steps' callouts. A scene not listed shows none of these.
 STEP_CALLOUTS = {
     Step1MatMul: {"dot_product"},
@@ -80,7 +83,8 @@ def built(play_scene):
         key = (scene_class, case)
         if key not in cache:
             width, height = PRESETS[CASES[case][2]]
-            cache[key] = play_scene(scene_class, make_inputs(case), pixel_width=width, pixel_height=height)
+            watched = drawing.watched(scene_class)
+            cache[key] = play_scene(watched, make_inputs(case), pixel_width=width, pixel_height=height)
         return cache[key]
 
     return get
@@ -153,39 +157,82 @@ def grids_of(built, scene_class, case):
     return scene, scene.grids.items()
 
 
+# The video's steps draw the trace's own matrices, by grid name; other scenes' grids are checked against the
+# values they were given (their traces are checked in test_explainer_scenes.py and test_model_scenes.py).
+STEP_MATRICES = {
+    "Q": lambda t: t.Q,
+    "K^T": lambda t: t.K.T,
+    "QK^T": lambda t: t.scores,
+    "scaled": lambda t: t.masked,
+    "A": lambda t: t.weights,
+    "V": lambda t: t.V,
+    "R": lambda t: t.output,
+}
+
+
+def shown_values(scene_class, scene, name: str, grid) -> np.ndarray:
+    """The values grid ``name`` must show, as drawn (folded where it folds)."""
+    if scene_class not in STEP_CALLOUTS:
+        return grid.values
+    values = STEP_MATRICES[name](scene.trace)
+    return values if grid.fold_above is None else attention.fold(values, grid.fold_above)[0]
+
+
 @grid_case_param
 def test_grid_digits_are_the_core_display_text(built, scene_class, case):
+    """Every number a grid draws reads, glyph for glyph, as the core's display text of its value."""
     scene, grids = grids_of(built, scene_class, case)
+    on_screen = drawing.on_screen(scene)
     for name, grid in grids:
-        try:
-            texts = grid.displayed_texts()
-        except AttributeError as error:  # e.g. a Transform from no digits left VectorizedPoints in grid.numbers
-            pytest.fail(f"grid {name}: displayed_texts() failed: {error}")
-        if texts.size == 0:
+        if not len(grid.numbers):
             assert scene.inputs.numbers != "on", f"grid {name}: numbers='on' but no digits are drawn"
             continue
-        expected = np.array([[attention.display_text(v, grid.decimals) for v in row] for row in grid.values])
-        assert texts.shape == expected.shape, f"grid {name}: {texts.shape} digits for {expected.shape} values"
-        wrong = np.argwhere(texts != expected)
-        assert not wrong.size, (
-            f"grid {name}: cell {tuple(wrong[0])} shows {texts[tuple(wrong[0])]!r}, "
-            f"the core displays {expected[tuple(wrong[0])]!r} ({len(wrong)} cells differ)"
-        )
+        assert all(id(n) in on_screen for n in grid.numbers), f"grid {name}: digits not on screen"
+        values = shown_values(scene_class, scene, name, grid)
+        drawing.check_grid_digits(grid, values, grid.decimals, scene.theme.serif, f"grid {name}")
 
 
 @grid_case_param
 def test_grid_shading_follows_the_values(built, scene_class, case):
-    _, grids = grids_of(built, scene_class, case)
+    """Every cell on screen is filled with the palette colour its value's shade maps to (read off the drawn
+    rectangles, against the rule written out in tests/drawing.py)."""
+    scene, grids = grids_of(built, scene_class, case)
+    on_screen = drawing.on_screen(scene)
     for name, grid in grids:
-        values, shade = np.asarray(grid.values, dtype=float), np.asarray(grid.cell_shades(), dtype=float)
-        assert shade.shape == values.shape, f"grid {name}: {shade.shape} shades for {values.shape} values"
-        finite = np.isfinite(values)
-        assert np.array_equal(np.isneginf(shade), np.isneginf(values)), f"grid {name}: masked cells not -inf"
-        v, s = values[finite], shade[finite]
-        assert np.all((s >= -1) & (s <= 1)), f"grid {name}: a shade outside [-1, 1]"
-        assert np.array_equal(np.sign(s), np.sign(v)), f"grid {name}: a shade has the wrong sign"
-        inverted = (v[:, None] < v[None, :]) & (s[:, None] > s[None, :])  # v1 < v2 but shade1 > shade2
-        assert not inverted.any(), f"grid {name}: a smaller value is shaded darker than a larger one"
+        assert all(id(cell) in on_screen for cell in grid.cells), f"grid {name}: cells not on screen"
+        drawing.check_grid_fills(grid, shown_values(scene_class, scene, name, grid), f"grid {name}")
+
+
+def test_the_shading_check_sees_a_blank_or_wrong_cell(manim_dirs, monkeypatch):
+    """The shading check can fail: with the fill function drawing every cell blank, or one shade in the
+    wrong colour, a grid of the video's weights is refused."""
+    theme, trace = load_theme("video"), attention.example()
+    drawing.check_grid_fills(MatrixGrid(trace.weights, "S", theme, numbers="off"), trace.weights)  # as drawn: passes
+    monkeypatch.setattr(grid_cells, "fill_of", lambda theme, key, shade: ManimColor(theme.background))
+    with pytest.raises(AssertionError, match="is filled"):
+        drawing.check_grid_fills(MatrixGrid(trace.weights, "S", theme, numbers="off"), trace.weights)
+    odd, peak = float(trace.weights[2, 3]), float(trace.weights.max())
+    monkeypatch.setattr(  # one cell, (2, 3), in the full colour
+        grid_cells, "fill_of", lambda theme, key, shade: FILL_OF(theme, key, 1.0 if shade == odd / peak else shade)
+    )
+    with pytest.raises(AssertionError, match=r"cell \(2, 3\)"):
+        drawing.check_grid_fills(MatrixGrid(trace.weights, "S", theme, numbers="off"), trace.weights)
+
+
+def test_the_digit_check_sees_a_wrong_number(manim_dirs):
+    """The digit check can fail: a cell whose glyphs say another number than its value is refused."""
+    theme, trace = load_theme("video"), attention.example()
+    grid = MatrixGrid(trace.weights[:3, :3], "S", theme, numbers="on")
+    drawing.check_grid_digits(grid, trace.weights[:3, :3], grid.decimals, theme.serif)  # as drawn: passes
+    wrong = trace.weights[:3, :3].copy()
+    wrong[1, 2] += 0.01
+    with pytest.raises(AssertionError, match=r"cell \(1, 2\)"):
+        drawing.check_grid_digits(grid, wrong, grid.decimals, theme.serif)
+    # the outline tracer, for numbers a transform re-cut, tells a digit from its neighbours too
+    number, text = grid.number(1, 2), attention.display_text(trace.weights[1, 2])
+    assert drawing.same_outline(number, text, theme.serif)
+    for other in {attention.display_text(trace.weights[1, 2] + step) for step in (-0.02, -0.01, 0.01, 0.02)}:
+        assert not drawing.same_outline(number, other, theme.serif), other
 
 
 @grid_case_param
@@ -196,37 +243,54 @@ def test_every_grid_has_a_label(built, scene_class, case):
 
 
 # ----- the worked callouts show the core's numbers -------------------------------------------------
-def texts(values, decimals: int) -> list[str]:
-    return [tex_number(v, decimals) for v in np.ravel(values)]
+# What each step's worked callout must draw, computed from the trace; each check reads the glyphs of the
+# numbers the scene drew over its run (tests/drawing.py). The whole video draws its steps' callouts.
+THIN_TIMES = "\u2009\u00b7\u2009"
 
 
-def check_dot_product(trace, shown, dec):
-    i, j = shown["i"], shown["j"]
-    q, k = trace.Q[i], trace.K[j]
-    assert shown["total"] == tex_number(trace.scores[i, j], dec)
-    assert list(shown["products"]) == texts(q * k, dec)
-    if "factors" in shown:
-        assert [tuple(f) for f in shown["factors"]] == list(zip(texts(q, dec), texts(k, dec), strict=True))
+def check_dot_product(trace, drawn, dec):
+    """q_i . k_j = the factors term by term, then their products and the total."""
+    work = attention.dot_product(trace, *attention.focus(trace))
+    terms = range(len(work.products))
+    factors = [f"{factor_text(work.q[n], dec)}{THIN_TIMES}{factor_text(work.k[n], dec)}" for n in terms]
+    products = [factor_text(work.products[n], dec) for n in terms]
+    total = f"= {attention.display_text(work.total, dec)}"
+    drawing.check_run(drawn.outside_grids, [*factors, *products, total], "dot product")
 
 
-def check_softmax_row(trace, shown, dec):
-    weights = list(shown["weights"])
-    assert weights == texts(trace.weights[shown["i"]], dec)
-    tolerance = len(weights) * 0.5 * 10.0**-dec
-    assert abs(sum(float(w) for w in weights) - 1) <= tolerance + 1e-12
-    assert abs(float(shown["sum"]) - 1) <= tolerance + 1e-12
+def check_softmax_row(trace, drawn, dec):
+    """Row i's scaled scores, their exponentials, "÷ their sum" and the weights, then the weights' sum, near 1."""
+    row = attention.softmax_row(trace, attention.focus(trace)[0])
+    display = [attention.display_text(v, dec) for v in (*row.scaled, *row.exps)]
+    weights = [attention.display_text(w, dec) for w in row.weights]
+    shown_sum = float(attention.display(row.weights, dec).sum())
+    tolerance = len(weights) * 0.5 * 10.0**-dec + 1e-12
+    assert abs(shown_sum - 1) <= tolerance, f"the weights shown add up to {shown_sum}"
+    expected = [*display, f"\u00f7 {attention.display_text(row.total, dec)}", *weights]
+    expected.append(attention.display_text(shown_sum, dec))
+    drawing.check_run(drawn.everywhere, expected, "softmax row")
 
 
-def check_weighted_sum(trace, shown, dec):
-    i = shown["i"]
-    assert list(shown["weights"]) == texts(trace.weights[i], dec)
-    assert list(shown["output"]) == texts(trace.output[i], dec)
+def check_weighted_sum(trace, drawn, dec):
+    """r_i = the weights of row i (times v_j, typeset), then row i of R."""
+    work = attention.weighted_sum(trace, attention.focus(trace)[0])
+    expected = [attention.display_text(v, dec) for v in (*work.weights, *work.output)]
+    drawing.check_run(drawn.everywhere, expected, "weighted sum")
 
 
-def check_scale(trace, shown, dec):
-    # 1/sqrt(d_k) may be written with more decimals than the grids: it must be rounded right at its own
-    places = len(shown.partition(".")[2])
-    assert shown == tex_number(trace.scale, places)
+def check_scale(trace, drawn, dec):
+    """1/sqrt(d_k), then one score times it. 1/sqrt(d_k) may be written with more decimals than the grids:
+    it must be rounded right at its own."""
+    i, j = attention.focus(trace)
+    texts = drawn.outside_grids
+    for places in range(dec, dec + 4):
+        scale = attention.display_text(trace.scale, places)
+        worked = (
+            f"{factor_text(trace.scores[i, j], dec)} \u00d7 {scale} = {attention.display_text(trace.scaled[i, j], dec)}"
+        )
+        if scale in texts and worked in texts:
+            return
+    raise AssertionError(f"1/sqrt(d_k) = {trace.scale} and a score times it are not drawn (drawn: {texts})")
 
 
 CHECKS = {
@@ -240,10 +304,19 @@ CHECKS = {
 @scene_case_param
 def test_callouts_show_the_core_numbers(built, scene_class, case):
     scene = built(scene_class, case)
-    shown = {name: value for name, value in scene.shown.items() if name in CHECKS}
-    assert set(shown) == CALLOUTS.get(scene_class, set()), f"{scene_class.__name__} shows {sorted(shown)}"
-    for name, value in shown.items():
-        CHECKS[name](scene.trace, value, scene.inputs.decimals)
+    drawn = drawing.Drawn.of(scene)
+    for name in CALLOUTS.get(scene_class, set()):
+        CHECKS[name](scene.trace, drawn, scene.inputs.decimals)
+
+
+def test_the_callout_check_sees_a_wrong_number(built):
+    """The callout check can fail: Step 2's worked cell read against another trace's scale is refused."""
+    scene = built(Step2Scale, "tiny")
+    drawn = drawing.Drawn.of(scene)
+    check_scale(scene.trace, drawn, scene.inputs.decimals)
+    other = built(Step2Scale, "video").trace  # d = 5, not 3: another 1/sqrt(d_k)
+    with pytest.raises(AssertionError, match="are not drawn"):
+        check_scale(other, drawn, scene.inputs.decimals)
 
 
 # ----- legible numbers at every preset --------------------------------------------------------------
@@ -263,6 +336,8 @@ def test_explained_numbers_are_legible_at_the_preset(built, scene_class, case):
     width, _ = PRESETS[CASES[case][2]]
     pixels_per_unit = width / config.frame_width
     assert scene.explained, f"{scene_class.__name__} explains no number on screen"
+    unseen = [type(m).__name__ for m in scene.explained if any(id(n) not in scene.seen for n in drawing.numerals(m))]
+    assert not unseen, f"{scene_class.__name__} explains numbers it never draws: {unseen}"
     for mobject in scene.explained:
         heights = digit_heights(mobject)
         assert heights, f"{scene_class.__name__}: an explaining mobject ({type(mobject).__name__}) shows no digit"
@@ -284,7 +359,11 @@ def test_a_strip_over_several_lines_has_one_shade_scale(manim_dirs):
     strip = ValueStrip(load_theme("video"), values, "S", max_width=4.0)
     assert len(strip.grids) > 1
     assert {grid.peak for grid in strip.grids} == {1.0}
-    assert np.abs(np.concatenate([grid.shades.ravel() for grid in strip.grids])[1:]).max() < 1e-4
+    cells = [cell for grid in strip.grids for cell in grid.cells]
+    drawing.check_fills(cells, values[None, :], 1.0, strip.grids[0].theme, "S", "strip")  # as drawn, on one scale
+    palest = drawing.expected_fills(np.zeros((1, 1)), 1.0, strip.grids[0].theme, "S")[0, 0]
+    tiny = np.array([cell.get_fill_color().to_rgb() for cell in cells[1:]])
+    assert np.abs(tiny - palest).max() < drawing.COLOUR_TOLERANCE, "a tiny value is not drawn as pale as 0"
 
 
 # ----- the steps, as drawn ---------------------------------------------------------------------------
@@ -308,9 +387,9 @@ def test_step2_shows_every_score_shrinking(built):
 
 
 def piece_text(math_line) -> str:
-    """What the first piece of a MathLine says: a LaTeX piece's source (its strut left out) or a numeral's text."""
+    """What the first piece of a MathLine says: a LaTeX piece's source (its strut left out) or a numeral's glyphs."""
     piece = math_line[0]
-    return getattr(piece, "text", None) or piece.tex_string.replace(STRUT, "")
+    return drawing.read(piece, load_theme("video").serif) or piece.tex_string.replace(STRUT, "")
 
 
 def lead_text(line) -> str:

@@ -153,10 +153,6 @@ class ValueStrip(VGroup):
     def values(self) -> np.ndarray:
         return np.concatenate([grid.values.ravel() for grid in self.grids])
 
-    def texts(self) -> list[str]:
-        """The digits drawn, in order."""
-        return [text for grid in self.grids for text in grid.displayed_texts().ravel()]
-
 
 class StripTable(VGroup):
     """Several strips under one another, one cell width for all (so that column j is one column), each

@@ -3,6 +3,9 @@
 A dimension too long to draw (a pretrained model's 384 features, its 32-wide heads) is folded: its first
 and last entries are drawn with an ellipsis row or column between them (``attention.fold`` picks them), and
 the shape label gains the true sizes, e.g. "X_{T x d} (13 x 384)".
+
+How one cell looks (its fill for a value, outline, masked stroke, ellipsis dots) is ``grid_cells.py``; here the
+cells are laid out, given digits and labels, framed and animated.
 """
 
 from __future__ import annotations
@@ -11,27 +14,23 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UP,
     AnimationGroup,
-    Dot,
     FadeIn,
     FadeOut,
-    Line,
-    ManimColor,
     Rectangle,
     Transform,
     VGroup,
     VMobject,
     config,
-    interpolate_color,
 )
 
 import attention
+from scenes.kit.grid_cells import ELLIPSIS, cell_rectangles, ellipsis_dots, ink_on, masked_marks
 from scenes.kit.layout import MIN_CELL, LayoutError
 from scenes.kit.legibility import READABLE_PIXELS
 from scenes.kit.limits import FOLD_ABOVE
-from scenes.kit.shading import is_light, peak_of, shades, strength
+from scenes.kit.shading import peak_of
 from scenes.kit.text.baseline import token_word
 from scenes.kit.text.labels import short_label
 from scenes.kit.text.numerals import Numeral, width_per_height
@@ -46,9 +45,6 @@ MAX_TOKEN_LABEL = 1.4  # units
 TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
 TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
 LABEL_LINE_GAP = 0.08  # between a folded grid's label and the line of its true sizes under it
-ELLIPSIS_DOT = 0.06  # the radius of an ellipsis cell's dots, per unit of the cell's smaller side
-ELLIPSIS_SPREAD = 0.27  # between an ellipsis cell's dots, per unit of the cell's side
-ELLIPSIS = {"row": ("\u22ee", UP), "column": ("\u22ef", RIGHT), "both": ("\u22f1", UP + LEFT)}
 
 
 def drawn_size(n: int, limit: int = FOLD_ABOVE) -> int:
@@ -93,7 +89,11 @@ class MatrixGrid(VGroup):
     >>> grid = MatrixGrid(trace.weights, "S", load_theme(), numbers="off")  # a label or digits would typeset
     >>> grid.n_rows, grid.n_cols
     (11, 11)
-    >>> bool((grid.cell_shades() == shades(trace.weights)).all())  # shaded by value, against the grid's peak
+    >>> bool(grid.peak == trace.weights.max())  # shaded against the largest |value| (``shading.py``)
+    True
+    >>> from scenes.kit.grid_cells import fill_of
+    >>> fill = fill_of(grid.theme, "S", trace.weights[0, 0] / grid.peak)  # its shade's fill (``grid_cells.py``)
+    >>> grid.cell(0, 0).get_fill_color().to_hex() == fill.to_hex()
     True
     """
 
@@ -136,7 +136,6 @@ class MatrixGrid(VGroup):
         self.folded = self.values.shape != self.shape
         self.n_rows, self.n_cols = self.values.shape
         self.peak = peak_of(self.source) if peak is None else peak
-        self.shades = shades(self.values, self.peak)
         self.cells = self._build_cells(self.values)
         self.marks = self._build_marks(self.values, self.cells)
         self.numbers = self._build_numbers(self.values)
@@ -171,79 +170,33 @@ class MatrixGrid(VGroup):
         shown, self.row_index, self.col_index = attention.fold(values, self.fold_above)
         return shown
 
-    def fill_of(self, shade: float) -> ManimColor:
-        theme = self.theme
-        if np.isneginf(shade):
-            return ManimColor(theme.masked)
-        target = theme.matrix_color(self.color_key) if shade >= 0 else theme.negative
-        return interpolate_color(ManimColor(theme.background), ManimColor(target), strength(shade))
-
     def _build_cells(self, values) -> VGroup:
-        w, h = self.cell_size, self.cell_height
-        grid_shades = shades(values, self.peak)
-        cells = VGroup()
-        for i in range(self.n_rows):
-            for j in range(self.n_cols):
-                gap = np.isnan(values[i, j])  # where an ellipsis stands: no outline, no fill
-                cell = Rectangle(
-                    width=w,
-                    height=h,
-                    stroke_color=self.stroke_color,
-                    stroke_width=self.theme.stroke.none if gap else self.theme.stroke.cell(min(w, h)),
-                    fill_color=self.theme.background if gap else self.fill_of(grid_shades[i, j]),
-                    fill_opacity=0.0 if gap else 1.0,
-                )
-                cell.move_to(np.array([(j - (self.n_cols - 1) / 2) * w, ((self.n_rows - 1) / 2 - i) * h, 0]))
-                cells.add(cell)
+        cells = cell_rectangles(
+            values, self.peak, self.theme, self.color_key, self.stroke_color, self.cell_size, self.cell_height
+        )
         if hasattr(self, "cells"):
             cells.move_to(self.cells)
         return cells
 
     def _build_marks(self, values, cells) -> VGroup:
-        """A diagonal stroke across each masked (-inf) cell where no digits are drawn: at sizes too small for
-        digits, a masked cell must still differ from a small negative one, whose slate fill is close to the
-        masked grey (where digits are drawn, "−∞" says it, and a stroke would cross it out)."""
-        marks = VGroup()
+        """The strokes across masked cells, where no digits are drawn (where they are, "−∞" says it, and a
+        stroke would cross it out)."""
         if self.numbers_visible(values):
-            return marks
-        for cell, value in zip(cells, np.ravel(values), strict=True):
-            if np.isneginf(value):
-                marks.add(
-                    Line(
-                        cell.get_corner(UP + LEFT),
-                        cell.get_corner(DOWN + RIGHT),
-                        color=self.stroke_color,
-                        stroke_width=self.theme.stroke.cell(min(self.cell_size, self.cell_height)),
-                    )
-                )
-        return marks
+            return VGroup()
+        return masked_marks(values, cells, self.stroke_color, self.theme, min(self.cell_size, self.cell_height))
 
     def _build_ellipses(self, cells) -> VGroup:
-        """Three dots in each ellipsis cell: down an ellipsis row, across an ellipsis column, aslant where
-        both meet. ``ellipsis_at[(i, j)]``: the dots of drawn cell (i, j)."""
+        """Three dots in each ellipsis cell. ``ellipsis_at[(i, j)]``: the dots of drawn cell (i, j)."""
         group = VGroup()
         self.ellipsis_at = {}
         size = min(self.cell_size, self.cell_height)
         for i in range(self.n_rows):
             for j in range(self.n_cols):
                 kind = self._ellipsis_kind(i, j)
-                if kind is None:
-                    continue
-                _, direction = ELLIPSIS[kind]
-                centre = cells[i * self.n_cols + j].get_center()
-                dots = VGroup(
-                    *[
-                        Dot(
-                            centre + k * ELLIPSIS_SPREAD * size * direction,
-                            radius=ELLIPSIS_DOT * size,
-                            color=self.theme.text,
-                        )
-                        for k in (-1, 0, 1)
-                    ]
-                )
-                dots.text = ELLIPSIS[kind][0]
-                self.ellipsis_at[(i, j)] = dots
-                group.add(dots)
+                if kind is not None:
+                    dots = ellipsis_dots(kind, cells[i * self.n_cols + j].get_center(), self.theme, size)
+                    self.ellipsis_at[(i, j)] = dots
+                    group.add(dots)
         return group
 
     def _ellipsis_kind(self, i: int, j: int) -> str | None:
@@ -288,18 +241,10 @@ class MatrixGrid(VGroup):
                 group.add(Gap(ELLIPSIS[kind][0]).move_to(cell.get_center()))
                 continue
             text = attention.display_text(value, self.decimals)
-            numeral = Numeral(text, self.theme.serif, height, self._ink_on(cell.get_fill_color()))
+            numeral = Numeral(text, self.theme.serif, height, ink_on(self.theme, cell.get_fill_color()))
             numeral.shift(cell.get_center())
             group.add(numeral)
         return group
-
-    def _ink_on(self, fill: ManimColor) -> ManimColor:
-        """Dark digits on light cells, light digits on dark ones."""
-        light = is_light(fill.to_rgb())
-        dark_ink, light_ink = sorted(
-            (self.theme.text, self.theme.background), key=lambda c: sum(ManimColor(c).to_rgb())
-        )
-        return ManimColor(dark_ink if light else light_ink)
 
     def _token_labels(self, tokens, rows: bool):
         if tokens is None:
@@ -344,16 +289,6 @@ class MatrixGrid(VGroup):
 
     def number(self, i: int, j: int):
         return self.numbers[i * self.n_cols + j] if len(self.numbers) else None
-
-    def displayed_texts(self) -> np.ndarray:
-        """The strings drawn in the cells (empty when numbers are hidden)."""
-        if not len(self.numbers):
-            return np.array([])
-        return np.array([n.text for n in self.numbers]).reshape(self.n_rows, self.n_cols)
-
-    def cell_shades(self) -> np.ndarray:
-        """Each cell's shade in [-1, 1] (-inf for a masked one), as drawn."""
-        return self.shades
 
     # ----- emphasis -----------------------------------------------------------------------
     def frame_around(self, group: VGroup) -> Rectangle:
@@ -435,7 +370,6 @@ class MatrixGrid(VGroup):
             self.marks = new_marks
             self.add(new_marks)
         self.values = values
-        self.shades = shades(values, self.peak)
         if len(self.numbers) and len(new_numbers):
             animations.append(Transform(self.numbers, new_numbers))
             for old, new in zip(self.numbers, new_numbers, strict=True):

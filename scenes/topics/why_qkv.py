@@ -25,7 +25,7 @@ from scenes.kit.lens import MathLine, Num, TeX
 from scenes.kit.matrix_grid import MatrixGrid, token_label_room
 from scenes.kit.narration import narrate
 from scenes.kit.text.labels import short_label
-from scenes.kit.text.notation import D, dim, tex_number
+from scenes.kit.text.notation import D, dim
 from scenes.scene import AttentionScene, Part, Section
 
 ARROW = 1.5  # X -> Q, K, V
@@ -124,7 +124,6 @@ def play_relevance(scene: AttentionScene, g: dict) -> None:
         FadeIn(g["S"]),
         run_time=1.2,
     )
-    total = tex_number(trace.scores[i, j], scene.inputs.decimals)
     relevance = f"relevance of '{short_label(trace.tokens[j])}' to '{short_label(trace.tokens[i])}'"
     callout = VGroup(
         MathLine(
@@ -137,7 +136,6 @@ def play_relevance(scene: AttentionScene, g: dict) -> None:
     ).arrange(RIGHT, buff=0.3)
     callout.next_to(VGroup(g["captions"], g["S"]), DOWN, buff=0.35).set_x(0)
     assert_inside(callout, FULL_FRAME, "the relevance callout")
-    scene.shown["relevance"] = {"i": i, "j": j, "total": total}
     cell = g["S"].highlight_cell(i, j)
     scene.explain(callout)
     narrate(
@@ -199,7 +197,6 @@ def play_tied(scene: AttentionScene) -> None:
     i, j = attention.mirrored_pair(trace)
     pairs_of = [(t.scores[i, j], t.scores[j, i]) for t in (trace, tied)]
     texts = [tuple(attention.display_text(v, dec) for v in pair) for pair in pairs_of]
-    scene.shown["mirrored_pair"] = {"i": i, "j": j, "untied": texts[0], "tied": texts[1]}
     notes = VGroup()
     for grid, condition, shown in zip(grids, (r"W^k \neq W^q", r"W^k = W^q"), texts, strict=True):
         relation = r"\neq" if shown[0] != shown[1] else "="

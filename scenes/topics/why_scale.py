@@ -103,7 +103,6 @@ def table(scene: AttentionScene, study) -> VGroup:
         for n, cell in enumerate(cells):
             cell.move_to([heads.get_right()[0] + COLUMN * (n + 0.7), head.get_center()[1], 0])
         lines.add(VGroup(head, cells))
-    scene.shown["scaling"] = {name: texts for name, (_, texts, _) in rows.items()}
     return lines
 
 

@@ -136,15 +136,6 @@ def play_matmul(scene: AttentionScene) -> None:
     )
     total = tex_number(work.total, dec)
     assert_inside(callout, RIGHT_PANEL, "Step 1's worked entry")
-    terms = [n for n in shown_terms(work) if n is not None]
-    scene.shown["dot_product"] = {
-        "i": i,
-        "j": j,
-        "terms": terms,  # the indices of the terms written out (all of them unless the sum is abbreviated)
-        "factors": [(tex_number(work.q[n], dec), tex_number(work.k[n], dec)) for n in terms],
-        "products": [tex_number(work.products[n], dec) for n in terms],
-        "total": total,
-    }
     scene.explain(callout)
     scene.play(Write(callout.rows[0]), run_time=1.5)
     narrate(scene, f"Their products add up to {total}.", Write(callout.rows[1]), run_time=1.5)

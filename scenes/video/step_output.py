@@ -10,7 +10,7 @@ from scenes.kit.layout import RIGHT_PANEL, assert_inside, cell_size, row_of, sta
 from scenes.kit.lens import Num, TeX, ValueStrip, WorkedSum
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size
 from scenes.kit.narration import narrate
-from scenes.kit.text.notation import labelled, tex_number
+from scenes.kit.text.notation import labelled
 from scenes.scene import AttentionScene, Part
 
 LABELS_ROOM = 1.4  # the shape labels above the grids
@@ -39,11 +39,6 @@ class WeightedSumCallout(VGroup):
         self.result = ValueStrip(theme, work.output, "R", "=", max_width=width, decimals=dec, peak=peak)
         self.add(self.sum, self.result.align_to(self.sum, LEFT))
         self.result.next_to(self.sum, DOWN, buff=STRIP_GAP, aligned_edge=LEFT)
-        scene.shown["weighted_sum"] = {
-            "i": work.i,
-            "weights": [tex_number(w, dec) for w in work.weights],
-            "output": [tex_number(r, dec) for r in work.output],
-        }
 
 
 def play_output(scene: AttentionScene) -> None:

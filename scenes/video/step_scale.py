@@ -67,7 +67,6 @@ def play_scale(scene: AttentionScene) -> None:
     )
     assert_inside(VGroup(grid, factor, value, brace_label, callout), RIGHT_PANEL, "Step 2's matrix")
     narrate(scene, f"Here d k is {trace.d_k}.", FadeIn(value), run_time=1)
-    scene.shown["scale"] = scale
     old_label = grid.label
     grid.remove(old_label)  # on its own on screen, so that its fading leaves the grid whole
     scene.add(old_label)

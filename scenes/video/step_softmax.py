@@ -57,12 +57,6 @@ def worked_rows(
     definition.next_to(table, UP, buff=ROW_GAP).align_to(table, LEFT)
     total = MathLine(theme, TeX(r"\textstyle\sum_j ="), Num(attention.display_text(float(shown_sum), dec)))
     total.next_to(table, DOWN, buff=ROW_GAP).align_to(table.strips[2], LEFT)
-    scene.shown["softmax_row"] = {
-        "i": row.i,
-        "weights": [tex_number(w, dec) for w in row.weights],
-        "sum": shown_sum,
-        "exp_sum": tex_number(row.total, dec),
-    }
     return VGroup(definition, *table.rows, total)
 
 
