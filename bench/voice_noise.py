@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rendering.voice.choice import model_files
+from rendering.voice.piper import model_files
 from rendering.voice.speech import decoded
 
 SENTENCES = [

@@ -250,15 +250,11 @@ PICTURE = (
 
 
 def voice_option(default: str) -> Option:
-    """``--voice``: none (silent), joe (the bundled neural voice), or a folder of recorded takes."""
-    return Option(
-        "voice",
-        "str",
-        None,
-        f"narration: joe (the bundled offline voice), none (silent), or a folder of recorded takes, one WAV or "
-        f"FLAC per cue id (render.py script lists them); default {default}",
-        metavar="joe|none|DIR",
-    )
+    """``--voice``: none (silent), a voice of the engines' table (rendering/voice/choice.py), or a folder of
+    recorded takes."""
+    from rendering.voice.choice import described, metavar
+
+    return Option("voice", "str", None, f"narration: {described()}; default {default}", metavar=metavar())
 
 
 def scenes_option(default_help: str) -> Option:

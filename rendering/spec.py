@@ -18,7 +18,7 @@ class Look:
     decimals: int = 2
     numbers: str = "auto"
     transparent: bool = False
-    voice: object | None = None  # rendering.voice.choice.Voice; None: silent (its digest is in every cache key)
+    voice: object | None = None  # rendering.voice.engine.SpeechEngine; None: silent (its repr is in every cache key)
 
     @classmethod
     def of(cls, options, default_voice: str = "none") -> Look:
@@ -36,9 +36,10 @@ class Look:
         Raises
         ------
         UserError
-            A voice asked for a GIF, or a ``voice`` that is neither "none", "joe" nor a folder of takes.
+            A voice asked for a GIF, or a ``voice`` that is neither "none", a voice of the engines' table
+            (rendering/voice/choice.py) nor a folder of takes.
         """
-        from rendering.voice.choice import voice_of  # reads the bundled voice's files: only when asked
+        from rendering.voice.choice import voice_of  # an engine may read its model's files: only when asked
 
         chosen = options.get("voice")
         gif = options.get("format") == "gif"

@@ -166,9 +166,9 @@ def main(argv: list[str]) -> int:
         planned = [path for exporter in admitted.exporters for path in exporter.plan()]
         check_targets(out, planned, options["force"], lambda: exact_plan(admitted))
         if not options["dry_run"]:
-            from rendering.voice.takes import check_takes
+            from rendering.voice.cues import check_voice
 
-            check_takes(admitted.scenes, admitted.request, admitted.look, options["jobs"])
+            check_voice(admitted.scenes, admitted.request, admitted.look, options["jobs"])
     except UserError as exc:
         return fail(str(exc))
     except WorkerDied as exc:  # --list and the takes' check run workers too

@@ -1,7 +1,7 @@
 """The narration script: every cue a render would speak, one CSV row each, for recording your own takes.
 
 Rows: the cue id (its part, section and place: stable while the text changes), the scene, the section, the
-text to say (as the voice says it, math in words) and the bundled voice's take length, for the same inputs
+text to say (as the voice says it, math in words) and the default voice's take length, for the same inputs
 as a render. Record one WAV or FLAC per cue id, named ``<cue id>.wav``, and render with ``--voice DIR``.
 """
 
@@ -14,13 +14,14 @@ import attention
 from rendering.exporters.base import Exporter, Results
 from rendering.option import scenes_option
 from rendering.spec import Look, Written
+from rendering.voice import choice
 from rendering.workers.pool import Staging
 
 COLUMNS = ("cue", "scene", "section", "text", "seconds")
 
 
 def script_rows(scene_name: str, request: attention.Request, look: Look) -> list[tuple]:
-    """The scene's cues, built with its animations skipped and the bundled voice (in a worker)."""
+    """The scene's cues, built with its animations skipped and the default voice (in a worker)."""
     from rendering.workers.scene_jobs import build
 
     scene = build(scene_name, request, look)
@@ -45,7 +46,8 @@ class ScriptExporter(Exporter):
 
     @classmethod
     def from_options(cls, scenes, options, request) -> list[Exporter]:
-        return [cls(scenes, request, Look.of({**options, "voice": "joe"}))]  # the bundled voice's lengths
+        # the default voice's lengths (read from the table when the command runs)
+        return [cls(scenes, request, Look.of({**options, "voice": choice.DEFAULT_VOICE}))]
 
     def plan(self) -> list[str]:
         return [f"script/{scene.__name__}.csv" for scene in self.scenes]

@@ -7,6 +7,7 @@ from rendering.exporters.movie_format import check_format
 from rendering.exporters.sections import SectionsExporter
 from rendering.option import FORMATS, PICTURE, Option, scenes_option, voice_option
 from rendering.spec import MovieJob, Picture, Written
+from rendering.voice.choice import DEFAULT_VOICE
 from rendering.workers.pool import Staging
 
 
@@ -14,14 +15,14 @@ class VideoExporter(Exporter):
     command = "video"
     kind = "video"
     summary = "the whole video (default), or some scenes, as movies with subtitles"
-    voice = "joe"
+    voice = DEFAULT_VOICE
     options = (
         scenes_option("FullVideo"),
         Option("list", "flag", False, "list every scene with its length, then exit"),
         *PICTURE,
         Option("format", "str", None, "mp4 (default; mov with --transparent), gif, webm or mov", choices=FORMATS),
         Option("sections", "flag", False, "one clip per section as well as the whole"),
-        voice_option("joe; none with --transparent"),
+        voice_option(f"{DEFAULT_VOICE}; none with --transparent"),
         Option(
             "clear-cache",
             "flag",

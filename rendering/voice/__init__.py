@@ -1,9 +1,11 @@
-"""The narration's voice: speech synthesized offline (piper, run as a separate program) or recorded takes,
-cached by what makes them, normalised in loudness, and laid on the movie's timeline as one audio track.
+"""The narration's voice: an engine that gives each cue's take (piper's speech synthesized offline, run as a
+separate program, or recorded takes), cached by what makes them, normalised in loudness, and laid on the movie's
+timeline as one audio track.
 
-What belongs here: ``choice.py`` (which voice a run uses, and what it depends on), ``engine.py`` (piper in a
-subprocess), ``cache.py`` (takes by text, voice, engine and settings), ``speech.py`` (a cue's take and its
-length, in the worker that builds the scene), ``loudness.py`` (BS.1770 loudness, true peak), ``track.py``
-(the timeline's track, muxed into a movie after the join). The pronunciation table is the scenes'
-(``scenes/kit/pronunciation.py``): the voice is given the text to say.
+What belongs here: ``engine.py`` (the interface every voice engine implements), ``choice.py`` (the table of
+engines and reading ``--voice``), one module per engine (``piper.py``, ``takes.py``), ``cache.py`` (synthesized
+takes by text and engine identity), ``cues.py`` (every cue a run speaks, for the engine's check), ``speech.py``
+(a cue's take and its length, in the worker that builds the scene), ``loudness.py`` (BS.1770 loudness, true
+peak), ``track.py`` (the timeline's track, muxed into a movie after the join). The pronunciation table is the
+scenes' (``scenes/kit/text/pronunciation.py``): the voice is given the text to say.
 """

@@ -21,7 +21,7 @@ def folder() -> Path:
 
 
 def take_path(voice_digest: str, text: str) -> Path:
-    """Where the take of ``text`` in the voice ``voice_digest`` (choice.Voice.digest) is kept."""
+    """Where the take of ``text`` in the voice ``voice_digest`` (engine.SpeechEngine.identity) is kept."""
     key = hashlib.sha256(json.dumps([voice_digest, text]).encode()).hexdigest()
     return folder() / key[:2] / f"{key}.wav"
 

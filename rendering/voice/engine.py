@@ -1,92 +1,103 @@
-"""piper, the neural voice, as a separate program: one ``python -m piper`` per process, fed one line per take.
+"""What a voice engine is: the one interface the narration speaks through, whatever makes the sound.
 
-piper-tts is GPL-3.0-or-later, so the project never imports it: it runs it in a subprocess, with the settings
-of ``choice.SETTINGS`` (no sampling noise: the same text gives the same samples), reads each take's WAV from
-a folder of its own and moves it where it is asked to.
+What belongs here: ``SpeechEngine`` (a cue's take as a sound file, the engine's identity for every cache key and
+its licence for the manifest) and ``Synthesizer`` (an engine that speaks a text into a WAV file, each take made
+once and kept in the speech cache). The engines themselves are one module each (``piper.py``, ``takes.py``) and
+``choice.py`` is their table; the command line, the exporters and the caches see only this interface.
+
+Examples
+--------
+An engine is a small frozen record (it travels to the worker processes with the run's look); a synthesizer
+writes only ``speak``:
+
+>>> import wave
+>>> from dataclasses import dataclass
+>>> @dataclass(frozen=True)
+... class Quiet(Synthesizer):
+...     kind = "quiet"
+...     licence = "none: silence"
+...
+...     def speak(self, text, target):
+...         with wave.open(str(target), "wb") as take:
+...             take.setnchannels(1), take.setsampwidth(2), take.setframerate(8000)
+...             take.writeframes(bytes(2 * 80 * len(text)))
+>>> Quiet("quiet", digest_of(["quiet", 1])).about()["kind"]
+'quiet'
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import subprocess
-import sys
-import tempfile
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from rendering.voice.choice import SETTINGS, model_files
-
-
-class EngineError(RuntimeError):
-    """piper stopped or failed; the message ends with what it printed last."""
+from rendering.voice import cache
 
 
-class Piper:
-    """A running piper, started on the first take and stopped when the process exits.
+def digest_of(record) -> str:
+    """The sha256 of a JSON record: an engine's identity from everything its takes depend on."""
+    return hashlib.sha256(json.dumps(record).encode()).hexdigest()
 
-    Examples
-    --------
-    >>> engine = Piper()  # doctest: +SKIP
-    >>> engine.say("Q times K transposed.", Path("take.wav"))  # doctest: +SKIP
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's bytes (a model, a config, a recorded take)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SpeechEngine(ABC):
+    """A voice the narration speaks with: where each cue's take is, what the takes depend on, and their licence.
+
+    An engine is a frozen record, pickled to the workers with the run's look; its ``repr`` (its kind, ``name``
+    and ``identity``) is in every output cache key, so a change of engine, model, settings or takes renders
+    again. Whatever an engine runs (a process, a model in memory) is started in the process that speaks.
+
+    Parameters
+    ----------
+    name
+        What ``--voice`` said: a voice's name, or a folder of takes.
+    identity
+        A digest of everything the takes depend on (engine version, model, settings; or the takes' bytes).
     """
 
-    def __init__(self):
-        self._process: subprocess.Popen | None = None
-        self._folder: Path | None = None
+    kind: ClassVar[str]  # the manifest's name for the engine: "piper", "takes"
+    licence: ClassVar[str]  # what the manifest says of the takes' licence and credit
 
-    def _start(self) -> subprocess.Popen:
-        model, config = model_files()
-        self._folder = Path(tempfile.mkdtemp(prefix="attention-piper-"))
-        command = [sys.executable, "-m", "piper", "-m", str(model), "-c", str(config), "-d", str(self._folder)]
-        command += ["--noise-scale", str(SETTINGS["noise_scale"]), "--noise-w-scale", str(SETTINGS["noise_w_scale"])]
-        command += ["--length-scale", str(SETTINGS["length_scale"])]
-        command += ["--sentence-silence", str(SETTINGS["sentence_silence"])]
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-        )
-        atexit.register(self.close)
-        return self._process
+    name: str
+    identity: str
 
-    def say(self, text: str, target: Path) -> Path:
-        """Speak ``text`` (one line, not empty) into the WAV file ``target`` (22.05 kHz, 16-bit, mono)."""
-        line = " ".join(text.split())
-        if not line:
-            raise ValueError("piper cannot speak an empty text")
-        process = self._process or self._start()
-        seen = []
-        try:
-            process.stdin.write(line + "\n")
-            process.stdin.flush()
-            while True:  # piper logs "Wrote <path>" once the take is complete
-                said = process.stderr.readline()
-                if not said:
-                    raise EngineError(f"piper stopped: {' '.join(seen[-3:]).strip() or 'no message'}")
-                seen.append(said.strip())
-                if "Wrote " in said:
-                    made = Path(said.split("Wrote ", 1)[1].strip())
-                    break
-        except BrokenPipeError:
-            raise EngineError(f"piper stopped: {' '.join(seen[-3:]).strip() or 'no message'}") from None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(made, target)  # the cache may be on another disk than the temporary folder
-        return target
+    @abstractmethod
+    def take(self, cue: str, text: str) -> Path:
+        """The sound file (WAV or FLAC) of cue ``cue`` saying ``text``."""
 
-    def close(self) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            process.stdin.close()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if self._folder is not None:
-            for leftover in self._folder.glob("*"):
-                leftover.unlink(missing_ok=True)
-            self._folder.rmdir()
-            self._folder = None
+    def check(self, cues: Callable[[], dict[str, str]]) -> None:
+        """Refuse a render this voice cannot speak, before any filming (``UserError``, one line).
+
+        ``cues()`` lists every cue the scenes speak (id: text); it builds every scene, so an engine that makes
+        its takes as asked never calls it."""
+        return  # nothing to check: the takes are made as they are asked for
+
+    def about(self) -> dict:
+        """What the manifest records of it."""
+        return {"kind": self.kind, "name": self.name, "digest": self.identity, "licence": self.licence}
+
+
+@dataclass(frozen=True)
+class Synthesizer(SpeechEngine):
+    """An engine that speaks a text: each take is made once from the text alone and kept in the speech cache
+    (``cache.py``) under the engine's identity, so workers and later runs share it."""
+
+    @abstractmethod
+    def speak(self, text: str, target: Path) -> None:
+        """Speak ``text`` (one line, not empty) into the WAV file ``target``."""
+
+    def take(self, cue: str, text: str) -> Path:
+        return cache.remembered(self.identity, text, lambda target: self.speak(text, target))

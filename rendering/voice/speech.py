@@ -1,5 +1,4 @@
-"""A cue's take and its length, where the scene is built: synthesized by the bundled voice (cached) or read
-from the recorded takes' folder.
+"""A cue's take and its length, where the scene is built: whatever the voice's engine (``engine.py``) gives.
 
 What belongs here: ``Speech``, the object a scene's ``Inputs.speech`` holds (``narrate`` asks it each cue's
 length), and reading a take's samples (PyAV decodes WAV and FLAC). A take's length is its file's, silences
@@ -14,8 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from rendering.voice import cache
-from rendering.voice.choice import Voice, takes_in
+from rendering.voice.engine import SpeechEngine
 
 
 class TakeError(ValueError):
@@ -39,39 +37,26 @@ def decoded(path: Path) -> tuple[np.ndarray, int]:
 class Speech:
     """The takes of one voice, in one process: ``seconds`` and ``samples`` of a cue, by its id and its text.
 
-    The bundled voice synthesizes a text once (piper, started on the first take this process needs) and
-    keeps it in the speech cache; recorded takes are read by cue id.
-
     Examples
     --------
-    >>> from rendering.voice.choice import bundled
+    >>> from rendering.voice.piper import bundled
     >>> Speech(bundled()).seconds("intro.00", "Hello.")  # doctest: +SKIP
     0.67
     """
 
-    def __init__(self, voice: Voice):
+    def __init__(self, voice: SpeechEngine):
         self.voice = voice
-        self._engine = None
         self._lengths: dict[tuple[str, str], Fraction] = {}
 
-    def __getstate__(self):  # a worker starts its own engine
+    def __getstate__(self):  # a worker measures its own takes
         return {"voice": self.voice}
 
     def __setstate__(self, state):
         self.__init__(state["voice"])
 
     def path(self, cue: str, text: str) -> Path:
-        """The take's file: from the cache (made if missing) or the takes' folder."""
-        if self.voice.kind == "takes":
-            found = takes_in(Path(self.voice.name)).get(cue)
-            if found is None:
-                raise TakeError(f"no take for cue {cue} in {self.voice.name}")
-            return found
-        if self._engine is None:
-            from rendering.voice.engine import Piper
-
-            self._engine = Piper()
-        return cache.remembered(self.voice.digest, text, lambda target: self._engine.say(text, target))
+        """The take's file, as the voice's engine gives it (a synthesizer makes it once)."""
+        return self.voice.take(cue, text)
 
     def samples(self, cue: str, text: str) -> tuple[np.ndarray, int]:
         if not text.strip():
@@ -80,8 +65,6 @@ class Speech:
 
     def seconds(self, cue: str, text: str) -> float:
         """How long the take of cue ``cue`` (saying ``text``) plays."""
-        if self.voice.kind == "ids":  # listing the cues (takes.py): their lengths do not matter
-            return 1.0
         key = (cue, text)
         if key not in self._lengths:
             samples, rate = self.samples(cue, text)

@@ -1,34 +1,68 @@
-"""Recorded takes checked before a render: every cue the scenes speak has a readable take of finite samples,
-and a take recorded for another text than the cue now says, or a silent take, is named in one warning line.
+"""Recorded takes: a folder of one WAV or FLAC per cue id, the voice ``--voice DIR`` speaks with.
 
-The cue ids come from building the scenes with their animations skipped and every take one second long (the
-ids are the cues' places, not their lengths); a script CSV in the takes' folder (``render.py script``) says
-which text each take was recorded for.
+Checked before a render: every cue the scenes speak has a readable take of finite samples, and a take recorded
+for another text than the cue now says, or a silent take, is named in one warning line. A script CSV in the
+takes' folder (``render.py script``) says which text each take was recorded for. The takes' identity covers
+every take's bytes, so a take recorded again renders again.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from rendering.errors import UserError
-from rendering.voice.choice import Voice, takes_in
+from rendering.voice.engine import SpeechEngine, digest_of, file_digest
 
-PLACEHOLDER = Voice("ids", "ids", "")  # Speech gives every cue one second: enough to list the cues
+SUFFIXES = (".wav", ".flac")
 SILENCE_DBFS = -60  # a take whose every sample is quieter than this is most likely a recording gone wrong
 SILENCE = 10 ** (SILENCE_DBFS / 20)  # as a sample's magnitude, full scale being 1
 
 
-def cues_of(scene_name: str, request, look) -> list[tuple[str, str]]:
-    """(cue id, text) of every cue the scene speaks (in a worker)."""
-    from rendering.workers.scene_jobs import build
+class NotAFolder(UserError):
+    """``--voice`` named neither a voice nor a folder."""
 
-    scene = build(scene_name, request, replace(look, voice=PLACEHOLDER))
-    return [(cue, text) for _, cue, text, _ in scene.log.cues]
+
+def takes_in(folder: Path) -> dict[str, Path]:
+    """The takes of a folder by cue id (a file's name without its .wav or .flac)."""
+    return {p.stem: p for p in sorted(folder.iterdir()) if p.suffix.lower() in SUFFIXES and p.is_file()}
+
+
+@dataclass(frozen=True)
+class RecordedTakes(SpeechEngine):
+    """The takes of a folder (``name``), played as they are: a cue's take is the file named by its id."""
+
+    kind = "takes"
+    licence = "recorded takes: the recording's own licence"
+
+    def take(self, cue: str, text: str) -> Path:
+        from rendering.voice.speech import TakeError  # PyAV: only where takes are read
+
+        found = takes_in(Path(self.name)).get(cue)
+        if found is None:
+            raise TakeError(f"no take for cue {cue} in {self.name}")
+        return found
+
+    def check(self, cues: Callable[[], dict[str, str]]) -> None:
+        check_takes(Path(self.name), cues())
+
+
+def recorded(folder: str | Path) -> RecordedTakes:
+    """The takes of ``folder`` (``NotAFolder`` if it is none; ``UserError`` if it cannot be read)."""
+    shown = str(folder)[:80]
+    try:
+        folder = Path(folder).expanduser().resolve()
+        if not folder.is_dir():
+            raise NotAFolder(f"--voice {shown}: not a folder of takes")
+        record = [[cue, file_digest(path)] for cue, path in takes_in(folder).items()]
+    except OSError as error:
+        raise UserError(f"--voice {shown}: cannot read the takes' folder ({error.strerror})") from None
+    return RecordedTakes(str(folder), digest_of(record))
 
 
 def _recorded_texts(folder: Path) -> dict[str, str]:
@@ -61,17 +95,9 @@ def take_fault(path: Path) -> str | None:
     return "silent" if np.max(np.abs(samples)) < SILENCE else None
 
 
-def check_takes(scenes, request, look, jobs: int) -> None:
-    """UserError naming every missing or unreadable take, or one holding NaN or infinite samples; one warning line
-    for silent takes and one for takes of another text."""
-    from rendering.workers.pool import run_jobs
-
-    voice = look.voice
-    if voice is None or voice.kind != "takes":
-        return
-    folder = Path(voice.name)
-    calls = [(cues_of, (scene.__name__, request, look)) for scene in scenes]
-    cues = dict(cue for found in run_jobs(jobs, calls) for cue in found)
+def check_takes(folder: Path, cues: dict[str, str]) -> None:
+    """UserError naming every missing or unreadable take of ``cues`` (id: text), or one holding NaN or infinite
+    samples; one warning line for silent takes and one for takes of another text."""
     takes = takes_in(folder)
     missing = [cue for cue in cues if cue not in takes]
     faults = {cue: take_fault(takes[cue]) for cue in cues if cue in takes}
