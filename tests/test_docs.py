@@ -15,6 +15,7 @@ MODULES = [
     "rendering.html_safety",
     "rendering.file_names",
     "rendering.exporters.base",
+    "scenes.assets",
     "scenes.kit.shading",
     "scenes.kit.palette",
     "scenes.kit.text.graphemes",

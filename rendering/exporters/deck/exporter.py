@@ -4,8 +4,8 @@ What belongs here: which render a deck needs (the scene as an mp4 with its secti
 render into Slides: each section's title, its narration (the subtitles that fall in its stretch of the
 movie), its poster frame and its accessible label. With --voice, the section clips are the narrated render's,
 each with its stretch of the track (rendering/parallel/assemble.py): the slides use them as they are, so both
-decks carry the voice; the HTML page then plays it as browsers allow (assets/deck.js). How a deck looks and
-behaves belongs to the writers (html.py, pptx.py, assets/); what they share, to slides.py.
+decks carry the voice; the HTML page then plays it as browsers allow (assets/deck/deck.js). How a deck looks and
+behaves belongs to the writers (html.py, pptx.py, assets/deck/); what they share, to slides.py.
 """
 
 from __future__ import annotations
