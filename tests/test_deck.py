@@ -1,4 +1,4 @@
-"""The lecture-deck writers (rendering/deck_*.py) on small synthetic clips: the HTML deck in a real headless
+"""The lecture-deck writers (rendering/exporters/deck/) on small synthetic clips: the HTML deck in a real headless
 Chromium (keys, hash, autoplay, notes, reduced motion, poster match), the PowerPoint deck read back with
 python-pptx, and bad input.
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
+import re
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +35,65 @@ def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{name} has no example"
     assert result.failed == 0, f"{name}: {result.failed} example(s) failed"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("attention", "scenes", "rendering")
+# a file path from the top of the repository, a bare module file name, a dotted name in one of our packages
+_PATH = re.compile(r"(?<![\w./-])((?:attention|scenes|rendering|tests|bench|assets)/[\w./-]*\w)")
+_MODULE_FILE = re.compile(r"(?<![\w./-])(\w+\.py)\b")
+_WHEEL_ONLY = "scenes/_assets"  # where the wheel puts assets/ (pyproject.toml): in no checkout
+_DOTTED = re.compile(r"(?<![\w./-])((?:attention|scenes|rendering)(?:\.\w+)+)")
+
+
+def _texts() -> list[tuple[str, str]]:
+    """(where, text) of every docstring in the project's Python files, and of the READMEs."""
+    sources = [p for top in (*PACKAGES, "tests", "bench") for p in (ROOT / top).rglob("*.py")]
+    found = []
+    for path in [*sources, ROOT / "render.py", ROOT / "video.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                if text := ast.get_docstring(node, clean=False):
+                    found.append((f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 1)}", text))
+    return found + [(name, (ROOT / name).read_text(encoding="utf-8")) for name in ("README.md", "bench/README.md")]
+
+
+def _top_level_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _missing_dotted(dotted: str) -> bool:
+    # the longest prefix that is a module of ours, then the next name must be defined there (or be a submodule)
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        base = ROOT.joinpath(*parts[:end])
+        module = base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py"
+        if module.is_file():
+            return end < len(parts) and parts[end] not in _top_level_names(module)
+    return True
+
+
+def stale_names() -> list[str]:
+    """Every module or file that a docstring or README names and the tree does not have."""
+    files = {p.name for p in ROOT.rglob("*.py") if not {".venv", ".git"} & set(p.parts)}
+    stale = []
+    for where, text in _texts():
+        paths = [p for p in _PATH.findall(text) if not p.startswith(_WHEEL_ONLY)]
+        stale += [f"{where}: {p}" for p in paths if not (ROOT / p).exists()]
+        stale += [f"{where}: {name}" for name in _MODULE_FILE.findall(text) if name not in files]
+        stale += [f"{where}: {name}" for name in _DOTTED.findall(text) if _missing_dotted(name)]
+    return stale
+
+
+def test_docstrings_name_only_modules_that_exist():
+    stale = stale_names()
+    assert not stale, "named but not in the tree:\n" + "\n".join(stale)

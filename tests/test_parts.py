@@ -91,8 +91,8 @@ def pixels(path: Path) -> list[np.ndarray]:
 
 
 def test_two_jobs_render_two_parts_one_job_one(runs):
-    assert "rendering 2 part(s) with 2 job(s)" in runs.two_log, runs.two_log
-    assert "rendering 1 part(s) with 1 job(s)" in runs.one_log, runs.one_log
+    assert "rendering 2 slice(s) with 2 job(s)" in runs.two_log, runs.two_log
+    assert "rendering 1 slice(s) with 1 job(s)" in runs.one_log, runs.one_log
 
 
 def test_joined_video_is_the_single_render_frame_for_frame(runs):
@@ -147,7 +147,7 @@ def test_section_clips_are_the_parts_of_the_joined_video(runs):
 def test_a_change_to_one_part_renders_that_part_alone(runs):
     others = [s for s in FullVideo.part.section_names if s != "step4_output"]
     assert f"{VIDEO}: rendered step4_output; from the cache: {', '.join(others)}" in runs.changed_log, runs.changed_log
-    assert "rendering 1 part(s)" in runs.changed_log
+    assert "rendering 1 slice(s)" in runs.changed_log
     for name in (f"{VIDEO}.mp4", f"{VIDEO}.srt"):  # a comment changes no frame
         assert (runs.changed / name).read_bytes() == (runs.two / name).read_bytes()
 

@@ -1,4 +1,4 @@
-"""What a section costs to render, learned from earlier renders, so parallel parts can be balanced.
+"""What a section costs to render, learned from earlier renders, so parallel slices can be balanced.
 
 What belongs here: the remembered seconds each section took to film (per scene, picture and format) and to
 skip (building its mobjects with the animations skipped), the remembered length of each section in seconds of

@@ -5,5 +5,5 @@ What belongs here: ``choice.py`` (which voice a run uses, and what it depends on
 subprocess), ``cache.py`` (takes by text, voice, engine and settings), ``speech.py`` (a cue's take and its
 length, in the worker that builds the scene), ``loudness.py`` (BS.1770 loudness, true peak), ``track.py``
 (the timeline's track, muxed into a movie after the join). The pronunciation table is the scenes'
-(``scenes/kit/pronunciation.py``): the voice is given the text to say.
+(``scenes/kit/text/pronunciation.py``): the voice is given the text to say.
 """
