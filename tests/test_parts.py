@@ -161,7 +161,7 @@ def job(scene, fmt="mp4") -> MovieJob:
 
 
 def costs_of(scene, film: dict, skip: dict) -> Costs:
-    key = MovieIdentity(scene.__name__, PICTURE, "mp4").look
+    key = MovieIdentity(scene.__name__, PICTURE, "mp4").picture_format
     seconds = {name: {"film": film[name], "skip": skip[name]} for name in film}
     return Costs(lengths={}, seconds={scene.__name__: {key: seconds}}, path=Path(os.devnull))
 

@@ -123,7 +123,7 @@ class DeckExporter(Exporter):
                 paths += [f"{folder}/{n:02d}.{kind}" for n in range(1, count + 1) for kind in (CLIP_FORMAT, "png")]
         return paths
 
-    def jobs(self) -> list[MovieJob]:
+    def render_jobs(self) -> list[MovieJob]:
         return [MovieJob(scene.__name__, self.picture, CLIP_FORMAT, sections=True) for scene in self.scenes]
 
     def write(self, results: Results, staging: Staging) -> list[Written]:
@@ -131,7 +131,7 @@ class DeckExporter(Exporter):
 
         theme = load_theme(self.theme)
         written = []
-        for (scene, name), job in zip(self.decks(), self.jobs(), strict=True):
+        for (scene, name), job in zip(self.decks(), self.render_jobs(), strict=True):
             part = scene.part
             about = {"scene": scene.__name__, "part": part.name, "step": part.step}
             movie = results.movie(job)
