@@ -46,11 +46,16 @@ _WHEEL_ONLY = "scenes/_assets"  # where the wheel puts assets/ (pyproject.toml):
 _DOTTED = re.compile(r"(?<![\w./-])((?:attention|scenes|rendering)(?:\.\w+)+)")
 
 
+def _sources() -> list[Path]:
+    """The project's Python files: its packages, the tests, the benchmarks and the entry scripts."""
+    found = [p for top in (*PACKAGES, "tests", "bench") for p in (ROOT / top).rglob("*.py")]
+    return [*found, ROOT / "render.py", ROOT / "video.py"]
+
+
 def _texts() -> list[tuple[str, str]]:
     """(where, text) of every docstring in the project's Python files, and of the READMEs."""
-    sources = [p for top in (*PACKAGES, "tests", "bench") for p in (ROOT / top).rglob("*.py")]
     found = []
-    for path in [*sources, ROOT / "render.py", ROOT / "video.py"]:
+    for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 if text := ast.get_docstring(node, clean=False):
@@ -73,27 +78,33 @@ def _top_level_names(path: Path) -> set[str]:
 
 def _missing_dotted(dotted: str) -> bool:
     # the longest prefix that is a module of ours, then the next name must be defined there (or be a submodule)
-    parts = dotted.split(".")
-    for end in range(len(parts), 0, -1):
-        base = ROOT.joinpath(*parts[:end])
+    names = dotted.split(".")
+    for end in range(len(names), 0, -1):
+        base = ROOT.joinpath(*names[:end])
         module = base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py"
         if module.is_file():
-            return end < len(parts) and parts[end] not in _top_level_names(module)
+            return end < len(names) and names[end] not in _top_level_names(module)
     return True
 
 
-def stale_names() -> list[str]:
-    """Every module or file that a docstring or README names and the tree does not have."""
-    files = {p.name for p in ROOT.rglob("*.py") if not {".venv", ".git"} & set(p.parts)}
-    stale = []
-    for where, text in _texts():
-        paths = [p for p in _PATH.findall(text) if not p.startswith(_WHEEL_ONLY)]
-        stale += [f"{where}: {p}" for p in paths if not (ROOT / p).exists()]
-        stale += [f"{where}: {name}" for name in _MODULE_FILE.findall(text) if name not in files]
-        stale += [f"{where}: {name}" for name in _DOTTED.findall(text) if _missing_dotted(name)]
-    return stale
+def stale_in(text: str, module_files: set[str]) -> list[str]:
+    """The paths, module files (``module_files``: the tree's file names) and dotted modules that ``text`` names
+    and the tree does not have."""
+    paths = [p for p in _PATH.findall(text) if not p.startswith(_WHEEL_ONLY)]
+    stale = [p for p in paths if not (ROOT / p).exists()]
+    stale += [name for name in _MODULE_FILE.findall(text) if name not in module_files]
+    return stale + [name for name in _DOTTED.findall(text) if _missing_dotted(name)]
+
+
+def test_a_renamed_module_is_seen_as_stale():
+    old = "Planned by parts.py (rendering/parts.py), filmed by rendering.part_jobs.film and rendering.spec.Nope."
+    now = "Planned by plan.py (rendering/parallel/plan.py), filmed by rendering.parallel.film.film_slice."
+    files = {path.name for path in _sources()}
+    assert stale_in(old, files) == ["rendering/parts.py", "parts.py", "rendering.part_jobs.film", "rendering.spec.Nope"]
+    assert stale_in(now, files) == []
 
 
 def test_docstrings_name_only_modules_that_exist():
-    stale = stale_names()
+    files = {path.name for path in _sources()}
+    stale = [f"{where}: {name}" for where, text in _texts() for name in stale_in(text, files)]
     assert not stale, "named but not in the tree:\n" + "\n".join(stale)
