@@ -278,7 +278,8 @@ def _round(run: _Run, number: int) -> bool:
     if not calls:
         return False
     labels = [slice_job.label for slice_job, _ in slices] + [f"{job.scene} (stills)" for job, _, _ in stills]
-    print(f"rendering {len(calls)} slice(s) with {min(run.jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
+    what = [f"{len(slices)} slice(s)"] * bool(slices) + [f"stills of {len(stills)} scene(s)"] * bool(stills)
+    print(f"rendering {' and '.join(what)} with {min(run.jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
 
     def arrived(n: int, result) -> None:  # kept as each arrives: an interrupted run keeps the finished slices
         if n < len(slices):
