@@ -15,18 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the project, and the deck tests' browser helpers
-
-from deck_browser import start_chromium, wait  # noqa: E402
-
-import attention  # noqa: E402
-from rendering.exporters.explore import write_page  # noqa: E402
+import attention
+from rendering.exporters.explore import write_page
+from rendering.inspection.browser import start_chromium, wait
 
 MODEL_SENTENCE = "Jane is going to the cinema to watch a new movie with her friends"  # 16 WordPiece tokens
 BUDGETS = {"toy": 300_000, "minilm": 3_000_000}

@@ -119,7 +119,7 @@ def warm_cache(source: Path, target: Path) -> Path:
 
 
 def part_seconds(log: str) -> list[tuple[str, float]]:
-    return [(label, float(s)) for label, s in re.findall(r"part (.+?): filmed .* in ([\d.]+) s", log)]
+    return [(label, float(s)) for label, s in re.findall(r"slice (.+?): filmed .* in ([\d.]+) s", log)]
 
 
 def verdict(met: bool, by: str, because: str) -> str:

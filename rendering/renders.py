@@ -1,16 +1,16 @@
 """Every render a run needs: served by the output cache when its inputs are unchanged, otherwise made by the
-workers in balanced parts, remembered as it arrives, and assembled into what the exporters take.
+workers in balanced slices, remembered as it arrives, and assembled into what the exporters take.
 
 What belongs here: looking each job's pieces up in the cache, handing the missing ones to the planner
-(parts.py) and the workers (pool.py, part_jobs.py), keeping what they made and measured (cache.py, costs.py),
-and the results by each job's identity for ``Results``.
+(parallel/plan.py) and the workers (workers/pool.py, parallel/film.py), keeping what they made and measured
+(cache/store.py, parallel/costs.py), and the results by each job's identity for ``Results``.
 
-A movie of several sections is remembered section by section, each under its own code's key (keys.py) and the
-digest of the state it starts from (part_jobs.state_digest): the first section starts from its scene's set-up,
-each next one from the state the previous entry ended in. Following that chain serves every section up to the
-first one whose code or starting state changed; from there parts are rendered, and a part films on past its
-planned sections until it reaches a section the cache holds for the state it now starts from. So a change to
-one part of FullVideo renders that part again, and later parts only if what they start from changed.
+A movie of several sections is remembered section by section, each under its own code's key (cache/keys.py)
+and the digest of the state it starts from (film.state_digest): the first section starts from its scene's
+set-up, each next one from the state the previous entry ended in. Following that chain serves every section up
+to the first one whose code or starting state changed; from there slices are rendered, and a slice films on
+past its planned sections until it reaches a section the cache holds for the state it now starts from. So a
+change to one part of FullVideo renders that part again, and later parts only if what they start from changed.
 """
 
 from __future__ import annotations
@@ -117,10 +117,10 @@ def _follow(store: Store, movie: _Movie) -> tuple[list[str], str | None]:
     return [], None
 
 
-def _keep(store: Store, movie: _Movie, part: SliceJob, result: SliceResult, expected: dict) -> None:
-    """Remember what ``part`` rendered of ``movie``, and take it for assembling. ``expected``: section -> the
+def _keep(store: Store, movie: _Movie, slice_job: SliceJob, result: SliceResult, expected: dict) -> None:
+    """Remember what ``slice_job`` rendered of ``movie``, and take it for assembling. ``expected``: section -> the
     state the chain says it starts from, where known (a digest a hair off is then remembered under both)."""
-    if part.play is None:
+    if slice_job.play is None:
         files = {"movie": result.movie, **({"srt": result.subtitles} if result.subtitles else {})}
         files.update({f"clip:{name}": path for name, path in result.clips.items()})
         store.put(movie.keys[None], files, {"cues": result.cues})
@@ -216,8 +216,8 @@ def _lookup(store: Store, renders: list, request, look, work: Path):
     return results, movies, stills, served
 
 
-def _parts(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: bool) -> tuple[list, dict]:
-    """This round's part jobs, and the state each planned section starts from where the chain knows it."""
+def _slices(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: bool) -> tuple[list, dict]:
+    """This round's slice jobs, and the state each planned section starts from where the chain knows it."""
     missing, expected = [], {}
     for movie in movies:
         if not movie.split:
@@ -232,18 +232,20 @@ def _parts(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: b
         # for its code, else it is checked against what it starts from once the render gets there
         planned = [todo[0], *(s for s in todo[1:] if not store.variants(movie.keys[s]))]
         missing.append((movie.scene, movie.job, planned))
-    parts = plan(missing, costs, jobs)
+    slices = plan(missing, costs, jobs)
     by_identity = {m.job.identity: m for m in movies}
     finished = []
-    for part in parts:
-        movie = by_identity[part.identity]
-        if part.play is not None:
-            others = {s for p in parts if p is not part and p.play and by_identity[p.identity] is movie for s in p.play}
+    for slice_job in slices:
+        movie = by_identity[slice_job.identity]
+        if slice_job.play is not None:
+            others = {
+                s for p in slices if p is not slice_job and p.play and by_identity[p.identity] is movie for s in p.play
+            }
             cached = {
                 s: sorted(store.variants(movie.keys[s]) | {st for n, st in movie.fresh if n == s}) for s in movie.names
             }
-            part = replace(part, elsewhere=tuple(sorted(others)), cached=cached)
-        finished.append((part, movie))
+            slice_job = replace(slice_job, elsewhere=tuple(sorted(others)), cached=cached)
+        finished.append((slice_job, movie))
     return finished, expected
 
 
@@ -264,28 +266,30 @@ class _Run:
 
 
 def _round(run: _Run, number: int) -> bool:
-    """Plan and run one round of part jobs (and, in the first, the stills); False if nothing was left to do."""
+    """Plan and run one round of slice jobs (and, in the first, the stills); False if nothing was left to do."""
     store, costs, request, look, work = run.store, run.costs, run.request, run.look, run.work
-    parts, expected = _parts(store, run.movies, costs, run.jobs, first=number == 0)
+    slices, expected = _slices(store, run.movies, costs, run.jobs, first=number == 0)
     stills = run.stills if number == 0 else []
     calls = [
-        (film_slice, (part, request, look, str(work / f"slice-{number}-{n:02d}"))) for n, (part, _) in enumerate(parts)
+        (film_slice, (slice_job, request, look, str(work / f"slice-{number}-{n:02d}")))
+        for n, (slice_job, _) in enumerate(slices)
     ]
     calls += [(render_stills, (job, request, look, str(folder))) for job, _, folder in stills]
     if not calls:
         return False
-    labels = [part.label for part, _ in parts] + [f"{job.scene} (stills)" for job, _, _ in stills]
-    print(f"rendering {len(calls)} part(s) with {min(run.jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
+    labels = [slice_job.label for slice_job, _ in slices] + [f"{job.scene} (stills)" for job, _, _ in stills]
+    what = [f"{len(slices)} slice(s)"] * bool(slices) + [f"stills of {len(stills)} scene(s)"] * bool(stills)
+    print(f"rendering {' and '.join(what)} with {min(run.jobs, len(calls))} job(s): {', '.join(labels)}", flush=True)
 
-    def arrived(n: int, result) -> None:  # kept as each arrives: an interrupted run keeps the finished parts
-        if n < len(parts):
-            part, movie = parts[n]
-            print(f"  part {part.label}: filmed {', '.join(result.filmed)} in {result.seconds:.1f} s", flush=True)
-            _keep(store, movie, part, result, expected.get(id(movie), {}))
-            costs.learn(part.identity, result.timings, result.lengths)
+    def arrived(n: int, result) -> None:  # kept as each arrives: an interrupted run keeps the finished slices
+        if n < len(slices):
+            slice_job, movie = slices[n]
+            print(f"  slice {slice_job.label}: filmed {', '.join(result.filmed)} in {result.seconds:.1f} s", flush=True)
+            _keep(store, movie, slice_job, result, expected.get(id(movie), {}))
+            costs.learn(slice_job.identity, result.timings, result.lengths)
             costs.save()
         else:
-            job, key, _ = stills[n - len(parts)]
+            job, key, _ = stills[n - len(slices)]
             store.put(key, *stills_for_cache(result))
             run.results[job.identity] = result
 
@@ -301,7 +305,7 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
     if served:
         print(f"from the cache: {', '.join(served)}", flush=True)
     # Each round films at least the first section the chain lacks, so the rounds end; a second round happens
-    # only when a part stopped at a section the cache held, and the chain then lacks a later one.
+    # only when a slice stopped at a section the cache held, and the chain then lacks a later one.
     rounds = 0
     run = _Run(store, costs, request, look, work, jobs, movies, stills, results)
     while _round(run, rounds):

@@ -19,7 +19,7 @@ def merged_jobs(exporters: list[Exporter]) -> list[MovieJob | StillJob]:
     """Every render the exporters ask for, once: a movie asked with and without sections is one render with."""
     by_identity: dict = {}
     for exporter in exporters:
-        for job in exporter.jobs():
+        for job in exporter.render_jobs():
             known = by_identity.get(job.identity)
             if known is None:
                 by_identity[job.identity] = job

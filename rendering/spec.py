@@ -110,8 +110,9 @@ class MovieIdentity:
     format: str
 
     @property
-    def look(self) -> str:
-        """The picture and format as text (the learned costs' key, which holds for every scene)."""
+    def picture_format(self) -> str:
+        """The picture and format as text (the learned costs' key, which holds for every scene); not a ``Look``,
+        which is how the scenes are drawn."""
         return f"{self.picture.width}x{self.picture.height}@{self.picture.fps}/{self.format}"
 
 

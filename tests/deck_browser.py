@@ -1,68 +1,19 @@
-"""A headless Chromium for the deck tests, and what they do with it: open a deck, press keys, read its clip.
+"""What the deck tests do with a headless Chromium: open a deck, press keys, read its clip.
 
-What belongs here: starting the browser the way every deck test does (Debian's chromium and chromedriver,
-given explicitly so that Selenium Manager never runs and nothing is downloaded; autoplay with sound allowed,
-or the browser's own policy: sound only after a key press or click; a fixed viewport), and small helpers over
-a deck page. Assertions about decks belong in the test modules.
+What belongs here: small helpers over a deck page (the browser itself: ``rendering/inspection/browser.py``).
+Assertions about decks belong in the test modules.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-VIEWPORT = (1280, 720)  # CSS pixels; a screenshot is this size (device scale factor 1)
-
-
-def start_chromium(profile: Path, autoplay: bool = True) -> webdriver.Chrome:
-    """A headless Chromium with its profile in ``profile``; ``autoplay=False`` keeps the browser's autoplay
-    policy, under which a clip plays with sound only after the page has had a key press or a click."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    arguments = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-    ]
-    if autoplay:
-        arguments.append("--autoplay-policy=no-user-gesture-required")
-    for arg in arguments:
-        options.add_argument(arg)
-    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    # --window-size sizes the window, toolbar included: set the page's viewport itself
-    width, height = VIEWPORT
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-    )
-    browser.set_script_timeout(20)
-    return browser
-
-
-def wait(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+from rendering.inspection.browser import wait
 
 
 def wait_for_deck(driver, what: str = "the deck") -> None:

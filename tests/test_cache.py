@@ -44,7 +44,7 @@ def sha(path: Path) -> str:
 
 
 def rendered(log: str) -> bool:
-    return "rendering 1 part(s)" in log and "nothing to render" not in log
+    return "rendering 1 slice(s)" in log and "nothing to render" not in log
 
 
 @dataclass

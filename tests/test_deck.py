@@ -1,4 +1,4 @@
-"""The lecture-deck writers (rendering/deck_*.py) on small synthetic clips: the HTML deck in a real headless
+"""The lecture-deck writers (rendering/exporters/deck/) on small synthetic clips: the HTML deck in a real headless
 Chromium (keys, hash, autoplay, notes, reduced motion, poster match), the PowerPoint deck read back with
 python-pptx, and bad input.
 
@@ -18,17 +18,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from deck_browser import (
-    assert_playing,
-    current_slide,
-    difference,
-    open_deck,
-    press,
-    start_chromium,
-    video_state,
-    wait,
-    wait_for_deck,
-)
+from deck_browser import assert_playing, current_slide, difference, open_deck, press, video_state, wait_for_deck
 from PIL import Image
 from pptx import Presentation
 from selenium import webdriver
@@ -38,6 +28,7 @@ from selenium.webdriver.common.keys import Keys
 from rendering.exporters.deck.html import media_folder, write_html
 from rendering.exporters.deck.pptx import SLIDE_HEIGHT, SLIDE_WIDTH, write_pptx
 from rendering.exporters.deck.slides import DeckError, Slide, extract_poster
+from rendering.inspection.browser import start_chromium, wait
 
 WIDTH, HEIGHT, FPS, FRAMES = 320, 180, 15, 36  # 2.4 s clips
 # Distinct, moderately saturated colours: they survive yuv420p and the browser's colour conversion recognisably.

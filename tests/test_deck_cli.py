@@ -33,8 +33,6 @@ from deck_browser import (
     play_to_end,
     press,
     sound_state,
-    start_chromium,
-    wait,
     wait_for_deck,
 )
 from PIL import Image
@@ -42,6 +40,7 @@ from pptx import Presentation
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from rendering.inspection.browser import start_chromium, wait
 from scenes.topics.embedding import EmbeddingScene
 from scenes.video.shapes import ShapeTracking
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from deck_browser import current_slide, open_deck, press, sound_state, start_chromium, video_state, wait
+from deck_browser import current_slide, open_deck, press, sound_state, video_state
 from pptx import Presentation
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -25,6 +25,7 @@ from selenium.webdriver.common.keys import Keys
 from rendering.exporters.deck.html import write_html
 from rendering.exporters.deck.pptx import write_pptx
 from rendering.exporters.deck.slides import Slide, extract_poster
+from rendering.inspection.browser import start_chromium, wait
 
 WIDTH, HEIGHT, FPS, FRAMES = 320, 180, 15, 60  # 4 s clips: long enough to be caught playing after a key
 RATE = 48000

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from deck_browser import start_chromium, wait
 from PIL import Image
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions import interaction
@@ -37,6 +36,7 @@ from attention import worked
 from attention.states import explorer_states
 from rendering.exporters.explore import write_page
 from rendering.exporters.explore.payload import DECIMALS
+from rendering.inspection.browser import start_chromium, wait
 
 TOY_BUDGET, MODEL_BUDGET = 300_000, 3_000_000  # bytes, from issue #19
 MODEL_SENTENCE = "Jane is going to the cinema to watch a new movie with her friends"  # 16 WordPiece tokens

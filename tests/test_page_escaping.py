@@ -15,13 +15,14 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from deck_browser import start_chromium, wait, wait_for_deck
+from deck_browser import wait_for_deck
 
 import attention
 from rendering.exporters.deck.html import write_html
 from rendering.exporters.deck.slides import Slide, extract_poster
 from rendering.exporters.explore import page as explore_page
 from rendering.exporters.explore import write_page
+from rendering.inspection.browser import start_chromium, wait
 
 # Each tries another way out of a <script> element, an attribute or the page's template; none holds a control
 # character, so each is a legal token. The sentence joins them with U+2028 and U+2029, which split

@@ -1,6 +1,6 @@
-"""FullVideo rendered in parallel parts and joined, through render.py: with --jobs 2 it must be the very movie
+"""FullVideo rendered in parallel slices and joined, through render.py: with --jobs 2 it must be the very movie
 one process renders (frames, packets, timestamps, subtitles, section clips), and a change to one part's code
-renders that part alone. Also the planner that splits and balances the parts, on its own.
+renders that part alone. Also the planner that splits and balances the slices, on its own.
 
 Renders are tiny (320x180 at 5 fps) and shared by the tests through module-scoped fixtures.
 """
@@ -64,7 +64,7 @@ def runs(tmp_path_factory, render_cache, project_copy) -> Runs:
     project = project_copy(base / "project")
     cache_one = render_cache()
     one = render(VIDEO, *SMALL, "--jobs", "1", cache=cache_one, out=base / "one", root=project)
-    # the --jobs 1 part filmed every section in one Manim scene, so Manim's own concatenated movie and .srt,
+    # the --jobs 1 slice filmed every section in one Manim scene, so Manim's own concatenated movie and .srt,
     # left in the Manim slot it used, are the single render (slots are shared: take the newest)
     made = max(cache_one.glob(f"slot-*/media/videos/180p{FPS}/{VIDEO}.mp4"), key=os.path.getmtime)
     single = base / "single"
@@ -90,9 +90,9 @@ def pixels(path: Path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
-def test_two_jobs_render_two_parts_one_job_one(runs):
-    assert "rendering 2 part(s) with 2 job(s)" in runs.two_log, runs.two_log
-    assert "rendering 1 part(s) with 1 job(s)" in runs.one_log, runs.one_log
+def test_two_jobs_render_two_slices_one_job_one(runs):
+    assert "rendering 2 slice(s) with 2 job(s)" in runs.two_log, runs.two_log
+    assert "rendering 1 slice(s) with 1 job(s)" in runs.one_log, runs.one_log
 
 
 def test_joined_video_is_the_single_render_frame_for_frame(runs):
@@ -100,7 +100,7 @@ def test_joined_video_is_the_single_render_frame_for_frame(runs):
     assert joined.stat().st_mode & 0o777 == FILE_MODE  # a joined file is as shareable as any other
     frames = probe_video(single).frames
     assert probe_video(joined).frames == probe_video(alone).frames == frames
-    # the parts' packets are copied: the joined stream carries the single render's very bytes
+    # the slices' packets are copied: the joined stream carries the single render's very bytes
     data = [d for _, _, d in packets(single)]
     assert [d for _, _, d in packets(joined)] == [d for _, _, d in packets(alone)] == data
     decoded = pixels(joined)
@@ -134,7 +134,7 @@ def test_subtitles_are_the_single_renders(runs):
     assert all(round(s.start.total_seconds(), 3) in starts for s in single)
 
 
-def test_section_clips_are_the_parts_of_the_joined_video(runs):
+def test_section_clips_are_the_pieces_of_the_joined_video(runs):
     clips = sorted((runs.two / "sections" / VIDEO).glob("*.mp4"))
     assert [c.name for c in clips] == [f"{n:02d}_{name}.mp4" for n, name in enumerate(FullVideo.part.section_names)]
     movie = [d for _, _, d in packets(runs.two / f"{VIDEO}.mp4")]
@@ -147,7 +147,7 @@ def test_section_clips_are_the_parts_of_the_joined_video(runs):
 def test_a_change_to_one_part_renders_that_part_alone(runs):
     others = [s for s in FullVideo.part.section_names if s != "step4_output"]
     assert f"{VIDEO}: rendered step4_output; from the cache: {', '.join(others)}" in runs.changed_log, runs.changed_log
-    assert "rendering 1 part(s)" in runs.changed_log
+    assert "rendering 1 slice(s)" in runs.changed_log
     for name in (f"{VIDEO}.mp4", f"{VIDEO}.srt"):  # a comment changes no frame
         assert (runs.changed / name).read_bytes() == (runs.two / name).read_bytes()
 
@@ -161,7 +161,7 @@ def job(scene, fmt="mp4") -> MovieJob:
 
 
 def costs_of(scene, film: dict, skip: dict) -> Costs:
-    key = MovieIdentity(scene.__name__, PICTURE, "mp4").look
+    key = MovieIdentity(scene.__name__, PICTURE, "mp4").picture_format
     seconds = {name: {"film": film[name], "skip": skip[name]} for name in film}
     return Costs(lengths={}, seconds={scene.__name__: {key: seconds}}, path=Path(os.devnull))
 
@@ -175,32 +175,32 @@ def test_one_process_or_one_section_is_never_split():
 
 def test_a_topic_scene_of_three_sections_is_split_when_cores_are_idle():
     sections = list(MaskingScene.part.section_names)
-    parts = plan([(MaskingScene, job(MaskingScene), sections)], Costs(path=Path(os.devnull)), 2)
-    assert len(parts) == 2
-    assert sorted(s for p in parts for s in p.play) == sorted(sections)  # each section once, in two runs
+    slices = plan([(MaskingScene, job(MaskingScene), sections)], Costs(path=Path(os.devnull)), 2)
+    assert len(slices) == 2
+    assert sorted(s for p in slices for s in p.play) == sorted(sections)  # each section once, in two runs
 
 
-def test_parts_are_balanced_by_learned_seconds():
+def test_slices_are_balanced_by_learned_seconds():
     names = FullVideo.part.section_names
     film = dict(zip(names, [10, 100, 10, 10, 10, 10, 10], strict=True))  # "tokens" is the costly one
     skip = dict.fromkeys(names, 1.0)
-    parts = plan([(FullVideo, job(FullVideo), list(names))], costs_of(FullVideo, film, skip), 2)
+    slices = plan([(FullVideo, job(FullVideo), list(names))], costs_of(FullVideo, film, skip), 2)
     # "tokens" alone (its 100 s, intro skipped) on one worker; the other five (50 s, two skipped) and then
-    # intro (10 s) on the other: 104 s, where intro + tokens as one part would take 110 s
-    assert sorted(p.play for p in parts) == [
+    # intro (10 s) on the other: 104 s, where intro + tokens as one slice would take 110 s
+    assert sorted(p.play for p in slices) == [
         ("intro",),
         ("step1_matmul", "step2_scale", "step3_softmax", "step4_output", "shapes"),
         ("tokens",),
     ]
-    assert parts[0].play == ("tokens",)  # the longest first
+    assert slices[0].play == ("tokens",)  # the longest first
 
 
 def test_a_small_scene_beside_the_video_still_lets_the_video_split():
     names = FullVideo.part.section_names
     costs = costs_of(FullVideo, dict.fromkeys(names, 20.0), dict.fromkeys(names, 2.0))
     missing = [(FullVideo, job(FullVideo), list(names)), (ShapeTracking, job(ShapeTracking), None)]
-    parts = plan(missing, costs, 2)
-    assert len([p for p in parts if p.scene == VIDEO]) == 2 and len(parts) == 3
+    slices = plan(missing, costs, 2)
+    assert len([p for p in slices if p.scene == VIDEO]) == 2 and len(slices) == 3
 
 
 # ----- the clips, as seen: one continuous story, each clip ending on its content --------------------------

@@ -1,7 +1,7 @@
 """all-MiniLM-L6-v2 through our NumPy core: published similarities, traces, padding, file checks.
 
 The model is loaded once for the module (``attention.load_model`` is cached per process). The
-reference computations here are written independently of ``attention.encoder``: they read the raw
+reference computations here are written independently of ``attention.models.bert``: they read the raw
 safetensors tensors and do the BERT arithmetic with all heads at once, so a slip in the per-head
 slicing, a missing transpose or a forgotten bias in the package shows up as a mismatch.
 """

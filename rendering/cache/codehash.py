@@ -16,9 +16,11 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from scenes.assets import ASSETS, DRAWN
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("attention", "scenes", "rendering")
-SOURCES = (*PACKAGES, "render.py", "video.py")  # what a copy of the project needs to render
+SOURCES = (*PACKAGES, "assets", "render.py", "video.py")  # what a copy of the project needs to render
 # Hashed but not followed: they import every scene, so following them would make each scene depend on all others.
 # A scene that plays other scenes' parts declares them as its sections' owners (see ``scene_files``).
 NOT_FOLLOWED = frozenset({"scenes.catalog", "scenes.registry"})
@@ -88,7 +90,8 @@ def walk(modules) -> set[Path]:
 
 
 def assets() -> set[Path]:
-    return {p for p in (ROOT / "scenes" / "assets").rglob("*") if p.is_file()}  # what scenes read: palettes, LaTeX
+    """The asset files the scenes read (palettes, the LaTeX preamble): a render's key counts them."""
+    return {p for folder in DRAWN for p in (ASSETS / folder).rglob("*") if p.is_file()}
 
 
 @cache
@@ -109,7 +112,7 @@ def scene_files(scene: type, section: str | None = None) -> set[Path]:
 
     A section whose declared owner is another scene plays that scene's code (FullVideo plays the video's parts),
     so that scene's module counts for that section only. The earlier parts' code is not counted: what a part
-    starts from is checked instead, as a digest of what is on screen when it begins (part_jobs.state_digest,
+    starts from is checked instead, as a digest of what is on screen when it begins (film.state_digest,
     which keys the cache entry beside this code). So a change to one part re-renders that part, and a later
     part only if the change reaches what it starts from (FullVideo carries the step panel from step to step).
     """

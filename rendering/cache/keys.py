@@ -58,7 +58,7 @@ def movie_key(
             "scene": scene.__name__,
             "sections": scene.part.section_names,
             "section": section,
-            "movie": job.identity.look,
+            "movie": job.identity.picture_format,
             "clips": clips,
             "code": _code(scene, section, MOVIE_WORKER),
         }

@@ -1,7 +1,8 @@
 """The kinds of output, each an ``Exporter`` that declares its options, checks, plans, asks Manim for, and writes.
 
-What belongs here: one module (or one folder, with its writers and assets) per output kind, and ``EXPORTERS``,
-the registry the command line reads: a new output kind is its module plus one entry below.
+What belongs here: one module (or one folder, with its writers) per output kind (a page's files go in the
+top-level ``assets/<kind>/``), and ``EXPORTERS``, the registry the command line reads: a new output kind is its
+module plus one entry below.
 """
 
 from rendering.exporters.base import Exporter, Results

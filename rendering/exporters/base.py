@@ -73,7 +73,7 @@ class Exporter(ABC):
         return self.plan()
 
     @abstractmethod
-    def jobs(self) -> list[MovieJob | StillJob]:
+    def render_jobs(self) -> list[MovieJob | StillJob]:
         """The renders it needs."""
 
     @abstractmethod

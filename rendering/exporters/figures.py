@@ -58,12 +58,12 @@ class FiguresExporter(Exporter):
             for kind in self.formats
         ]
 
-    def jobs(self) -> list[StillJob]:
+    def render_jobs(self) -> list[StillJob]:
         return [StillJob(scene.__name__, self.width, self.formats, self.crop) for scene in self.scenes]
 
     def write(self, results: Results, staging: Staging) -> list[Written]:
         written = []
-        for scene, job in zip(self.scenes, self.jobs(), strict=True):
+        for scene, job in zip(self.scenes, self.render_jobs(), strict=True):
             stills = results.stills(job)
             if stills.error is not None:
                 self.failures.append((scene.__name__, stills.error))

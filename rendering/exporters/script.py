@@ -52,7 +52,7 @@ class ScriptExporter(Exporter):
     def plan(self) -> list[str]:
         return [f"script/{scene.__name__}.csv" for scene in self.scenes]
 
-    def jobs(self) -> list:
+    def render_jobs(self) -> list:
         return []  # built in write(), with the animations skipped
 
     def write(self, results: Results, staging: Staging) -> list[Written]:

@@ -29,12 +29,12 @@ class SectionsExporter(Exporter):
             for n, name in enumerate(scene.part.section_names)
         ]
 
-    def jobs(self) -> list[MovieJob]:
+    def render_jobs(self) -> list[MovieJob]:
         return [MovieJob(scene.__name__, self.picture, self.format, sections=True) for scene in self.scenes]
 
     def write(self, results: Results, staging: Staging) -> list[Written]:
         written = []
-        for scene, job in zip(self.scenes, self.jobs(), strict=True):
+        for scene, job in zip(self.scenes, self.render_jobs(), strict=True):
             for section, clip in results.movie(job).sections:
                 path = staging.path(f"sections/{scene.__name__}/{clip.name}")
                 clip.replace(path)

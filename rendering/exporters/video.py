@@ -51,12 +51,12 @@ class VideoExporter(Exporter):
         # the subtitles too (every scene narrates), so a user's .srt there is refused before any filming
         return [f"{scene.__name__}.{suffix}" for scene in self.scenes for suffix in (self.format, "srt")]
 
-    def jobs(self) -> list[MovieJob]:
+    def render_jobs(self) -> list[MovieJob]:
         return [MovieJob(scene.__name__, self.picture, self.format) for scene in self.scenes]
 
     def write(self, results: Results, staging: Staging) -> list[Written]:
         written = []
-        for scene, job in zip(self.scenes, self.jobs(), strict=True):
+        for scene, job in zip(self.scenes, self.render_jobs(), strict=True):
             movie = results.movie(job)
             about = {"scene": scene.__name__, "part": scene.part.name, "step": scene.part.step}
             path = staging.path(f"{scene.__name__}.{self.format}")

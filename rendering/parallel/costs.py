@@ -1,4 +1,4 @@
-"""What a section costs to render, learned from earlier renders, so parallel parts can be balanced.
+"""What a section costs to render, learned from earlier renders, so parallel slices can be balanced.
 
 What belongs here: the remembered seconds each section took to film (per scene, picture and format) and to
 skip (building its mobjects with the animations skipped), the remembered length of each section in seconds of
@@ -59,7 +59,7 @@ class Costs:
 
     def film(self, movie: MovieIdentity, section: str) -> float:
         scene, picture = movie.scene, movie.picture
-        measured = self._measured(scene, movie.look, section, "film")
+        measured = self._measured(scene, movie.picture_format, section, "film")
         if measured is not None:
             return measured
         per_frame = FRAME_SECONDS + MEGAPIXEL_FRAME_SECONDS * picture.width * picture.height / 1e6
@@ -77,7 +77,7 @@ class Costs:
         shared and a first render in a slot compiles its LaTeX, so single timings run long, never short.
         """
         self.lengths.setdefault(movie.scene, {}).update(lengths)
-        table = self.seconds.setdefault(movie.scene, {}).setdefault(movie.look, {})
+        table = self.seconds.setdefault(movie.scene, {}).setdefault(movie.picture_format, {})
         for section, (filmed, seconds) in timings.items():
             kind = "film" if filmed else "skip"  # skip times are read back for any picture (see ``skip``)
             known = table.setdefault(section, {})

@@ -1,14 +1,15 @@
-"""Splitting movie renders into parts that run in parallel, balanced by their expected cost.
+"""Splitting movie renders into slices that run in parallel, balanced by their expected cost.
 
 What belongs here, with no Manim import: the pieces a movie job is remembered by (each section of a scene
-of several sections, or the whole scene), the part jobs that render the missing pieces (a scene with some
-sections filmed and the others skipped), and the plan that splits the costliest part in two while that
-shortens the run on the given number of workers.
+of several sections, or the whole scene), the slice jobs that render the missing pieces (a scene with some
+sections filmed and the others skipped), and the plan that splits the costliest slice in two while that
+shortens the run on the given number of workers. ("Slice", not "part": a scene's ``Part`` is what it is in
+the video.)
 
-A part with sections skipped still builds their mobjects (a few seconds a section), and a later part skips
-every section before its own, so parts are contiguous runs of sections and a scene is split only when idle
-workers make up for that; one-section scenes and GIFs are one part (a GIF's palette is made from all its
-frames, so GIF parts could not be joined).
+A slice with sections skipped still builds their mobjects (a few seconds a section), and a later slice skips
+every section before its own, so slices are contiguous runs of sections and a scene is split only when idle
+workers make up for that; one-section scenes and GIFs are one slice (a GIF's palette is made from all its
+frames, so GIF slices could not be joined).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ SPLIT_GAIN = 0.97  # split only if the plan's makespan drops below this fraction
 class SliceJob:
     """One render in a worker: ``scene`` with only ``play`` filmed (None: the whole scene, every section).
 
-    After its first filmed section, a section not in ``play`` is filmed too unless another part of this run
+    After its first filmed section, a section not in ``play`` is filmed too unless another slice of this run
     films it (``elsewhere``) or the cache holds it for the state it starts from (``cached``: section -> the
     state digests remembered); at the first such section after the last of ``play`` the render ends.
     """
@@ -102,8 +103,8 @@ def makespan(costs: list[float], workers: int) -> float:
 
 
 def plan(missing: list[tuple[type, MovieJob, list[str] | None]], costs: Costs, workers: int) -> list[SliceJob]:
-    """Part jobs for the missing pieces, longest first: ``missing`` holds (scene, job, sections missing, or None
-    for a whole-scene piece). Each job starts as one part; the costliest part that can be split is split in two
+    """Slice jobs for the missing pieces, longest first: ``missing`` holds (scene, job, sections missing, or None
+    for a whole-scene piece). Each job starts as one slice; the costliest slice that can be split is split in two
     as long as that shortens the expected run on ``workers`` processes."""
     groups = [_Group(scene, job, None if names is None else tuple(names)) for scene, job, names in missing]
     while True:

@@ -1,7 +1,7 @@
 """Manim's side of a run, in a worker process: build a scene, render its stills, measure its length.
 
 Each render works in a private cache slot (see slots.py) and copies what it made into the run's work
-folder; the exporters take their files from there. Movies are rendered in parts by part_jobs.py.
+folder; the exporters take their files from there. Movies are filmed in slices by parallel/film.py.
 """
 
 from __future__ import annotations

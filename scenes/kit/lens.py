@@ -1,4 +1,4 @@
-"""The numbers a scene explains, at a size every preset shows them (scenes/legibility.py): a magnified strip
+"""The numbers a scene explains, at a size every preset shows them (scenes/kit/legibility.py): a magnified strip
 of a grid's row or column, shaded like the grid, and worked sums set in aligned columns.
 
 Grids stay the overview: at 480p their own digits are too small to draw, so the row, column or cell a

@@ -1,4 +1,4 @@
-"""The palettes, read without Manim: the colours and fonts of each theme, as its TOML file under assets/ says.
+"""The palettes, read without Manim: the colours and fonts of each theme, as its TOML file under assets/palettes/ says.
 
 Examples
 --------
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
-# Package data (pyproject.toml), found through the package: a non-editable install draws too.
-ASSETS = Path(str(resources.files("scenes") / "assets"))
+from scenes.assets import ASSETS
+
 PALETTES = ASSETS / "palettes"
 THEME_NAMES = tuple(sorted(p.stem for p in PALETTES.glob("*.toml")))
 

@@ -1,6 +1,6 @@
 """The look of every scene: colours, fonts, type and stroke scales, and the LaTeX template.
 
-Colours and fonts come from the palettes (``palette.py``, scenes/assets/palettes); sizes are the named steps
+Colours and fonts come from the palettes (``palette.py``, assets/palettes/); sizes are the named steps
 below. No colour, font size or stroke width is written as a literal outside this module and the palette files it reads.
 """
 

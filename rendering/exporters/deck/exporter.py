@@ -4,8 +4,8 @@ What belongs here: which render a deck needs (the scene as an mp4 with its secti
 render into Slides: each section's title, its narration (the subtitles that fall in its stretch of the
 movie), its poster frame and its accessible label. With --voice, the section clips are the narrated render's,
 each with its stretch of the track (rendering/parallel/assemble.py): the slides use them as they are, so both
-decks carry the voice; the HTML page then plays it as browsers allow (assets/deck.js). How a deck looks and
-behaves belongs to the writers (html.py, pptx.py, assets/); what they share, to slides.py.
+decks carry the voice; the HTML page then plays it as browsers allow (assets/deck/deck.js). How a deck looks and
+behaves belongs to the writers (html.py, pptx.py, assets/deck/); what they share, to slides.py.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class DeckExporter(Exporter):
                 paths += [f"{folder}/{n:02d}.{kind}" for n in range(1, count + 1) for kind in (CLIP_FORMAT, "png")]
         return paths
 
-    def jobs(self) -> list[MovieJob]:
+    def render_jobs(self) -> list[MovieJob]:
         return [MovieJob(scene.__name__, self.picture, CLIP_FORMAT, sections=True) for scene in self.scenes]
 
     def write(self, results: Results, staging: Staging) -> list[Written]:
@@ -131,7 +131,7 @@ class DeckExporter(Exporter):
 
         theme = load_theme(self.theme)
         written = []
-        for (scene, name), job in zip(self.decks(), self.jobs(), strict=True):
+        for (scene, name), job in zip(self.decks(), self.render_jobs(), strict=True):
             part = scene.part
             about = {"scene": scene.__name__, "part": part.name, "step": part.step}
             movie = results.movie(job)

@@ -12,7 +12,6 @@ import base64
 import re
 import shutil
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
@@ -29,8 +28,9 @@ from rendering.exporters.deck.slides import (
     video_mime,
 )
 from rendering.html_safety import check_inlinable, html_text
+from scenes.assets import ASSETS
 
-ASSETS = Path(str(resources.files(__package__) / "assets"))  # package data, see pyproject.toml
+PAGE_FILES = ASSETS / "deck"  # its template, style and script
 _MARKER = re.compile(r"@@([A-Z]+)@@")
 
 Media = Literal["embed", "beside"]
@@ -174,7 +174,7 @@ def _copy(source: Path, destination: Path) -> None:
 
 
 def _asset(name: str) -> str:
-    path = ASSETS / name
+    path = PAGE_FILES / name
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:

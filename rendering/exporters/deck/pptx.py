@@ -2,7 +2,7 @@
 
 Each slide has the section's title, its clip embedded as a movie (with the poster frame shown before it plays and
 the accessible label as alt text), the theme's background and text colour, and the narration as speaker notes.
-Nothing about HTML belongs here (see deck_html.py); the shared record and checks are in deck_slides.py.
+Nothing about HTML belongs here (see html.py); the shared record and checks are in slides.py.
 """
 
 from __future__ import annotations

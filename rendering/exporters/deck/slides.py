@@ -1,6 +1,6 @@
 """What both lecture-deck writers share: the Slide record, checking a slide list, poster frames, atomic writes.
 
-The writers themselves live in deck_html.py (one self-contained HTML file) and deck_pptx.py (PowerPoint);
+The writers themselves live in html.py (one self-contained HTML file) and pptx.py (PowerPoint);
 this module knows nothing about either format.
 """
 

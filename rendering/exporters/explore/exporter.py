@@ -1,7 +1,7 @@
 """The explorable figure as an output kind: ``render.py explore`` writes explore/<NAME>.html (default name
 "explore"), one self-contained page of the request's traces.
 
-It needs no Manim render: ``jobs()`` is empty and ``write`` builds the page from the core's traces alone.
+It needs no Manim render: ``render_jobs()`` is empty and ``write`` builds the page from the core's traces alone.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class ExploreExporter(Exporter):
     def plan(self) -> list[str]:
         return [f"explore/{self.name}.html"]
 
-    def jobs(self) -> list:
+    def render_jobs(self) -> list:
         return []  # built from the traces, no render
 
     def write(self, results: Results, staging: Staging) -> list[Written]:

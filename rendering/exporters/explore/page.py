@@ -1,7 +1,8 @@
 """An explorer page: the payload of ``payload.py`` inlined, with the page's style and script, into one HTML file
 that needs no network (no CDN, system fonts, a Content-Security-Policy that forbids every fetch).
 
-What belongs here: reading the assets (``importlib.resources``), inlining them and writing the file.
+What belongs here: reading the page's files (``assets/explore/``, found by ``scenes/assets.py``), inlining them
+and writing the file.
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 import base64
 import gzip
 import re
-from importlib.resources import files
 from pathlib import Path
 
 import attention
 from rendering.exporters.explore.payload import payload
 from rendering.html_safety import check_inlinable, html_text, script_json
+from scenes.assets import ASSETS
 
-ASSETS = files(__package__) / "assets"
+PAGE_FILES = ASSETS / "explore"  # its template, style and script
 # Above this the payload is gzipped (and base64'd) in the page and inflated by the browser's
 # DecompressionStream: a pretrained model's 72 heads are several MB of text, the toy's four states are not.
 COMPRESS_ABOVE = 400_000
@@ -25,7 +26,7 @@ _MARKER = re.compile(r"/\*\{\{(\w+)\}\}\*/|\{\{(\w+)\}\}")  # the template's mar
 
 def asset(name: str) -> str:
     """The text of one of the page's assets (template.html, explore.css, explore.js)."""
-    return (ASSETS / name).read_text(encoding="utf-8")
+    return (PAGE_FILES / name).read_text(encoding="utf-8")
 
 
 def encode(data: dict) -> tuple[str, str]:
