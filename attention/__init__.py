@@ -16,6 +16,7 @@ from .models import MODELS, Encoding, ModelCard, ModelError, PretrainedModel, lo
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
 from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example, model_example
 from .scaling import ScalingStudy, scaling_study
+from .source import Capability, Sizes, TraceSource
 from .symmetry import mirrored_pair, tied_keys
 from .trace import MultiHeadTrace, Trace
 from .worked import dot_product, focus, softmax_row, weighted_sum
@@ -27,6 +28,9 @@ except PackageNotFoundError:  # a source tree that was never installed
 
 __all__ = [
     "CROSS_TARGET",
+    "Capability",
+    "Sizes",
+    "TraceSource",
     "Embedding",
     "MultiHeadTrace",
     "PAD",

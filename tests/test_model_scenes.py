@@ -50,7 +50,7 @@ def model() -> attention.PretrainedModel:
 def test_tokens_are_the_models_wordpieces(model):
     request = minilm(PIECES)
     pieces = request.drawn_tokens
-    assert pieces == model.encode(PIECES).tokens[0]
+    assert pieces == model.run(PIECES).tokens[0]
     assert pieces[0] == "[CLS]" and pieces[-1] == "[SEP]" and "##ized" in pieces
     assert request.sentence == PIECES and request.model == "minilm" and (request.layer, request.head) == (1, 3)
     assert (request.d, request.width, request.heads) == (384, 32, 12)
@@ -59,20 +59,19 @@ def test_tokens_are_the_models_wordpieces(model):
 
 
 def test_building_a_model_request_does_no_model_work(monkeypatch):
-    from attention.models import source
+    from attention.models import pretrained
 
     def refuse(*args):
         raise AssertionError("a Request's construction tokenized or ran the model")
 
-    monkeypatch.setattr(source, "model_tokens", refuse)
-    monkeypatch.setattr(source, "encoding", refuse)
+    monkeypatch.setattr(pretrained, "loaded", refuse)  # every model's tokenizer and forward pass go through it
     request = attention.Request.from_sentence("a sentence nobody tokenized yet", model="minilm", layer=2, head=4)
     assert (request.model, request.layer, request.head, request.d) == ("minilm", 2, 4, 384)
 
 
 @pytest.mark.parametrize(("layer", "head"), [(1, 3), (2, 9), (6, 12)])
 def test_trace_is_the_models_head(model, layer, head):
-    expected = model.encode(JANE).trace(layer, head)
+    expected = model.run(JANE).trace(layer, head)
     trace = minilm(JANE, layer, head).trace()
     assert trace.digest() == expected.digest()
     np.testing.assert_array_equal(trace.weights, expected.weights)
@@ -83,14 +82,14 @@ def test_layer_traces_are_every_head_of_the_layer(model):
     request = minilm(JANE, 2, 9)
     traces = request.layer_traces()
     assert len(traces) == 12 and traces[8].digest() == request.trace().digest()
-    encoding = model.encode(JANE)
+    encoding = model.run(JANE)
     for h, trace in enumerate(traces):
         np.testing.assert_array_equal(trace.weights, encoding.attention[0, 1, h])
 
 
 def test_defaults_and_description():
     request = attention.Request.from_sentence(JANE, model="all-MiniLM-L6-v2")
-    assert (request.model, request.layer, request.head) == ("minilm", 1, 1)
+    assert (request.source.key, request.layer, request.head) == ("minilm", 1, 1)
     assert minilm(JANE, 2, 9).describe() == "'Jane is going \u2026', all-MiniLM-L6-v2, layer 2, head 9"
     assert attention.Request.from_sentence(JANE).describe() == "'Jane is going \u2026', d = 5, seed 0"
     # the toy's sizes and seed play no part: equal requests, one cache entry
