@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import RIGHT, Mobject, VGroup
 
+from attention.source import Capability
 from scenes.kit.limits import MAX_TOKENS, MAX_WIDTH, MIN_TOKENS, MIN_WIDTH
 from scenes.kit.text.coverage import check_glyphs
 
@@ -35,7 +36,7 @@ def check_drawable(T: int, d: int | None, d_k: int | None = None, T_kv: int | No
 def check_tokens_drawable(request) -> None:
     """The request's tokens can be drawn at all: the limit every scene shares (a model's widths are folded), and
     a glyph in some installed outline font for each of their characters."""
-    if request.model is not None:
+    if Capability.OWN_TOKENIZER in request.capabilities:
         check_model_tokens(request.T, request.model_name, request.card.tokenizer, request.card.specials)
     else:
         check_drawable(request.T, None)
