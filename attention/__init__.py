@@ -14,10 +14,11 @@ from .embedding import Embedding, embed, position_encoding, tokenize
 from .masking import masked_weights_are_zero, row_sums
 from .models import MODELS, Encoding, ModelCard, ModelError, PretrainedModel, load_model
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
-from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example, model_example
+from .request import Request, model_example
 from .scaling import ScalingStudy, scaling_study
 from .source import Capability, Sizes, TraceSource
 from .symmetry import mirrored_pair, tied_keys
+from .toy import CROSS_TARGET, VIDEO_SENTENCE, cross_example, example
 from .trace import MultiHeadTrace, Trace
 from .worked import dot_product, focus, softmax_row, weighted_sum
 

@@ -13,19 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .core import multi_head_attention, self_attention
-from .embedding import Embedding, check_size, embed, projection_weights, tokenize
+from .embedding import Embedding, check_size, tokenize
 from .models.table import ModelCard, models_with, source_of
 from .padding import PaddedBatch
 from .scaling import DEFAULT_D_KS, ScalingStudy
 from .source import Capability, Sizes, TraceSource, refusal
-from .toy import STREAM_O, cross_trace, weights
+from .toy import CROSS_TARGET, VIDEO_SENTENCE
 from .trace import MultiHeadTrace, Trace
 from .validation import check_token_list
 
-VIDEO_SENTENCE = "Jane is going to the cinema to watch a new movie"
-# The start of a French translation of the video's sentence ("Jane va au cinéma pour voir un nouveau film").
-CROSS_TARGET = "Jane va au cinéma pour voir"
 SHORT_SENTENCE_WORDS = 3  # how much of the sentence a description quotes
 
 
@@ -237,59 +233,6 @@ class Request:
         if capability is Capability.LAYER_HEADS:
             raise ValueError(f"{what} are a pretrained model's: name a model (e.g. model='minilm')")
         raise ValueError(f"{what} is built on the toy model's seeded weights, not on {source.name}'s")
-
-
-def cross_example(
-    source: str | None = VIDEO_SENTENCE,
-    target: str | None = CROSS_TARGET,
-    d: int = 5,
-    d_k: int | None = None,
-    seed: int = 0,
-    source_tokens=None,
-    target_tokens=None,
-) -> Trace:
-    """Queries from ``target`` (the decoder's tokens so far), keys and values from ``source`` (the
-    encoder's sentence); each embedded with ``embed`` (its own positions from 0) and projected with
-    seeded d x d_k weights (d_v = d_k). The trace's ``tokens`` are the target's, ``kv_tokens`` the source's.
-    """
-    queries = tokenize(target) if target_tokens is None else target_tokens
-    keys = tokenize(source) if source_tokens is None else source_tokens
-    d = check_size("d", d)
-    seed = check_size("seed", seed, minimum=0)
-    d_k = d if d_k is None else check_size("d_k", d_k)
-    return cross_trace(queries, keys, d, d_k, seed)
-
-
-def example(
-    sentence: str | None = VIDEO_SENTENCE,
-    d: int = 5,
-    d_k: int | None = None,
-    heads: int = 1,
-    mask=None,
-    seed: int = 0,
-    tokens=None,
-) -> Trace | MultiHeadTrace:
-    """Attention over ``sentence`` (or explicit ``tokens``) with d-wide embeddings, for notebooks and tests.
-
-    One head: d_k = d_v = d (the video's setting) unless ``d_k`` is given; d_v follows d_k.
-    Several heads: d_k = d_v = d / heads unless ``d_k`` is given. ``mask``: None, "causal" or a boolean array.
-    """
-    words = tokenize(sentence) if tokens is None else tokens
-    d = check_size("d", d)
-    heads = check_size("heads", heads)
-    seed = check_size("seed", seed, minimum=0)
-    if d_k is None:
-        if d % heads:
-            raise ValueError(f"d = {d} is not divisible by heads = {heads}; choose d_k explicitly")
-        d_k = d // heads
-    d_k = check_size("d_k", d_k)
-    X = embed(words, d, seed).X
-    width = d_k * heads
-    W_q, W_k, W_v = weights(d, width, seed)
-    if heads == 1:
-        return self_attention(X, W_q, W_k, W_v, mask=mask, tokens=words)
-    W_o = projection_weights(width, d, seed, STREAM_O)
-    return multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=mask, tokens=words)
 
 
 def model_example() -> Request:

@@ -55,10 +55,11 @@ class TraceSource(Protocol):
     """A source of attention traces for a request (``attention.Request``), which passes itself to each method.
 
     ``key``: the command line's short name ("toy" for the toy model); ``name``: the name people read;
-    ``capabilities``: what it can give (a method behind a capability is called only when it is declared, the
-    request refusing in one line otherwise). ``check`` refuses a request the source cannot compute (one line,
-    nothing read from disk); ``sizes`` and ``tokens`` are what the request draws; ``identity`` is what makes two
-    requests' traces equal (their equality and hash); the rest are the traces.
+    ``capabilities``: what it can give. ``check`` refuses a request the source cannot compute (one line, nothing
+    read from disk); ``sizes`` and ``tokens`` are what the request draws; ``identity`` is what makes two requests'
+    traces equal (their equality and hash); ``describe`` puts the inputs in a few words after the ``quoted`` text.
+    A method below a capability is implemented by the sources that declare it, and called only then (the request
+    refuses in one line otherwise).
     """
 
     key: str
@@ -69,14 +70,20 @@ class TraceSource(Protocol):
     def sizes(self, request) -> Sizes: ...
     def identity(self, request) -> tuple: ...
     def tokens(self, request) -> tuple[str, ...]: ...
-    def trace(self, request) -> Trace: ...
     def describe(self, request, quoted: str) -> str: ...
+    def trace(self, request) -> Trace: ...
 
-    # CAUSAL, PREFIX, PADDED_BATCH, LAYER_HEADS
+    # CAUSAL, PREFIX, PADDED_BATCH: the causal trace, the first n tokens alone, a batch and its shorter text's trace
     def causal(self, request) -> Trace: ...
     def prefix(self, request, n: int) -> Trace: ...
     def padded(self, request) -> tuple[PaddedBatch, Trace]: ...
+
+    # LAYER_HEADS: every head of the request's layer, and any head of any layer (the explorer); ``card`` its sizes
     def layer_traces(self, request) -> tuple[Trace, ...]: ...
+    def head_trace(self, text: str, layer: int, head: int) -> Trace: ...
+
+    # SEEDED, MULTI_HEAD, CROSS (the toy model's): embedding(request), tied_keys(request), scaling_study(request,
+    # d_ks), multi_head(request, d), cross(request, target); see ``toy.ToyModel``.
 
 
 def refusal(what: str, needs: Capability, source: TraceSource, causal_sources: str = "") -> str | None:

@@ -2,7 +2,8 @@
 
 What belongs here: ``ToyModel`` (``TOY``), the ``TraceSource`` of a request that names no pretrained model, its
 checks on the caller's sizes and mask, and its traces, each cached by value (a scene asks for the same trace many
-times). The generator streams of its weight matrices are here too, so that no two matrices share numbers.
+times); ``example`` and ``cross_example``, the same model for notebooks and tests. The generator streams of its
+weight matrices are here too, so that no two matrices share numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from .symmetry import tied_keys
 from .trace import MultiHeadTrace, Trace
 from .validation import MAX_TOKENS, MAX_WIDTH
 
+VIDEO_SENTENCE = "Jane is going to the cinema to watch a new movie"
+# The start of a French translation of the video's sentence ("Jane va au cinéma pour voir un nouveau film").
+CROSS_TARGET = "Jane va au cinéma pour voir"
 MASKS = (None, "causal")
 # Generator streams, one per weight matrix (see projection_weights): W_q, W_k, W_v, W_o of self-attention,
 # and the cross-attention's own W_q, W_k, W_v, so that no two matrices ever share numbers.
@@ -152,3 +156,56 @@ def cross_trace(queries, keys, d: int, d_k: int, seed: int) -> Trace:
     X_q, X_kv = embed(queries, d, seed).X, embed(keys, d, seed).X
     W_q, W_k, W_v = (projection_weights(d, d_k, seed, s) for s in (STREAM_CROSS_Q, STREAM_CROSS_K, STREAM_CROSS_V))
     return cross_attention(X_q, X_kv, W_q, W_k, W_v, tokens=tuple(queries), kv_tokens=tuple(keys))
+
+
+def cross_example(
+    source: str | None = VIDEO_SENTENCE,
+    target: str | None = CROSS_TARGET,
+    d: int = 5,
+    d_k: int | None = None,
+    seed: int = 0,
+    source_tokens=None,
+    target_tokens=None,
+) -> Trace:
+    """Queries from ``target`` (the decoder's tokens so far), keys and values from ``source`` (the
+    encoder's sentence); each embedded with ``embed`` (its own positions from 0) and projected with
+    seeded d x d_k weights (d_v = d_k). The trace's ``tokens`` are the target's, ``kv_tokens`` the source's.
+    """
+    queries = tokenize(target) if target_tokens is None else target_tokens
+    keys = tokenize(source) if source_tokens is None else source_tokens
+    d = check_size("d", d)
+    seed = check_size("seed", seed, minimum=0)
+    d_k = d if d_k is None else check_size("d_k", d_k)
+    return cross_trace(queries, keys, d, d_k, seed)
+
+
+def example(
+    sentence: str | None = VIDEO_SENTENCE,
+    d: int = 5,
+    d_k: int | None = None,
+    heads: int = 1,
+    mask=None,
+    seed: int = 0,
+    tokens=None,
+) -> Trace | MultiHeadTrace:
+    """Attention over ``sentence`` (or explicit ``tokens``) with d-wide embeddings, for notebooks and tests.
+
+    One head: d_k = d_v = d (the video's setting) unless ``d_k`` is given; d_v follows d_k.
+    Several heads: d_k = d_v = d / heads unless ``d_k`` is given. ``mask``: None, "causal" or a boolean array.
+    """
+    words = tokenize(sentence) if tokens is None else tokens
+    d = check_size("d", d)
+    heads = check_size("heads", heads)
+    seed = check_size("seed", seed, minimum=0)
+    if d_k is None:
+        if d % heads:
+            raise ValueError(f"d = {d} is not divisible by heads = {heads}; choose d_k explicitly")
+        d_k = d // heads
+    d_k = check_size("d_k", d_k)
+    X = embed(words, d, seed).X
+    width = d_k * heads
+    W_q, W_k, W_v = weights(d, width, seed)
+    if heads == 1:
+        return self_attention(X, W_q, W_k, W_v, mask=mask, tokens=words)
+    W_o = projection_weights(width, d, seed, STREAM_O)
+    return multi_head_attention(X, W_q, W_k, W_v, W_o, heads, mask=mask, tokens=words)

@@ -9,6 +9,7 @@ the card's ``load()`` and the model API of its kind (see the classes), computing
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from functools import lru_cache
 
 import numpy as np
@@ -19,7 +20,7 @@ from ..trace import Trace
 from .files import ModelError
 
 
-class PretrainedSource:
+class PretrainedSource(ABC):
     """A pretrained model's heads, for the request's sentence (or its tokens joined by spaces), layer and head
     (each from 1, 1 when not given); the request's d, d_k, heads, seed play no part. ``card``: its ``ModelCard``."""
 
@@ -65,8 +66,9 @@ class PretrainedSource:
         """Every head of the request's layer, head 1 first."""
         return tuple(self.head_trace(request.text, request.layer, h) for h in range(1, self.card.heads + 1))
 
+    @abstractmethod
     def head_trace(self, text: str, layer: int, head: int) -> Trace:
-        raise NotImplementedError
+        """Head ``head`` of layer ``layer`` (both from 1) on ``text``, as the model's forward pass computed it."""
 
 
 class EncoderSource(PretrainedSource):
