@@ -90,6 +90,8 @@ def test_layer_traces_are_every_head_of_the_layer(model):
 def test_defaults_and_description():
     request = attention.Request.from_sentence(JANE, model="all-MiniLM-L6-v2")
     assert (request.source.key, request.layer, request.head) == ("minilm", 1, 1)
+    # the fields stay as given, what depends on the source is asked of it
+    assert (request.model, request.given("d"), request.given("layer"), request.d) == ("all-MiniLM-L6-v2", 5, None, 384)
     assert minilm(JANE, 2, 9).describe() == "'Jane is going \u2026', all-MiniLM-L6-v2, layer 2, head 9"
     assert attention.Request.from_sentence(JANE).describe() == "'Jane is going \u2026', d = 5, seed 0"
     # the toy's sizes and seed play no part: equal requests, one cache entry
