@@ -2,8 +2,8 @@
 labelled maps (like bertviz's model view), the chosen head framed and drawn large with its tokens; then the
 chosen head's map alone, for a figure of its own.
 
-It shows what only a pretrained model has (a layer of real heads), so it refuses a toy request (its Part's
-source is "model"); the toy model's heads are the multi-head scene's.
+It shows what only a pretrained model has (a layer of real heads), so it refuses a toy request (its Part
+needs LAYER_HEADS); the toy model's heads are the multi-head scene's.
 """
 
 from __future__ import annotations
