@@ -2,8 +2,9 @@
 
 What belongs here: the arithmetic, in float64, returning frozen traces (``Trace``, ``MultiHeadTrace``);
 the record of what the user asked for (``Request``) and the named traces derived from it; the numbers
-the worked callouts show (``worked``); and, as a second source of traces, pretrained models' loading and
-forward passes. No drawing and no Manim import: the scenes read what this package returns.
+the worked callouts show (``worked``); the sources of traces behind one interface (``source.py``: the
+``TraceSource`` protocol and its ``Capability`` flags), the toy model (``toy.py``) and pretrained models' loading
+and forward passes (``models/``). No drawing and no Manim import: the scenes read what this package returns.
 """
 
 from importlib.metadata import PackageNotFoundError, version
