@@ -2,8 +2,9 @@
 
 What belongs here: the arithmetic, in float64, returning frozen traces (``Trace``, ``MultiHeadTrace``);
 the record of what the user asked for (``Request``) and the named traces derived from it; the numbers
-the worked callouts show (``worked``); and, as a second source of traces, pretrained models' loading and
-forward passes. No drawing and no Manim import: the scenes read what this package returns.
+the worked callouts show (``worked``); the sources of traces behind one interface (``source.py``: the
+``TraceSource`` protocol and its ``Capability`` flags), the toy model (``toy.py``) and pretrained models' loading
+and forward passes (``models/``). No drawing and no Manim import: the scenes read what this package returns.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -14,9 +15,11 @@ from .embedding import Embedding, embed, position_encoding, tokenize
 from .masking import masked_weights_are_zero, row_sums
 from .models import MODELS, Encoding, ModelCard, ModelError, PretrainedModel, load_model
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
-from .request import CROSS_TARGET, VIDEO_SENTENCE, Request, cross_example, example, model_example
+from .request import Request, model_example
 from .scaling import ScalingStudy, scaling_study
+from .source import Capability, Sizes, TraceSource
 from .symmetry import mirrored_pair, tied_keys
+from .toy import CROSS_TARGET, VIDEO_SENTENCE, cross_example, example
 from .trace import MultiHeadTrace, Trace
 from .worked import dot_product, focus, softmax_row, weighted_sum
 
@@ -27,6 +30,9 @@ except PackageNotFoundError:  # a source tree that was never installed
 
 __all__ = [
     "CROSS_TARGET",
+    "Capability",
+    "Sizes",
+    "TraceSource",
     "Embedding",
     "MultiHeadTrace",
     "PAD",

@@ -8,8 +8,8 @@ same X and weights throughout); for a pretrained model, every head of every laye
 from __future__ import annotations
 
 from .core import self_attention
-from .models.source import MODELS, model_trace
 from .request import Request
+from .source import Capability
 from .trace import Trace
 
 MASK_STATES = (None, "causal")
@@ -48,13 +48,12 @@ def explorer_states(request: Request) -> dict[str, Trace]:
     >>> states["mask-on/scale-off"].scale
     1.0
     """
-    if request.model is not None:
-        card = MODELS[request.model]
-        first = head_name(request.layer, request.head)
-        states = {first: request.trace()}
+    if Capability.LAYER_HEADS in request.capabilities:
+        card, source = request.card, request.source
+        states = {head_name(request.layer, request.head): request.trace()}
         for layer in range(1, card.layers + 1):
             for head in range(1, card.heads + 1):
-                states.setdefault(head_name(layer, head), model_trace(request.model, request.sentence, layer, head))
+                states.setdefault(head_name(layer, head), source.head_trace(request.text, layer, head))
         return states
     base = request.trace()
     states = {state_name(request.mask, True): base}

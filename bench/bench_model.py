@@ -2,7 +2,7 @@
 
 Each run is a fresh ``python`` process that does what a scene or the CLI does the first time:
 
-    import attention; model = attention.load_model(); model.encode(SENTENCE)
+    import attention; model = attention.load_model(); model.run(SENTENCE)
 
 so the interpreter start, the imports (NumPy, safetensors, tokenizers, scipy.special), reading the
 90 MB of weights, their sha256 check, the float64 conversion and the forward pass are all paid for
@@ -42,9 +42,9 @@ import attention
 t1 = time.time()
 model = attention.load_model()
 t2 = time.time()
-encoding = model.encode(sys.argv[1])
+encoding = model.run(sys.argv[1])
 t3 = time.time()
-model.encode(sys.argv[1])
+model.run(sys.argv[1])
 t4 = time.time()
 print(json.dumps({"start": t0, "imported": t1, "loaded": t2, "encoded": t3, "warm": t4 - t3,
                   "tokens": list(encoding.tokens[0])}))

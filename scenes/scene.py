@@ -18,8 +18,6 @@ from scenes.manim_patches.skipping import finish_at_once
 
 DIAGRAM_WIDTH = 1.45  # the small diagram left of the divider, in units
 DIVIDER_HALF_HEIGHT = 3.7
-# What a part can draw: any trace, the toy model's only, a pretrained model's only, the toy's or a decoder's (causal).
-SOURCES = ("any", "toy", "model", "causal")
 
 
 class SourceError(ValueError):
@@ -58,10 +56,10 @@ class Part:
     with their titles, each declared once as a ``Section`` (a scene of one section has the part's name and title
     as its only section).
 
-    ``source``: "any" when it draws any request's trace (the toy model's or a pretrained model's head),
-    "toy" when it is built on the toy model's own seeded weights (masks, several toy heads, the scaling
-    study...), "model" when it shows what only a pretrained model has (a layer's heads), "causal" when it draws the
-    toy model's masks or a decoder's own (causal and padding masks)."""
+    ``needs``: what the request's trace source must be able to give (``attention.Capability``), beyond the one
+    head's self-attention every source gives: e.g. ``CAUSAL | PREFIX | PADDED_BATCH`` for masks (the toy model's
+    or a decoder's own), ``SEEDED`` for the toy model's own seeded weights, ``LAYER_HEADS`` for a pretrained
+    model's layer of heads; nothing for a part that draws any source's trace."""
 
     name: str
     title: str
@@ -69,11 +67,9 @@ class Part:
     step: int | None = None
     in_video: bool = False
     sections: tuple[Section, ...] = ()
-    source: str = "toy"
+    needs: attention.Capability = attention.Capability(0)
 
     def __post_init__(self):
-        if self.source not in SOURCES:
-            raise ValueError(f"part {self.name}: source must be one of {SOURCES}, got {self.source!r}")
         names = [section.name for section in self.sections]
         if len(set(names)) != len(names):
             raise ValueError(f"part {self.name}: a section is declared twice: {names}")
@@ -89,30 +85,15 @@ class Part:
         """The scene whose part section ``name`` plays (its declared ``Section.owner``); None for the part's own."""
         return next((section.owner for section in self.sections if section.name == name), None)
 
-    def draws(self, request: attention.Request) -> bool:
-        """Whether this part can draw ``request``'s kind of trace (the toy model's or a pretrained model's)."""
-        if self.source == "causal":
-            return request.model is None or request.decoder
-        return self.source == "any" or (self.source == "model") == (request.model is not None)
+    def refusal(self, scene: str, request: attention.Request) -> str | None:
+        """Why ``scene`` (this part's) cannot draw ``request``'s kind of trace, in one line; None when it can."""
+        return request.refusal(f"{scene} ({self.name})", self.needs)
 
     def example(self) -> attention.Request:
         """What the part draws when nobody chose (plain ``manim``): the video's sentence, through the model's
-        example head for a part that needs a model."""
-        return attention.model_example() if self.source == "model" else attention.Request.from_sentence()
-
-    def source_refusal(self, scene: str, request: attention.Request) -> str:
-        """One line saying why this part cannot draw ``request``'s kind of trace."""
-        if self.source == "causal":
-            return (
-                f"{scene} ({self.name}) shows masks: the toy model's or a decoder's own (--model smollm2); "
-                f"{request.model_name} is an encoder, its heads look both ways"
-            )
-        if request.model is not None:
-            return (
-                f"{scene} ({self.name}) is built on the toy model's own seeded weights and cannot show "
-                f"{request.model_name}'s heads; leave out --model for it"
-            )
-        return f"{scene} ({self.name}) shows a pretrained model's heads: add --model minilm (and --layer, --head)"
+        example head for a part that needs what the toy model cannot give."""
+        toy = attention.Request.from_sentence()
+        return toy if self.needs in toy.capabilities else attention.model_example()
 
 
 @dataclass(frozen=True)
@@ -232,10 +213,11 @@ class AttentionScene(Scene):
         """Raise LayoutError (a ValueError) when this scene cannot draw ``inputs``, SourceError when it cannot
         show its kind of trace; cheap, builds nothing (a model's request tokenizes its sentence once)."""
         request = inputs.request
-        if not cls.part.draws(request):
-            raise SourceError(cls.part.source_refusal(cls.__name__, request))
+        refusal = cls.part.refusal(cls.__name__, request)
+        if refusal is not None:
+            raise SourceError(refusal)
         check_tokens_drawable(request)
-        if request.model is None:  # a model's widths are folded on screen: only its tokens are limited
+        if attention.Capability.SEEDED in request.capabilities:  # a model's widths are folded: only its tokens count
             check_drawable(request.T, request.d, request.width)
 
     @property

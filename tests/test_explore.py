@@ -417,10 +417,10 @@ def test_switching_a_model_head_shows_that_heads_trace(browser, pages, shots):
     assert request.T == 16
     open_page(browser, path)
     snap(browser, shots, "model-desktop-light")
-    first = attention.models.source.model_trace("minilm", request.sentence, 1, 1)
+    first = request.source.head_trace(request.text, 1, 1)
     assert grid_texts(browser, "A") == texts(first.weights)
     browser.find_element(By.CSS_SELECTOR, '#heads button[data-state="L3/H5"]').click()
-    trace = attention.models.source.model_trace("minilm", request.sentence, 3, 5)
+    trace = request.source.head_trace(request.text, 3, 5)
     assert grid_texts(browser, "A") == texts(trace.weights)
     assert browser.find_element(By.ID, "layer").get_attribute("value") == "3"
     # a sum of 32 terms, written with its first four and last two terms and its total
@@ -442,7 +442,7 @@ def test_switching_a_model_head_shows_that_heads_trace(browser, pages, shots):
         browser.execute_script(
             "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'))", select, value
         )
-    last = attention.models.source.model_trace("minilm", request.sentence, 6, 12)
+    last = request.source.head_trace(request.text, 6, 12)
     assert grid_texts(browser, "A") == texts(last.weights)
     hover(browser, "R", 2, 0)
     assert parts(browser, "term") == texts(worked.weighted_sum(last, 2).terms[:, 0])

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from attention import Request
+from attention import Capability, Request
 from rendering.spec import Look, StillJob
 from rendering.workers.pool import run_jobs
 from rendering.workers.scene_jobs import render_stills
@@ -22,7 +22,7 @@ from scenes.catalog import SCENES as ALL_SCENES
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 480  # pixels: small, since the drawing is not what is under test here
 # Without --model the figures are the toy model's: every scene but the pretrained model's heads
-SCENES = [scene for scene in ALL_SCENES if scene.part.source != "model"]
+SCENES = [scene for scene in ALL_SCENES if Capability.LAYER_HEADS not in scene.part.needs]
 
 
 def figures(*args, out: Path, env=None) -> subprocess.CompletedProcess:

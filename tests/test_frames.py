@@ -26,7 +26,7 @@ FRAME_SEED = 0
 # The catalog's scenes; the whole video ends on its last part's frame (the two control files were
 # byte-identical) and takes ~15 s to play, so tests/test_scenes.py builds it without a frame.
 # Scenes of a pretrained model only (the layer's heads) have no toy frame: tests/test_model_scenes.py checks them.
-FRAME_SCENES = [scene for scene in SCENES if scene.part.source != "model"]
+FRAME_SCENES = [scene for scene in SCENES if attention.Capability.LAYER_HEADS not in scene.part.needs]
 
 
 def frame_inputs() -> Inputs:

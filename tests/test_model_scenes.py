@@ -52,7 +52,7 @@ def model() -> attention.PretrainedModel:
 def test_tokens_are_the_models_wordpieces(model):
     request = minilm(PIECES)
     pieces = request.drawn_tokens
-    assert pieces == model.encode(PIECES).tokens[0]
+    assert pieces == model.run(PIECES).tokens[0]
     assert pieces[0] == "[CLS]" and pieces[-1] == "[SEP]" and "##ized" in pieces
     assert request.sentence == PIECES and request.model == "minilm" and (request.layer, request.head) == (1, 3)
     assert (request.d, request.width, request.heads) == (384, 32, 12)
@@ -61,20 +61,19 @@ def test_tokens_are_the_models_wordpieces(model):
 
 
 def test_building_a_model_request_does_no_model_work(monkeypatch):
-    from attention.models import source
+    from attention.models import pretrained
 
     def refuse(*args):
         raise AssertionError("a Request's construction tokenized or ran the model")
 
-    monkeypatch.setattr(source, "model_tokens", refuse)
-    monkeypatch.setattr(source, "encoding", refuse)
+    monkeypatch.setattr(pretrained, "loaded", refuse)  # every model's tokenizer and forward pass go through it
     request = attention.Request.from_sentence("a sentence nobody tokenized yet", model="minilm", layer=2, head=4)
     assert (request.model, request.layer, request.head, request.d) == ("minilm", 2, 4, 384)
 
 
 @pytest.mark.parametrize(("layer", "head"), [(1, 3), (2, 9), (6, 12)])
 def test_trace_is_the_models_head(model, layer, head):
-    expected = model.encode(JANE).trace(layer, head)
+    expected = model.run(JANE).trace(layer, head)
     trace = minilm(JANE, layer, head).trace()
     assert trace.digest() == expected.digest()
     np.testing.assert_array_equal(trace.weights, expected.weights)
@@ -85,14 +84,16 @@ def test_layer_traces_are_every_head_of_the_layer(model):
     request = minilm(JANE, 2, 9)
     traces = request.layer_traces()
     assert len(traces) == 12 and traces[8].digest() == request.trace().digest()
-    encoding = model.encode(JANE)
+    encoding = model.run(JANE)
     for h, trace in enumerate(traces):
         np.testing.assert_array_equal(trace.weights, encoding.attention[0, 1, h])
 
 
 def test_defaults_and_description():
     request = attention.Request.from_sentence(JANE, model="all-MiniLM-L6-v2")
-    assert (request.model, request.layer, request.head) == ("minilm", 1, 1)
+    assert (request.source.key, request.layer, request.head) == ("minilm", 1, 1)
+    # the fields stay as given, what depends on the source is asked of it
+    assert (request.model, request.given("d"), request.given("layer"), request.d) == ("all-MiniLM-L6-v2", 5, None, 384)
     assert minilm(JANE, 2, 9).describe() == "'Jane is going \u2026', all-MiniLM-L6-v2, layer 2, head 9"
     assert attention.Request.from_sentence(JANE).describe() == "'Jane is going \u2026', d = 5, seed 0"
     # the toy's sizes and seed play no part: equal requests, one cache entry
@@ -232,6 +233,69 @@ def test_sources_are_refused_with_one_line():
         masking.check_inputs(Inputs(request=minilm(), theme=load_theme("video")))
     for part_scene in VIDEO_PARTS:
         part_scene.check_inputs(Inputs(request=minilm(), theme=load_theme("video")))
+
+
+# ----- a new model family through the interface alone ----------------------------------------------------------
+class StandInRun:
+    """What the stand-in's forward pass computed for one text: the toy model's two heads (d = 4) over its words."""
+
+    def __init__(self, words: tuple[str, ...]):
+        self.heads = attention.example(tokens=words, d=4, heads=2).heads
+
+    def trace(self, layer: int, head: int) -> attention.Trace:
+        return self.heads[head - 1]
+
+
+class StandInEncoder:
+    """A stand-in model family with the encoder's model API (``tokens``, ``max_tokens``, ``run``), on the toy
+    model's seeded weights: one layer of two heads, its tokens the sentence's words."""
+
+    name, layers, heads, d_model, max_tokens = "stand-in", 1, 2, 4, 16
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(text.split())
+
+    def run(self, text: str) -> StandInRun:
+        return StandInRun(self.tokens(text))
+
+
+@pytest.fixture
+def stand_in(monkeypatch) -> attention.Request:
+    """A request of the stand-in family, registered by one table entry and nothing else."""
+    from attention.models import table
+
+    card = table.ModelCard("standin", "stand-in", layers=1, heads=2, d_model=4, load=StandInEncoder)
+    monkeypatch.setitem(table.MODELS, "standin", card)
+    return attention.Request.from_sentence("the cat sat on the mat", model="standin", head=2)
+
+
+def test_a_stand_in_family_plugs_in_through_the_table(stand_in):
+    expected = attention.example(tokens=stand_in.tokens, d=4, heads=2).heads
+    assert stand_in.drawn_tokens == stand_in.tokens and (stand_in.d, stand_in.width, stand_in.heads) == (4, 2, 2)
+    assert stand_in.trace().digest() == expected[1].digest()
+    assert [t.digest() for t in stand_in.layer_traces()] == [t.digest() for t in expected]
+    assert stand_in.describe() == "'the cat sat \u2026', stand-in, layer 1, head 2"
+    assert stand_in == attention.Request(tokens=stand_in.tokens, model="stand-in", head=2, seed=7)
+    theme = load_theme("video")
+    for scene in (*VIDEO_PARTS, LayerHeads):  # what any source draws, and a pretrained layer's heads
+        scene.check_inputs(Inputs(request=stand_in, theme=theme))
+
+
+def test_a_part_needing_causal_refuses_a_non_causal_source_in_one_line(stand_in, capsys, tmp_path):
+    masking = next(scene for scene in SCENES if scene.part.name == "masking")
+    with pytest.raises(SourceError) as info:
+        masking.check_inputs(Inputs(request=stand_in, theme=load_theme("video")))
+    assert str(info.value) == (
+        "MaskingScene (masking) shows masks: the toy model's or a decoder's own (--model smollm2); "
+        "stand-in is an encoder, its heads look both ways"
+    )
+    with pytest.raises(ValueError, match="a causal mask is built on the toy model's seeded weights, not on stand-in"):
+        stand_in.causal()
+    out = tmp_path / "out"
+    assert main(["figures", "masking", "--model", "standin", "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and str(info.value) in lines[0], lines  # the same line from the command line
+    assert not out.exists()
 
 
 # ----- the command line ------------------------------------------------------------------------------------

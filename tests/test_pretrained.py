@@ -43,7 +43,7 @@ def tensors(model) -> dict[str, np.ndarray]:
 @pytest.fixture(scope="module")
 def padded(model) -> attention.Encoding:
     """A short and a long sentence in one batch: the short one is padded with [PAD]."""
-    return model.encode(["The cat sits outside", JANE])
+    return model.run(["The cat sits outside", JANE])
 
 
 # ----- published numbers -------------------------------------------------------------------------
@@ -68,7 +68,7 @@ STS_SIMILARITIES = [
 
 @pytest.fixture(scope="module")
 def quickstart(model) -> np.ndarray:
-    return model.encode(QUICKSTART).embeddings  # one padded batch, as sentence-transformers encodes it
+    return model.run(QUICKSTART).embeddings  # one padded batch, as sentence-transformers encodes it
 
 
 @pytest.mark.parametrize(("i", "j", "published"), QUICKSTART_SIMILARITIES)
@@ -77,7 +77,7 @@ def test_quickstart_similarities(quickstart, i, j, published):
 
 
 def test_semantic_textual_similarity_page(model):
-    similarities = model.encode(STS_1).embeddings @ model.encode(STS_2).embeddings.T
+    similarities = model.run(STS_1).embeddings @ model.run(STS_2).embeddings.T
     np.testing.assert_allclose(similarities, STS_SIMILARITIES, atol=1e-3)
 
 
@@ -88,7 +88,7 @@ def test_embeddings_are_unit_vectors(quickstart):
 
 # ----- tokens --------------------------------------------------------------------------------------
 def test_wordpiece_tokens(model):
-    encoding = model.encode(["Jane is going to the cinema", "Unbelievably, it's a café!", ""])
+    encoding = model.run(["Jane is going to the cinema", "Unbelievably, it's a café!", ""])
     assert encoding.tokens[0][:8] == ("[CLS]", "jane", "is", "going", "to", "the", "cinema", "[SEP]")
     # lower-cased, accents stripped, punctuation split off, unknown words in "##" pieces
     assert encoding.tokens[1] == (
@@ -223,7 +223,7 @@ def test_rows_sum_to_one_and_pad_keys_get_nothing(padded):
 
 
 def test_padding_changes_nothing_for_the_short_sentence(model, padded):
-    alone = model.encode("The cat sits outside")
+    alone = model.run("The cat sits outside")
     n = alone.lengths[0]
     assert alone.tokens[0] == padded.tokens[0][:n] and alone.trace(1, 1).mask is None
     np.testing.assert_allclose(padded.hidden_states[0, :, :n], alone.hidden_states[0], rtol=0, atol=1e-9)
@@ -241,7 +241,7 @@ def test_shapes_sizes_and_cache(model, padded):
 
 
 def test_deterministic_float64_read_only(model, padded):
-    first, second = padded, model.encode(list(padded.sentences))
+    first, second = padded, model.run(list(padded.sentences))
     for name in ("hidden_states", "attention", "embeddings"):
         a, b = getattr(first, name), getattr(second, name)
         assert a.dtype == np.float64 and not a.flags.writeable
@@ -273,9 +273,9 @@ def test_bad_arguments(model, padded):
     with pytest.raises(ValueError, match="sentence must be 0 to 1"):
         padded.trace(1, 1, 2)
     with pytest.raises(ValueError, match="no sentences"):
-        model.encode([])
+        model.run([])
     with pytest.raises(TypeError, match=r"sentences\[1\] must be a string"):
-        model.encode(["fine", 3])
+        model.run(["fine", 3])
 
 
 # ----- files ----------------------------------------------------------------------------------------

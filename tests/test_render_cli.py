@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from attention import Capability
 from rendering.files import FILE_MODE
 from scenes.registry import ALL_SCENES
 from scenes.video.full_video import FullVideo
@@ -203,7 +204,8 @@ def test_list_names_every_scene_with_its_length():
     for cls, line in zip(ALL_SCENES, lines, strict=True):
         assert line.startswith(cls.__name__) and cls.part.description in line
         # a scene of a pretrained model's heads cannot be built without --model: it says so instead of a length
-        assert (" s " in line) == (cls.part.source != "model") and ("needs --model" in line) != (" s " in line)
+        drawn = Capability.LAYER_HEADS not in cls.part.needs
+        assert (" s " in line) == drawn and ("needs --model" in line) != (" s " in line)
 
 
 def test_two_renders_into_one_folder_at_once(tmp_path):

@@ -31,7 +31,8 @@ from scenes.video.step_scale import Step2Scale
 from scenes.video.step_softmax import Step3Softmax
 
 FILL_OF = grid_cells.fill_of  # the fill function as shipped, for the test that swaps it
-SCENES = [scene for scene in ALL_SCENES if scene.part.source != "model"]  # every scene that draws the toy model
+# every scene that draws the toy model
+SCENES = [scene for scene in ALL_SCENES if attention.Capability.LAYER_HEADS not in scene.part.needs]
 SCENE_IDS = [scene.__name__ for scene in SCENES]
 WORDS = ("the cat sat on a mat while one dog ran past it and then sat down too with us all").split()
 assert len(WORDS) > MAX_TOKENS

@@ -20,7 +20,7 @@ from gguf.quants import dequantize
 
 import attention
 from attention.models import files as model_files
-from attention.models import llama, smollm2, source
+from attention.models import llama, smollm2, table
 from attention.models.byte_bpe import label
 
 LAYERS, HEADS, KV_HEADS, D_MODEL, D_HEAD = 30, 9, 3, 576, 64
@@ -149,7 +149,7 @@ def test_stops_after_the_layer_asked_for(model):
             return model.weights.source.has(name)
 
     weights = llama.DecoderWeights(Counting(), model.config)
-    states = llama.forward(model.encode("One two three"), ("a", "b", "c"), weights, layers=1)
+    states = llama.forward(model.token_ids("One two three"), ("a", "b", "c"), weights, layers=1)
     assert len(states) == 2
     assert {name.split(".")[0] for name in asked} == {"blk", "token_embd", "output_norm"}
     assert {name.split(".")[1] for name in asked if name.startswith("blk")} == {"0"}
@@ -245,7 +245,7 @@ ROUND_TRIP = [
 
 @pytest.mark.parametrize("text", ROUND_TRIP)
 def test_tokens_round_trip(model, text):
-    ids = model.encode(text)
+    ids = model.token_ids(text)
     assert model.decode(ids) == text
     assert len(model.tokens(text)) == len(ids)
 
@@ -260,11 +260,11 @@ def test_sizes_from_the_file(model):
 
 def test_byte_level_tokens_and_labels(model):
     assert model.bos_id is None  # the file's tokenizer.ggml.add_bos_token is false: nothing is prepended
-    assert model.encode("The capital of France is").tolist() == [504, 3575, 282, 4649, 314]
+    assert model.token_ids("The capital of France is").tolist() == [504, 3575, 282, 4649, 314]
     assert model.tokens("The capital of France is") == ("The", "␣capital", "␣of", "␣France", "␣is")
     assert model.tokens("1, 23") == ("1", ",", "␣", "2", "3")  # every digit on its own, as llama.cpp's smollm
     assert model.tokens("<|im_start|>user\nHi") == ("<|im_start|>", "user", "↵", "Hi")
-    assert model.encode("<|im_start|>").tolist() == [1]
+    assert model.token_ids("<|im_start|>").tolist() == [1]
     tokens = model.tokens("Héllo 東京")
     assert tokens[:3] == ("H", "é", "llo") and tokens[3] == "␣⟨E6⟩"  # 東 is split over tokens: its bytes
     assert label("Ċ") == "↵" and label("ĠĠ") == "␣␣" and label("Ã©") == "é"
@@ -272,17 +272,20 @@ def test_byte_level_tokens_and_labels(model):
 
 # ----- the table of models ------------------------------------------------------------------------
 def test_card_and_source(decoding):
-    card = source.MODELS["smollm2"]
+    card = table.MODELS["smollm2"]
     assert (card.layers, card.heads, card.d_model, card.d_k, card.kv_heads) == (30, 9, 576, 64, 3)
-    assert card.causal and card.quantisation == "Q4_1" and card.name == "SmolLM2-135M-Instruct"
-    assert source.check_source("SmolLM2-135M-Instruct", None, None) == (card, 1, 1)
-    assert source.check_source("smollm2", 30, 9) == (card, 30, 9)
-    assert source.model_tokens("smollm2", SENTENCE) == decoding.tokens
-    traces = source.layer_traces("smollm2", SENTENCE, 4)
+    assert attention.Capability.CAUSAL_ONLY in card.source.capabilities
+    assert card.quantisation == "Q4_1" and card.name == "SmolLM2-135M-Instruct"
+    named = attention.Request.from_sentence(SENTENCE, model="SmolLM2-135M-Instruct")
+    assert named.source == card.source and (named.layer, named.head) == (1, 1)
+    assert attention.Request.from_sentence(SENTENCE, model="smollm2", layer=30, head=9).sizes[3:] == (30, 9)
+    assert named.drawn_tokens == decoding.tokens
+    traces = attention.Request.from_sentence(SENTENCE, model="smollm2", layer=4).layer_traces()
     assert len(traces) == 9 and [t.kv_head for t in traces][::3] == [1, 2, 3]
     assert traces[5].digest() == decoding.trace(4, 6).digest()
-    minilm = source.MODELS["minilm"]
-    assert (minilm.layers, minilm.heads, minilm.d_k, minilm.kv_heads, minilm.causal) == (6, 12, 32, None, False)
+    minilm = table.MODELS["minilm"]
+    assert (minilm.layers, minilm.heads, minilm.d_k, minilm.kv_heads) == (6, 12, 32, None)
+    assert attention.Capability.CAUSAL not in minilm.source.capabilities
 
 
 @pytest.mark.parametrize(
@@ -297,7 +300,10 @@ def test_card_and_source(decoding):
     ],
 )
 def test_bad_layer_or_head(decoding, layer, head, error, message):
-    for call in (lambda: decoding.trace(layer, head), lambda: source.check_source("smollm2", layer, head)):
+    def request():
+        return attention.Request.from_sentence(SENTENCE, model="smollm2", layer=layer, head=head)
+
+    for call in (lambda: decoding.trace(layer, head), request):
         with pytest.raises(error, match=message) as info:
             call()
         assert "\n" not in str(info.value)
@@ -307,7 +313,7 @@ def test_bad_text(model):
     with pytest.raises(ValueError, match="text is empty"):
         model.run("")
     with pytest.raises(TypeError, match="text must be a string"):
-        model.encode(3)
+        model.token_ids(3)
 
 
 # ----- files ----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """A pretrained model as a second source of attention traces: all-MiniLM-L6-v2, run by our NumPy core.
 
 ``load_model()`` gives a frozen ``PretrainedModel`` (verified weights, config, tokenizer), one per
-process and folder; ``model.encode(sentences)`` gives a frozen ``Encoding``: the WordPiece tokens,
+process and folder; ``model.run(sentences)`` gives a frozen ``Encoding``: the WordPiece tokens,
 every layer's hidden states, every head's attention map, the sentence embeddings, and a ``Trace``
 per layer and head, of the same kind the toy core returns.
 
@@ -70,7 +70,7 @@ class PretrainedModel(LayersAndHeads):
         forward pass): what a request draws, so that a sentence too long is refused with its real length."""
         return tuple(self.whole_tokenizer.encode(_sentences(sentence)[0]).tokens)
 
-    def encode(self, sentences: str | Sequence[str]) -> Encoding:
+    def run(self, sentences: str | Sequence[str]) -> Encoding:
         """One sentence, or several padded with [PAD] to the longest: tokens, hidden states, attention, embeddings.
 
         A sentence longer than ``max_tokens`` WordPiece tokens is cut there, as sentence-transformers does.
@@ -98,7 +98,7 @@ class PretrainedModel(LayersAndHeads):
 
 @dataclass(frozen=True, eq=False)
 class Encoding:
-    """What ``PretrainedModel.encode`` computed, for S sentences padded to T tokens (read-only float64 arrays).
+    """What ``PretrainedModel.run`` computed, for S sentences padded to T tokens (read-only float64 arrays).
 
     ``tokens[s]`` are sentence s's WordPiece tokens ([CLS] ... [SEP], "##" pieces, then [PAD]s up to T),
     ``key_mask[s]`` is True for its real tokens. ``hidden_states`` is S x (layers + 1) x T x d_model,

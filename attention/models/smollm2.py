@@ -123,12 +123,12 @@ class DecoderModel(LayersAndHeads):
     def d_k(self) -> int:
         return self.config.d_head
 
-    def encode(self, text: str) -> np.ndarray:
+    def token_ids(self, text: str) -> np.ndarray:
         """The token ids of ``text`` (control tokens such as <|im_start|> written out are matched whole).
 
         Examples
         --------
-        >>> load_model().encode("The capital of France is")  # doctest: +SKIP
+        >>> load_model().token_ids("The capital of France is")  # doctest: +SKIP
         array([ 504, 3575,  282, 4649,  314])
         """
         if not isinstance(text, str):
@@ -141,7 +141,7 @@ class DecoderModel(LayersAndHeads):
         return np.array(ids, dtype=np.int64)
 
     def decode(self, ids) -> str:
-        """The text of token ids, control tokens included: ``decode(encode(s)) == s``."""
+        """The text of token ids, control tokens included: ``decode(token_ids(s)) == s``."""
         return self.tokenizer.decode([int(i) for i in ids], skip_special_tokens=False)
 
     def labels(self, ids) -> tuple[str, ...]:
@@ -150,11 +150,11 @@ class DecoderModel(LayersAndHeads):
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """The labels of ``text``'s tokens, as a trace shows them."""
-        return self.labels(self.encode(text))
+        return self.labels(self.token_ids(text))
 
     def run(self, text: str, layers: int | None = None) -> Decoding:
         """``text`` through blocks 1..``layers`` (default all): enough for any trace of those layers."""
-        return self.run_ids(self.encode(text), layers)
+        return self.run_ids(self.token_ids(text), layers)
 
     def run_ids(self, ids, layers: int | None = None, pad_to: int | None = None) -> Decoding:
         """Token ids through blocks 1..``layers``; ``pad_to``: padded at the end to that length with the pad id,
@@ -240,7 +240,7 @@ def load_model(path: str | Path | None = None) -> DecoderModel:
     Examples
     --------
     >>> model = load_model()  # doctest: +SKIP
-    >>> model.run("1, 2, 3, 4, ").next_token_logits().argmax() == model.encode("5")[0]  # doctest: +SKIP
+    >>> model.run("1, 2, 3, 4, ").next_token_logits().argmax() == model.token_ids("5")[0]  # doctest: +SKIP
     True
     """
     return _load((find_model_file() if path is None else Path(path)).resolve())

@@ -93,7 +93,7 @@ def named_scenes(names, exporter: type[Exporter], request: attention.Request) ->
 
     if not names:
         if exporter.default_scenes == "all":
-            return [scene for scene in SCENES if scene.part.draws(request)]
+            return [scene for scene in SCENES if scene.part.refusal(scene.__name__, request) is None]
         return [DEFAULT_VIDEO] if exporter.default_scenes == "video" else []
     chosen = []
     for name in names:
@@ -101,8 +101,9 @@ def named_scenes(names, exporter: type[Exporter], request: attention.Request) ->
             scene = by_name(name)
         except KeyError as exc:
             raise UserError(f"{exc.args[0]} (see --list)") from None
-        if not scene.part.draws(request):
-            raise UserError(scene.part.source_refusal(scene.__name__, request))
+        refusal = scene.part.refusal(scene.__name__, request)
+        if refusal is not None:
+            raise UserError(refusal)
         if scene not in chosen:
             chosen.append(scene)
     return chosen
@@ -134,7 +135,7 @@ def check_sizes(request: attention.Request) -> None:
 
     try:
         check_tokens_drawable(request)
-        if request.model is None:
+        if attention.Capability.SEEDED in request.capabilities:  # a model's widths are folded on screen
             check_drawable(request.T, request.d, request.width)
     except ValueError as exc:
         raise UserError(str(exc)) from None

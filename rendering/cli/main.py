@@ -51,7 +51,8 @@ def list_scenes(options) -> int:
     from scenes.registry import ALL_SCENES
 
     request, look = request_of(options), look_of(options, VideoExporter)  # lengths as the video plays them
-    shown = [cls for cls in ALL_SCENES if cls.part.draws(request)]  # the others cannot be built for this request
+    # the others cannot be built for this request
+    shown = [cls for cls in ALL_SCENES if cls.part.refusal(cls.__name__, request) is None]
     able, refused = drawable(shown, request, look)
     if refused:
         raise UserError(refused[0].reason)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import RIGHT, Mobject, VGroup
 
+from attention.source import Capability
 from scenes.kit.limits import MAX_TOKENS, MAX_WIDTH, MIN_TOKENS, MIN_WIDTH
 from scenes.kit.text.coverage import check_glyphs
 
@@ -35,18 +36,18 @@ def check_drawable(T: int, d: int | None, d_k: int | None = None, T_kv: int | No
 def check_tokens_drawable(request) -> None:
     """The request's tokens can be drawn at all: the limit every scene shares (a model's widths are folded), and
     a glyph in some installed outline font for each of their characters."""
-    if request.model is not None:
-        check_model_tokens(request.T, request.model_name, "byte-level BPE" if request.decoder else "WordPiece")
+    if Capability.OWN_TOKENIZER in request.capabilities:
+        check_model_tokens(request.T, request.model_name, request.card.tokenizer, request.card.specials)
     else:
         check_drawable(request.T, None)
     check_glyphs(request.drawn_tokens)
 
 
-def check_model_tokens(T: int, model_name: str, kind: str = "WordPiece") -> None:
-    """A pretrained model's tokens (MiniLM's [CLS] and [SEP] included) are limited like the toy's; its widths are
-    folded."""
+def check_model_tokens(T: int, model_name: str, kind: str = "WordPiece", specials: str = "[CLS] and [SEP]") -> None:
+    """A pretrained model's tokens (its ``specials``, MiniLM's [CLS] and [SEP], included) are limited like the toy's;
+    its widths are folded."""
     if not MIN_TOKENS <= T <= MAX_TOKENS:
-        specials = " ([CLS] and [SEP] included)" if kind == "WordPiece" else ""
+        specials = f" ({specials} included)" if specials else ""
         raise LayoutError(
             f"{T} tokens cannot be drawn: {model_name} reads the sentence as {T} {kind} tokens{specials} and "
             f"scenes show {MIN_TOKENS} to {MAX_TOKENS} tokens; use a shorter sentence"

@@ -206,5 +206,6 @@ class CrossAttention(AttentionScene):
             Section("weights", "The weights A"),
             Section("output", "The output R = A V"),
         ),
+        needs=attention.Capability.CROSS,
     )
     play_part = staticmethod(play_cross_attention)

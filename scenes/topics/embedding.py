@@ -205,5 +205,6 @@ class EmbeddingScene(AttentionScene):
             Section("sum", "X = E + P"),
             Section("layers", "Deeper layers"),
         ),
+        needs=attention.Capability.SEEDED,
     )
     play_part = staticmethod(play_embedding)

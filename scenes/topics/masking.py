@@ -265,7 +265,8 @@ def play_masking(scene: AttentionScene) -> None:
     scene.wait(1)
     scene.figure(caption_padding_mask(request, batch), variant="batch")
     scene.clear_stage(keep=[panel])
-    decoder = request.decoder  # a decoder's batch keeps its causal mask under the padding
+    # a decoder's batch keeps its causal mask under the padding
+    decoder = attention.Capability.CAUSAL_ONLY in request.capabilities
     scene.grids = play_mask_and_softmax(
         scene,
         request.padded(),
@@ -298,7 +299,7 @@ def caption_padding_mask(request: attention.Request, batch: attention.PaddedBatc
     return (
         f"A padding mask for a batch of two sentences ({batch.lengths[0]} and {batch.lengths[1]} tokens, padded "
         f"to {batch.length}) {of(request)}: keys that are pads get weight exactly 0"
-        + (", as do later tokens (causal)" if request.decoder else "")
+        + (", as do later tokens (causal)" if attention.Capability.CAUSAL_ONLY in request.capabilities else "")
         + ", rows sum to 1."
     )
 
@@ -316,6 +317,6 @@ class MaskingScene(AttentionScene):
             Section("causal_output", "Causal: row i sees tokens 1 to i"),
             Section("padding_mask", "A padding mask in a batch"),
         ),
-        source="causal",
+        needs=attention.Capability.CAUSAL | attention.Capability.PREFIX | attention.Capability.PADDED_BATCH,
     )
     play_part = staticmethod(play_masking)

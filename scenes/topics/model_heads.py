@@ -2,8 +2,8 @@
 labelled maps (like bertviz's model view), the chosen head framed and drawn large with its tokens; then the
 chosen head's map alone, for a figure of its own.
 
-It shows what only a pretrained model has (a layer of real heads), so it refuses a toy request (its Part's
-source is "model"); the toy model's heads are the multi-head scene's.
+It shows what only a pretrained model has (a layer of real heads), so it refuses a toy request (its Part
+needs LAYER_HEADS); the toy model's heads are the multi-head scene's.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def play_model_heads(scene: AttentionScene) -> None:
 def caption_layer_heads(request: attention.Request, traces) -> str:
     return (
         f"The attention weights of all {len(traces)} heads of layer {request.layer} of {request.model_name} "
-        f"({size(request.T, request.T)} each) for '{request.sentence}', head {request.head} framed; "
+        f"({size(request.T, request.T)} each) for '{request.text}', head {request.head} framed; "
         "each row sums to 1."
     )
 
@@ -169,7 +169,7 @@ def caption_layer_heads(request: attention.Request, traces) -> str:
 def caption_chosen_head(request: attention.Request, trace: attention.Trace) -> str:
     return (
         f"Head {request.head} of layer {request.layer} of {request.model_name}: its attention weights A "
-        f"({size(trace.T, trace.T_kv)}) for '{request.sentence}', row i being how much token i attends to each token."
+        f"({size(trace.T, trace.T_kv)}) for '{request.text}', row i being how much token i attends to each token."
     )
 
 
@@ -185,6 +185,6 @@ class LayerHeads(AttentionScene):
             Section("layer", "Every head of the layer"),
             Section("head", "The chosen head"),
         ),
-        source="model",
+        needs=attention.Capability.LAYER_HEADS,
     )
     play_part = staticmethod(play_model_heads)

@@ -322,6 +322,7 @@ class MultiHeadScene(AttentionScene):
             Section("heads", "One weight map per head"),
             Section("concat", "Concat times W^o"),
         ),
+        needs=attention.Capability.MULTI_HEAD,
     )
     play_part = staticmethod(play_multi_head)
 

@@ -285,5 +285,6 @@ class WhyQKV(AttentionScene):
             Section("content", "V is what gets averaged"),
             Section("tied_keys", "Tied keys give symmetric scores"),
         ),
+        needs=attention.Capability.SEEDED,
     )
     play_part = staticmethod(play_why_qkv)

@@ -264,5 +264,6 @@ class WhyScale(AttentionScene):
             Section("softmax", "An unscaled softmax saturates"),
             Section("one_row", "One row, unscaled and scaled"),
         ),
+        needs=attention.Capability.SEEDED,
     )
     play_part = staticmethod(play_why_scale)

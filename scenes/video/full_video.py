@@ -26,7 +26,6 @@ class FullVideo(AttentionScene):
         "The whole video: intro, tokens to Q K V, steps 1-4, shape tracking; a section per part",
         # each section is owned by the part it plays: its cues are numbered, and its code keyed, under that part
         sections=tuple(Section(scene.part.name, scene.part.title, owner=scene) for scene in VIDEO_PARTS),
-        source="any",
     )
     play_part = staticmethod(play_video)
 

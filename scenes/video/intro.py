@@ -57,6 +57,5 @@ class IntroScene(AttentionScene):
         "Attention Is All You Need",
         "The paper intro: title block and the scaled dot-product attention diagram, built up",
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_intro)

@@ -289,6 +289,5 @@ class ShapeTracking(AttentionScene):
         "The shapes, end to end",
         "Shape tracking: X -> Q, K, V; Q K^T -> scaled -> A; A V -> R, the shapes only",
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_shapes)

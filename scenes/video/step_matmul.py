@@ -173,6 +173,5 @@ class Step1MatMul(AttentionScene):
         "Step 1: Q x K^T -> QK^T, one entry worked out, the inner d cancelling",
         step=1,
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_matmul)

@@ -112,6 +112,5 @@ class Step4Output(AttentionScene):
         "Step 4: A x V -> R, one row of R as the weighted sum of the rows of V",
         step=4,
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_output)

@@ -110,6 +110,5 @@ class Step2Scale(AttentionScene):
         "Step 2: QK^T scaled by 1/sqrt(d_k), the grid taking the scaled values",
         step=2,
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_scale)

@@ -172,6 +172,5 @@ class Step3Softmax(AttentionScene):
         "Step 3: softmax on each row, one row worked out to weights summing to 1",
         step=3,
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_softmax)

@@ -138,7 +138,8 @@ def play_tokens(scene: AttentionScene) -> None:
     rule = r"\text{ for } i\in[1\ldots T]"
     # what x_i is, drawn while it is said: the toy model's seeded embedding plus its sinusoidal position encoding
     # (a pretrained model's x_i is its own layer's input: the line is left out)
-    origin = VGroup(*([theme.math(EMBEDDING_SUM, font_size=theme.size.formula)] if scene.request.model is None else []))
+    seeded = attention.Capability.SEEDED in scene.request.capabilities
+    origin = VGroup(*([theme.math(EMBEDDING_SUM, font_size=theme.size.formula)] if seeded else []))
     projections = VGroup(
         *[
             theme.math(
@@ -339,6 +340,5 @@ class TokensToQKV(AttentionScene):
         "Tokens to queries, keys and values",
         "Tokens -> x_i -> q_i, k_i, v_i; X stacked and Q, K, V = X W with the shape arithmetic",
         in_video=True,
-        source="any",
     )
     play_part = staticmethod(play_tokens)

@@ -73,6 +73,7 @@ class ExploreExporter(Exporter):
         relative = self.plan()[0]
         print(f"  explore {self.name}: {self.request.describe()} ...", flush=True)
         path = write_page(staging.path(relative), self.request, self.theme)
-        what = "every head of every layer" if self.request.model is not None else "the causal mask and scale on and off"
+        layers = attention.Capability.LAYER_HEADS in self.request.capabilities
+        what = "every head of every layer" if layers else "the causal mask and scale on and off"
         caption = f"An explorable figure of self-attention over {self.request.describe()}, {what}"
         return [Written(path, scene="explore", part=self.name, kind="explore", format="html", caption=caption)]

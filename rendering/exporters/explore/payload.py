@@ -165,8 +165,8 @@ def payload(request: attention.Request, theme: str = "video") -> dict:
     pool = Pool()
     states = {name: state(trace, pool, not name.endswith("scale-off")) for name, trace in traces.items()}
     first = next(iter(traces.values()))
-    if request.model is not None:
-        card = attention.MODELS[request.model]
+    if attention.Capability.LAYER_HEADS in request.capabilities:
+        card = request.card
         order = [head_name(layer, head) for layer in range(1, card.layers + 1) for head in range(1, card.heads + 1)]
         extra = {"model": card.name, "layers": card.layers, "heads": card.heads}
         extra |= {"layer": request.layer, "head": request.head}
@@ -176,7 +176,7 @@ def payload(request: attention.Request, theme: str = "video") -> dict:
     meta = {
         "title": "Self-attention, every number worked out",
         "describe": request.describe(),
-        "sentence": request.sentence if request.sentence is not None else " ".join(request.tokens),
+        "sentence": request.text,
         "tokens": list(first.tokens),
         "labels": [short_label(t) for t in first.tokens],  # as the grids' token labels
         "T": first.T,
