@@ -45,11 +45,8 @@ def digest_of(record) -> str:
 
 def file_digest(path: Path) -> str:
     """The sha256 of a file's bytes (a model, a config, a recorded take)."""
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
