@@ -14,6 +14,7 @@ from .display import display, display_text, fold, folded
 from .embedding import Embedding, embed, position_encoding, tokenize
 from .masking import masked_weights_are_zero, row_sums
 from .models import MODELS, Encoding, ModelCard, ModelError, PretrainedModel, load_model
+from .online_softmax import OnlineSoftmax, online_attention, online_row, online_softmax, tiling_bytes
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
 from .request import Request, model_example
 from .scaling import ScalingStudy, scaling_study
@@ -35,6 +36,7 @@ __all__ = [
     "TraceSource",
     "Embedding",
     "MultiHeadTrace",
+    "OnlineSoftmax",
     "PAD",
     "PaddedBatch",
     "Request",
@@ -55,6 +57,9 @@ __all__ = [
     "focus",
     "masked_weights_are_zero",
     "mirrored_pair",
+    "online_attention",
+    "online_row",
+    "online_softmax",
     "multi_head_attention",
     "pad_batch",
     "padding_mask",
@@ -65,6 +70,7 @@ __all__ = [
     "softmax",
     "softmax_row",
     "tied_keys",
+    "tiling_bytes",
     "tokenize",
     "weighted_sum",
     "Encoding",
