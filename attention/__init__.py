@@ -2,7 +2,8 @@
 
 What belongs here: the arithmetic, in float64, returning frozen traces (``Trace``, ``MultiHeadTrace``);
 the record of what the user asked for (``Request``) and the named traces derived from it; the numbers
-the worked callouts show (``worked``); the sources of traces behind one interface (``source.py``: the
+the worked callouts show (``worked``); attention as it runs (``online_softmax``: key blocks and tiles;
+``kv_cache``: decoding with a key/value cache); the sources of traces behind one interface (``source.py``: the
 ``TraceSource`` protocol and its ``Capability`` flags), the toy model (``toy.py``) and pretrained models' loading
 and forward passes (``models/``). No drawing and no Manim import: the scenes read what this package returns.
 """
@@ -12,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .core import cross_attention, multi_head_attention, self_attention, softmax
 from .display import display, display_text, fold, folded
 from .embedding import Embedding, embed, position_encoding, tokenize
+from .kv_cache import CachedDecoding, CacheSize, DecodeStep, cache_size, cached_decode, replay
 from .masking import masked_weights_are_zero, row_sums
 from .models import MODELS, Encoding, ModelCard, ModelError, PretrainedModel, load_model
 from .online_softmax import OnlineSoftmax, online_attention, online_row, online_softmax, tiling_bytes
@@ -31,7 +33,10 @@ except PackageNotFoundError:  # a source tree that was never installed
 
 __all__ = [
     "CROSS_TARGET",
+    "CacheSize",
+    "CachedDecoding",
     "Capability",
+    "DecodeStep",
     "Sizes",
     "TraceSource",
     "Embedding",
@@ -44,6 +49,8 @@ __all__ = [
     "Trace",
     "VIDEO_SENTENCE",
     "__version__",
+    "cache_size",
+    "cached_decode",
     "cross_attention",
     "cross_example",
     "display",
@@ -64,6 +71,7 @@ __all__ = [
     "pad_batch",
     "padding_mask",
     "position_encoding",
+    "replay",
     "row_sums",
     "scaling_study",
     "self_attention",

@@ -120,7 +120,7 @@ def replay(request) -> CachedDecoding:
     [('a', 0, 'b'), ('b', 1, 'c'), ('c', 2, None)]
     """
     if request.model is not None:
-        raise ValueError(f"replay is the toy model's; {request.source.name} writes with decode()")
+        raise ValueError(f"replay is the toy model's; {request.source.name} writes with cached_decode()")
     tokens, d, width, seed = request.tokens, request.d, request.width, int(request.seed)
     X = TOY.embedding(request).X
     W_q, W_k, W_v = weights(d, width, seed)
@@ -188,7 +188,7 @@ def _block_row(h, layer, config: DecoderConfig, cache: _LayerCache, cos, sin):
     return h + arith.matmul(silu(gate) * up, layer.W_down), heads
 
 
-def decode(model, prompt: str, new_tokens: int, layer: int = 1, head: int = 1) -> CachedDecoding:
+def cached_decode(model, prompt: str, new_tokens: int, layer: int = 1, head: int = 1) -> CachedDecoding:
     """``model`` (a ``smollm2.DecoderModel``) reads ``prompt`` and writes ``new_tokens`` tokens greedily with a
     KV cache; a ``DecodeStep`` per position for ``layer`` and ``head`` (both from 1).
 
@@ -199,7 +199,7 @@ def decode(model, prompt: str, new_tokens: int, layer: int = 1, head: int = 1) -
     Examples
     --------
     >>> from attention.models import smollm2
-    >>> decode(smollm2.load_model(), "1, 2, 3, 4, ", 1).picked  # doctest: +SKIP
+    >>> cached_decode(smollm2.load_model(), "1, 2, 3, 4, ", 1).picked  # doctest: +SKIP
     ('5',)
     """
     layer, head = model.check_layer(layer), model.check_head(head)

@@ -14,7 +14,7 @@ from gguf import GGUFReader
 from test_smollm2 import OBVIOUS  # tests/, on pytest's path: the expectations of test_greedy_next_token
 
 import attention
-from attention.kv_cache import cache_size, decode, replay
+from attention.kv_cache import cache_size, cached_decode, replay
 from attention.models import smollm2
 from attention.toy import TOY
 
@@ -67,7 +67,7 @@ def model() -> smollm2.DecoderModel:
 
 @pytest.fixture(scope="module")
 def counting(model):
-    return decode(model, COUNTING, 3, layer=LAYER, head=HEAD)
+    return cached_decode(model, COUNTING, 3, layer=LAYER, head=HEAD)
 
 
 def test_cached_decode_rows_equal_the_full_causal_pass(model, counting):
@@ -88,7 +88,7 @@ def test_cached_decode_picks_from_the_prompts_last_token(model, counting):
 
 @pytest.mark.parametrize(("prompt", "expected"), OBVIOUS)
 def test_greedy_tokens_are_the_full_passes(model, prompt, expected):
-    assert decode(model, prompt, 1).picked == (expected,)
+    assert cached_decode(model, prompt, 1).picked == (expected,)
 
 
 def test_cache_size_is_the_gguf_metadata(model):
@@ -112,4 +112,4 @@ def test_cache_size_is_the_gguf_metadata(model):
 )
 def test_decode_refuses_what_the_model_has_not(model, arguments, message):
     with pytest.raises(ValueError, match=message):
-        decode(model, COUNTING, **{"new_tokens": 1, **arguments})
+        cached_decode(model, COUNTING, **{"new_tokens": 1, **arguments})
