@@ -11,11 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from gguf import GGUFReader
-from test_smollm2 import OBVIOUS  # tests/, on pytest's path: the expectations of test_greedy_next_token
+from test_online_softmax import output_bound, weights_bound  # tests/, on pytest's path, as test_smollm2
+from test_smollm2 import OBVIOUS  # the expectations of test_greedy_next_token
 
 import attention
 from attention.kv_cache import cache_size, cached_decode, replay
 from attention.models import smollm2
+from attention.online_softmax import online_row
 from attention.toy import TOY
 
 LAYER, HEAD = 2, 5  # a query head of the second key/value group, past the first block
@@ -70,9 +72,13 @@ def counting(model):
     return cached_decode(model, COUNTING, 3, layer=LAYER, head=HEAD)
 
 
-def test_cached_decode_rows_equal_the_full_causal_pass(model, counting):
-    # the full pass over every token the decode read (the prompt and the picks but the last)
-    full = model.run_ids(np.array(counting.ids[:-1]), layers=LAYER).trace(LAYER, HEAD)
+@pytest.fixture(scope="module")
+def full(model, counting):
+    """The full causal pass over every token the decode read (the prompt and the picks but the last)."""
+    return model.run_ids(np.array(counting.ids[:-1]), layers=LAYER).trace(LAYER, HEAD)
+
+
+def test_cached_decode_rows_equal_the_full_causal_pass(model, counting, full):
     assert full.kv_head == model.config.kv_head_of(HEAD - 1) + 1
     assert len(counting.steps) == full.T
     assert_rows_equal(counting, full)
@@ -84,6 +90,16 @@ def test_cached_decode_picks_from_the_prompts_last_token(model, counting):
     assert [step.picked for step in counting.steps] == [t >= len(prompt) - 1 for t in range(len(counting.steps))]
     assert tuple(step.next_token for step in counting.steps[len(prompt) - 1 :]) == counting.picked
     assert len(counting.picked) == 3 and counting.picked[0] == "5"
+
+
+def test_online_softmax_of_a_decoder_head(full):
+    # the decoder's rotated, causal rows in key blocks: the bound of test_online_softmax.py
+    for row in (0, full.T // 2, full.T - 1):
+        for block in (1, 2, 3, full.T):
+            run = online_row(full, row, block)
+            assert np.array_equal(run.scores, full.masked[row])
+            assert np.abs(run.weights - full.weights[row]).max() <= weights_bound(full.T)
+            assert np.abs(run.output - full.output[row]).max() <= output_bound(full.T, full.V)
 
 
 @pytest.mark.parametrize(("prompt", "expected"), OBVIOUS)
