@@ -126,7 +126,7 @@ class Request:
 
     def refusal(self, what: str, needs: Capability) -> str | None:
         """Why ``what`` (a scene), which needs ``needs``, cannot draw this request, in one line; None if it can."""
-        return refusal(what, needs, self.source, models_with(Capability.CAUSAL_ONLY))
+        return refusal(what, needs, self.source, models_with)
 
     # ----- facts -------------------------------------------------------------------------------
     @property

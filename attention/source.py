@@ -86,24 +86,24 @@ class TraceSource(Protocol):
     # d_ks), multi_head(request, d), cross(request, target); see ``toy.ToyModel``.
 
 
-def refusal(what: str, needs: Capability, source: TraceSource, causal_sources: str = "") -> str | None:
+def refusal(what: str, needs: Capability, source: TraceSource, asking=lambda capability: "") -> str | None:
     """Why ``what`` (a scene, e.g. "MaskingScene (masking)"), which needs ``needs``, cannot draw ``source``'s
-    traces, in one line; None when it can. ``causal_sources``: how to ask for a source with causal heads
-    (e.g. "--model smollm2"), named in the refusal of a part that needs ``CAUSAL``.
+    traces, in one line; None when it can. ``asking(capability)``: how to ask for the sources that give a
+    capability (e.g. "--model smollm2", from the table of models), named in the refusal.
 
     Examples
     --------
     >>> from attention.toy import TOY
     >>> refusal("MaskingScene (masking)", Capability.CAUSAL, TOY) is None
     True
-    >>> refusal("LayerHeads (heads)", Capability.LAYER_HEADS, TOY)
+    >>> refusal("LayerHeads (heads)", Capability.LAYER_HEADS, TOY, lambda capability: "--model minilm")
     "LayerHeads (heads) shows a pretrained model's heads: add --model minilm (and --layer, --head)"
     """
     missing = needs & ~source.capabilities
     if not missing:
         return None
     if Capability.LAYER_HEADS in missing:
-        return f"{what} shows a pretrained model's heads: add --model minilm (and --layer, --head)"
+        return f"{what} shows a pretrained model's heads: add {asking(Capability.LAYER_HEADS)} (and --layer, --head)"
     if missing & (Capability.SEEDED | Capability.MULTI_HEAD | Capability.CROSS):
         return (
             f"{what} is built on the toy model's own seeded weights and cannot show {source.name}'s heads; "
@@ -111,7 +111,7 @@ def refusal(what: str, needs: Capability, source: TraceSource, causal_sources: s
         )
     if missing & (Capability.CAUSAL | Capability.PREFIX | Capability.PADDED_BATCH):
         return (
-            f"{what} shows masks: the toy model's or a decoder's own ({causal_sources}); "
+            f"{what} shows masks: the toy model's or a decoder's own ({asking(Capability.CAUSAL_ONLY)}); "
             f"{source.name} is an encoder, its heads look both ways"
         )
     return f"{what} needs {missing.name}, which {source.name} cannot give"

@@ -98,5 +98,6 @@ def source_of(model: str | None) -> TraceSource:
 
 
 def models_with(capability: Capability) -> str:
-    """How to ask for the models that can give ``capability``, e.g. "--model smollm2"."""
-    return ", ".join(f"--model {card.key}" for card in MODELS.values() if capability in card.family.capabilities)
+    """How to ask for the models that can give ``capability``, e.g. "--model smollm2" or "--model minilm or
+    --model smollm2"."""
+    return " or ".join(f"--model {card.key}" for card in MODELS.values() if capability in card.family.capabilities)
