@@ -11,6 +11,10 @@ set-up, each next one from the state the previous entry ended in. Following that
 to the first one whose code or starting state changed; from there slices are rendered, and a slice films on
 past its planned sections until it reaches a section the cache holds for the state it now starts from. So a
 change to one part of FullVideo renders that part again, and later parts only if what they start from changed.
+
+The finished movie (joined, its track laid and muxed, its .srt conformed, its clips) is itself one cached output,
+keyed on its pieces' bytes and cues, the voice and the assembly's code (keys.finished_key): an unchanged run
+serves it, every file checked by its sha256, and does no audio work at all.
 """
 
 from __future__ import annotations

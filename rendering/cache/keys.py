@@ -4,7 +4,8 @@ What belongs here: composing the key of a movie piece (a section of a scene, or 
 scene's stills from the job's options, the look, the request and its trace digest, the digest of the code and
 assets that draw it (codehash.py) and the library versions. A section's key names its own code only; the cache
 files it under this key and the digest of the state it starts from (see renders.py), and two renders that
-agree on both draw the same frames, so the cache may serve the earlier one's.
+agree on both draw the same frames, so the cache may serve the earlier one's. A finished movie's key names what
+it is assembled from (its pieces' bytes, cues and clocks), the voice, and the code that assembles it.
 """
 
 from __future__ import annotations
