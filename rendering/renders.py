@@ -11,6 +11,10 @@ set-up, each next one from the state the previous entry ended in. Following that
 to the first one whose code or starting state changed; from there slices are rendered, and a slice films on
 past its planned sections until it reaches a section the cache holds for the state it now starts from. So a
 change to one part of FullVideo renders that part again, and later parts only if what they start from changed.
+
+The finished movie (joined, its track laid and muxed, its .srt conformed, its clips) is itself one cached output,
+keyed on its pieces' bytes and cues, the voice and the assembly's code (keys.finished_key): an unchanged run
+serves it, every file checked by its sha256, and does no audio work at all.
 """
 
 from __future__ import annotations
@@ -19,14 +23,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import attention
-from rendering.cache.keys import movie_key, stills_key
+from rendering.cache.keys import finished_key, movie_key, stills_key
 from rendering.cache.store import Entry, Store
+from rendering.manifest import sha256_of
 from rendering.parallel import assemble
 from rendering.parallel.assemble import SectionClip
 from rendering.parallel.costs import Costs
 from rendering.parallel.film import START, SliceResult, film_slice
 from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, whole_clips
-from rendering.spec import Look, MovieJob, Still, StillJob, Stills
+from rendering.spec import Look, Movie, MovieJob, Still, StillJob, Stills
 from rendering.workers.pool import run_jobs
 from rendering.workers.scene_jobs import render_stills
 
@@ -316,21 +321,67 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
         print("nothing to render: every output is in the cache", flush=True)
     speech = look.speech()  # the takes the workers made, from the speech cache: the track is laid here
     for movie in movies:
-        if movie.split:
-            pieces = [movie.sections[s] for s in movie.names]
-            results[movie.job.identity] = assemble.joined(
-                movie.job, [p for p in pieces if p.clip], movie.folder, speech
-            )
-            if movie.rendered:
-                again = [s for s in movie.names if s in movie.rendered]
-                kept = [s for s in movie.names if s not in movie.rendered]
-                print(
-                    f"{movie.job.scene}: rendered {', '.join(again)}; from the cache: {', '.join(kept) or 'nothing'}",
-                    flush=True,
-                )
-        else:
-            whole = movie.whole
-            results[movie.job.identity] = assemble.whole(
-                movie.job, movie.names, whole.movie, whole.subtitles, whole.clips, speech, whole.cues
-            )
+        key = finished_key(movie.job, _pieces(movie), request, look)
+        served_movie = _serve_finished(store, movie, key)
+        if served_movie is None:
+            served_movie = _assembled(movie, speech)
+            _keep_finished(store, key, served_movie)
+        _say_rendered(movie)
+        results[movie.job.identity] = served_movie
     return results
+
+
+def _pieces(movie: _Movie) -> list:
+    """What ``movie`` is made of, for its finished key: each piece's bytes (sha256) and what is laid on it."""
+    if movie.split:
+        return [
+            [s.name, s.clip and sha256_of(s.clip), s.clock_start, s.clock_end, s.subcaptions, s.cues]
+            for s in (movie.sections[name] for name in movie.names)
+        ]
+    whole = movie.whole
+    files = {"movie": whole.movie, "srt": whole.subtitles, **{f"clip:{n}": p for n, p in whole.clips.items()}}
+    return [movie.names, {name: path and sha256_of(path) for name, path in files.items()}, whole.cues]
+
+
+def _assembled(movie: _Movie, speech) -> Movie:
+    """The finished movie made from its pieces: joined or taken whole, its .srt conformed, its track laid."""
+    if not movie.split:
+        whole = movie.whole
+        return assemble.whole(movie.job, movie.names, whole.movie, whole.subtitles, whole.clips, speech, whole.cues)
+    pieces = [movie.sections[s] for s in movie.names]
+    return assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder, speech)
+
+
+def _say_rendered(movie: _Movie) -> None:
+    if movie.split and movie.rendered:
+        again = [s for s in movie.names if s in movie.rendered]
+        kept = [s for s in movie.names if s not in movie.rendered]
+        print(
+            f"{movie.job.scene}: rendered {', '.join(again)}; from the cache: {', '.join(kept) or 'nothing'}",
+            flush=True,
+        )
+
+
+def _serve_finished(store: Store, movie: _Movie, key: str) -> Movie | None:
+    """The finished movie the cache holds for ``key``, each file checked by its sha256 (None: make it). Served
+    into a folder of its own, so a damaged file found half-way leaves the pieces to assemble untouched."""
+    entry = store.get(key)
+    if entry is None:
+        return None
+    job, sections = movie.job, [tuple(pair) for pair in entry.facts.get("sections", ())]
+    names = {"movie": f"{job.scene}.{job.format}"}
+    if "srt" in entry.files:
+        names["srt"] = f"{job.scene}.srt"
+    names.update({f"clip:{n}": f"sections/{clip}" for n, (_, clip) in enumerate(sections)})
+    files = store.restore(entry, movie.folder / "finished", names)
+    if files is None:
+        return None
+    clips = tuple((name, files[f"clip:{n}"]) for n, (name, _) in enumerate(sections))
+    return Movie(files["movie"], files.get("srt"), clips)
+
+
+def _keep_finished(store: Store, key: str, finished: Movie) -> None:
+    """Remember the finished movie, its .srt and its clips (by their names, in order) under ``key``."""
+    files = {"movie": finished.path, **({"srt": finished.subtitles} if finished.subtitles else {})}
+    files.update({f"clip:{n}": path for n, (_, path) in enumerate(finished.sections)})
+    store.put(key, files, {"sections": [[name, path.name] for name, path in finished.sections]})

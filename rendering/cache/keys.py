@@ -4,7 +4,8 @@ What belongs here: composing the key of a movie piece (a section of a scene, or 
 scene's stills from the job's options, the look, the request and its trace digest, the digest of the code and
 assets that draw it (codehash.py) and the library versions. A section's key names its own code only; the cache
 files it under this key and the digest of the state it starts from (see renders.py), and two renders that
-agree on both draw the same frames, so the cache may serve the earlier one's.
+agree on both draw the same frames, so the cache may serve the earlier one's. A finished movie's key names what
+it is assembled from (its pieces' bytes, cues and clocks), the voice, and the code that assembles it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ LAYOUT = 1  # bump when what a cache entry holds changes
 # The worker-side code of each kind of render (the project modules they import follow).
 MOVIE_WORKER = ("rendering.parallel.film",)
 STILLS_WORKER = ("rendering.workers.scene_jobs", "rendering.workers.stills")
+# The code that makes a finished movie from its pieces: the join, the track and mux, the timed-text rules.
+ASSEMBLY = ("rendering.parallel.assemble",)
 
 
 @cache
@@ -68,3 +71,23 @@ def movie_key(
 def stills_key(scene: type, job: StillJob, request: attention.Request, look: Look) -> str:
     code = _code(scene, None, STILLS_WORKER)
     return _key({**_common(request, look), "piece": "stills", "job": repr(job), "code": code})
+
+
+def finished_key(job: MovieJob, pieces, request: attention.Request, look: Look) -> str:
+    """The key of ``job``'s finished movie (joined, voiced, its .srt and clips): ``pieces`` says what it is made
+    of (each piece's sha256 and its clock, subtitles and cues, with their texts), the look names the voice and its
+    takes (the engine's identity), and the assembly's code its timed-text rules, track and mux."""
+    return _key(
+        {
+            **_common(request, look),
+            "piece": "finished",
+            "job": repr(job),
+            "pieces": pieces,
+            "code": _code_of(ASSEMBLY),
+        }
+    )
+
+
+@cache
+def _code_of(modules: tuple[str, ...]) -> str:
+    return codehash.digest(codehash.walk(modules))

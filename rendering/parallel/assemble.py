@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import srt
 
@@ -19,7 +20,9 @@ from rendering.parallel.join import join_videos, probe_video, slice_starts
 from rendering.parallel.subtitles import SubtitleSlice, held, shift_subtitles
 from rendering.spec import Movie, MovieJob
 from rendering.timed_text.writer import conform, cue_takes
-from rendering.voice.track import RATE, Cue, mux, timeline
+
+if TYPE_CHECKING:
+    from rendering.voice.track import Cue
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def _clip_name(n: int, section: str, job: MovieJob) -> str:
 
 def _placed(sections: list[SectionClip], starts: list[Fraction]) -> list[Cue]:
     """The sections' cues on the joined timeline, each moved as its section's subtitles are (subtitles.py)."""
+    from rendering.voice.track import Cue  # the track's module (scipy's signal: ~0.8 s) only where a movie is made
+
     cues = []
     for section, start in zip(sections, starts, strict=True):
         low = held(section.clock_start)
@@ -70,6 +75,8 @@ def _to_rules(subtitles: Path, movie: Path, job: MovieJob, cues: list[Cue], spee
 def _voiced(movie: Path, cues: list[Cue], speech, clips: tuple[tuple[str, Path], ...]) -> None:
     """Lay the track of ``cues`` on ``movie``'s whole timeline, and each clip its own stretch of it (the clips
     are the movie's sections, in order)."""
+    from rendering.voice.track import RATE, mux, timeline
+
     duration = probe_video(movie).duration
     whole = timeline(cues, duration, speech)
     mux(movie, whole)
@@ -123,6 +130,8 @@ def whole(
             for n, name in enumerate(names)
             if name in clips
         )
+    from rendering.voice.track import Cue
+
     placed = sorted((Cue(Fraction(micro, 1_000_000), cue, text) for micro, cue, text, _ in cues), key=lambda c: c.start)
     if subtitles is not None:
         _to_rules(subtitles, movie, job, placed, speech)
