@@ -35,6 +35,7 @@ SWEPT = (STAGING_PREFIX, FORMING_PREFIX)
 ALIVE = ".alive"  # locked by the run that owns the staging folder, for as long as it runs
 WATCH_EVERY = 0.25  # seconds between two looks at the workers while a job runs
 TERMINATE_GRACE = 2.0  # seconds the workers have to end on SIGTERM before they are killed
+EXIT_CODE_WITHIN = 1.0  # seconds an ended worker's exit code may take to be set by the thread that reaped it
 REAPED_WITHIN = 10.0  # seconds a dead or terminated worker may take to be gone (a crash dumping its core)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _M_PERTURB, HEAP_FILL = -6, 0x55  # glibc's malloc.h; any fixed byte will do
@@ -125,14 +126,21 @@ def _workers(executor: ProcessPoolExecutor) -> dict:
     return dict(getattr(executor, "_processes", None) or {})
 
 
-def _dead_worker(executor: ProcessPoolExecutor, running, calls: list, broken=False) -> WorkerDied | None:
+def _dead_worker(executor: ProcessPoolExecutor, running, calls: list, known: dict, broken=False) -> WorkerDied | None:
     """Which call's worker died, and how (None: every worker lives). A worker leaves only when the executor shuts
     down, so one that has ended died. Once it notices, the executor terminates the others (SIGTERM): the dead one
-    is the worker that ended otherwise."""
+    is the worker that ended otherwise. ``known``: every worker seen so far (pid -> Process), since a broken
+    executor's manager thread may already have dropped them from its own table."""
+    known.update(_workers(executor))
     if broken:  # the executor saw a worker end; it may not be reaped yet (a core being dumped), nor the others
-        for process in _workers(executor).values():
+        for process in known.values():
             process.join(REAPED_WITHIN)
-    ended = {pid: p.exitcode for pid, p in _workers(executor).items() if p.exitcode is not None}
+        # The executor's thread reaps the same children: while its waitpid has the status and ours found none,
+        # the exit code reads None for a moment, so look again briefly.
+        settled = time.monotonic() + EXIT_CODE_WITHIN
+        while any(p.exitcode is None for p in known.values()) and time.monotonic() < settled:
+            time.sleep(WATCH_EVERY / 10)
+    ended = {pid: p.exitcode for pid, p in known.items() if p.exitcode is not None}
     if not ended:
         return None
     pid, exitcode = min(ended.items(), key=lambda item: item[1] == -signal.SIGTERM)
@@ -140,18 +148,19 @@ def _dead_worker(executor: ProcessPoolExecutor, running, calls: list, broken=Fal
     return WorkerDied(_label(*calls[jobs[0]]) if jobs else None, _how(exitcode))
 
 
-def _result(job: Future, executor: ProcessPoolExecutor, running, calls: list):
+def _result(job: Future, executor: ProcessPoolExecutor, running, calls: list, known: dict):
     """``job``'s result, or WorkerDied as soon as any worker has died. The executor notices a dead worker by
     itself too, but not always: on 3.11 a worker spawned while its manager thread waits is not watched until
     the next result arrives, and the job it took is then waited for forever. So the parent looks as well."""
     while True:
+        known.update(_workers(executor))
         try:
             return job.result(timeout=WATCH_EVERY)
         except TimeoutError:
             pass
         except BrokenProcessPool:
-            raise _dead_worker(executor, running, calls, broken=True) or WorkerDied(None, "ended") from None
-        died = _dead_worker(executor, running, calls)
+            raise _dead_worker(executor, running, calls, known, broken=True) or WorkerDied(None, "ended") from None
+        died = _dead_worker(executor, running, calls, known)
         if died is not None:
             raise died
 
@@ -205,9 +214,9 @@ def run_jobs(jobs: int, calls: list, on_result=None) -> list:
     executor = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(), running))
     try:
         pending = [executor.submit(_call, n, function, args) for n, (function, args) in enumerate(calls)]
-        results = []
+        results, known = [], {}
         for n, job in enumerate(pending):
-            results.append(_result(job, executor, running, calls))
+            results.append(_result(job, executor, running, calls, known))
             if on_result is not None:
                 on_result(n, results[-1])
         executor.shutdown(wait=True)
