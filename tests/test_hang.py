@@ -177,6 +177,24 @@ def test_a_typeset_svg_cut_short_is_made_again(make, folder, tmp_path):
     assert svg.read_bytes().rstrip().endswith(b"</svg>"), "the SVG in the cache is whole again"
 
 
+@pytest.mark.parametrize(
+    "make, folder", [(lambda: MathTex(r"\sqrt{d_k} - 3"), "tex_dir"), (lambda: Text("Qž"), "text_dir")]
+)
+def test_a_folder_where_a_typeset_svg_belongs_is_named_and_left(make, folder, tmp_path):
+    from scenes.manim_patches.damaged_cache import NotAWorkingFile
+
+    with tempconfig({"tex_dir": tmp_path / "tex", "text_dir": tmp_path / "text", "media_dir": tmp_path / "m"}):
+        make()
+        (svg,) = [p for p in config.get_dir(folder).glob("*.svg")]
+        svg.unlink()
+        svg.mkdir()
+        (svg / "mine.txt").write_text("a user's note")
+        with pytest.raises(NotAWorkingFile) as refused:
+            make()
+    assert str(svg) in str(refused.value) and "\n" not in str(refused.value)
+    assert (svg / "mine.txt").read_text() == "a user's note", "the folder is not ours: it stays as it was"
+
+
 class _Tiny(Scene):
     def construct(self):
         square = Square(color="#ff0000", fill_opacity=1)

@@ -66,6 +66,8 @@ def voice_of(value: str | None) -> SpeechEngine | None:
     line for anything else)."""
     if value is None or value == SILENT:
         return None
+    if not value.strip():  # an empty path would be read as the current folder
+        raise UserError(f"--voice is empty; give {', '.join([SILENT, *_words()])}, or a folder of takes")
     word = value if value in ENGINES else FOLDER
     try:
         return ENGINES[word].make(value)

@@ -67,9 +67,18 @@ def _inside(path: Path, folder_key: str) -> bool:
         return False
 
 
+class NotAWorkingFile(ValueError):
+    """A folder (or anything but a file) sits where Manim keeps a working file: not ours to remove, so the render
+    stops with one line naming it."""
+
+
 def _discard(*paths: Path) -> None:
-    for path in paths:
-        Path(path).unlink(missing_ok=True)
+    for path in map(Path, paths):
+        if path.is_dir() and not path.is_symlink():
+            raise NotAWorkingFile(
+                f"{path} is a folder where Manim keeps one of its working files; move it away and render again"
+            )
+        path.unlink(missing_ok=True)
 
 
 def _patch(owner, name: str, make) -> None:
