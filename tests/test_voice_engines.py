@@ -118,3 +118,12 @@ def test_an_unknown_voice_is_one_line_naming_the_tables_voices(capsys, monkeypat
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "no-such-voice" in line and "give none, joe, tone, or a folder" in line and "Traceback" not in line, line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_voice_is_one_line_not_the_current_folder_read_as_takes(capsys, tmp_path, blank):
+    out = tmp_path / "out"
+    assert main(["Step2Scale", "--voice", blank, "--out", str(out), "--dry-run"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "--voice is empty" in line and "Traceback" not in line, line
+    assert not out.exists()
