@@ -43,17 +43,18 @@ class Pool:
     def __init__(self):
         self.matrices: dict[str, dict] = {}
 
-    def add(self, values, key: str, limit: int = FOLD_ABOVE) -> str:
+    def add(self, values, key: str, limit: int = FOLD_ABOVE, full: bool = True) -> str:
         values = np.asarray(values, dtype=np.float64)
-        shape = f"{values.shape}/{limit}"  # a matrix folded at another limit is another drawing
+        shape = f"{values.shape}/{limit}/{full}"  # folded at another limit, or without full values: another
         digest = hashlib.sha256(key.encode() + shape.encode() + values.tobytes()).hexdigest()[:12]
         if digest not in self.matrices:
-            self.matrices[digest] = matrix(values, key, limit)
+            self.matrices[digest] = matrix(values, key, limit, full)
         return digest
 
 
-def matrix(values: np.ndarray, key: str, limit: int = FOLD_ABOVE) -> dict:
-    """A matrix as drawn: folded beyond ``limit`` (``attention.fold``), with texts, shades and full values.
+def matrix(values: np.ndarray, key: str, limit: int = FOLD_ABOVE, full: bool = True) -> dict:
+    """A matrix as drawn: folded beyond ``limit`` (``attention.fold``), with texts, shades and (unless ``full``
+    is False: a matrix no cell of which can be pointed at) full values.
 
     >>> m = matrix(np.array([[1.0, -1.0]]), "Q")
     >>> m["text"], m["shade"], m["rows"], m["cols"]
@@ -77,5 +78,5 @@ def matrix(values: np.ndarray, key: str, limit: int = FOLD_ABOVE) -> dict:
         "cols": list(cols),
         "text": " ".join(cells),
         "shade": shade_string(shown, peak),
-        "full": base64.b64encode(np.ascontiguousarray(shown, dtype="<f8").tobytes()).decode("ascii"),
+        "full": base64.b64encode(np.ascontiguousarray(shown, dtype="<f8").tobytes()).decode("ascii") if full else None,
     }

@@ -1,8 +1,8 @@
 """An explorer page: the payload of ``payload.py`` inlined, with the page's style and script, into one HTML file
 that needs no network (no CDN, system fonts, a Content-Security-Policy that forbids every fetch).
 
-What belongs here: reading the page's files (``assets/explore/``, found by ``scenes/assets.py``), inlining them
-and writing the file.
+What belongs here: reading the page's files (``assets/explore/``, found by ``scenes/assets.py``: the template,
+the style, and the script of explore.js and pickers.js), inlining them and writing the file.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def render(data: dict) -> str:
         "encoding": encoding,
         "version": html_text(attention.__version__),
         "style": check_inlinable(asset("explore.css"), "style"),
-        "script": check_inlinable(asset("explore.js"), "script"),
+        # one <script> of the page's own: explore.js, then the pickers it calls (defined before it runs them)
+        "script": check_inlinable(asset("explore.js") + "\n" + asset("pickers.js"), "script"),
         "payload": body,
     }
 

@@ -35,7 +35,7 @@ def decode_steps(request: attention.Request, pool: Pool, new_tokens: int = NEW_T
     The toy model replays its tokens (``kv_cache.replay``); a decoder reads the sentence and writes
     ``new_tokens`` tokens greedily (``kv_cache.cached_decode``) at the request's layer and head. Each step holds
     pool ids of its q row, its K and V caches (the rows before ``cached`` reused), its scaled scores, weights
-    and output row, and the token that follows it.
+    and output row (texts and shades: no cell of theirs is pointed at), and the token that follows it.
 
     >>> run = decode_steps(attention.Request.from_sentence("a b c", d=4), Pool())
     >>> [(s["label"], s["cached"], s["next"]) for s in run["steps"]], run["new"]
@@ -60,13 +60,15 @@ def decode_steps(request: attention.Request, pool: Pool, new_tokens: int = NEW_T
                 "cached": step.cached,
                 "next": None if step.next_token is None else short_label(step.next_token),
                 "next_token": step.next_token,
+                "id": step.token_id,  # the model's token ids (None for the toy model)
+                "next_id": step.next_id,
                 "picked": step.picked,
-                "q": pool.add(step.query[None, :], "Q", TOKEN_LIMIT),
-                "K": pool.add(step.keys, "K", TOKEN_LIMIT),
-                "V": pool.add(step.values, "V", TOKEN_LIMIT),
-                "scores": pool.add(step.scores[None, :], "S", TOKEN_LIMIT),
-                "weights": pool.add(step.weights[None, :], "S", TOKEN_LIMIT),
-                "output": pool.add(step.output[None, :], "R", TOKEN_LIMIT),
+                "q": pool.add(step.query[None, :], "Q", TOKEN_LIMIT, full=False),
+                "K": pool.add(step.keys, "K", TOKEN_LIMIT, full=False),
+                "V": pool.add(step.values, "V", TOKEN_LIMIT, full=False),
+                "scores": pool.add(step.scores[None, :], "S", TOKEN_LIMIT, full=False),
+                "weights": pool.add(step.weights[None, :], "S", TOKEN_LIMIT, full=False),
+                "output": pool.add(step.output[None, :], "R", TOKEN_LIMIT, full=False),
             }
         )
     return {
@@ -114,9 +116,9 @@ def blocks_of(trace: Trace, row: int, block: int, cols) -> dict:
     """The block picker's states for row ``row`` of ``trace`` in blocks of ``block`` keys (``online_row``).
 
     ``states``: per block, ``BLOCK_FIELDS``: its keys' end (each block starts where the one before stopped),
-    m_old - m_new and the rescale e^(m_old - m_new) (both None when m did not change; m_old - m_new None for
-    the first block, whose m_old is -inf), its keys' e^(x - m_new) and their sum, the running m, l and o (at V's
-    drawn columns ``cols``); then the last state's weights e^(x - m) / l and output o / l (None when their
+    m_old - m_new and the rescale e^(m_old - m_new) (both None when m did not change, or when m_old is -inf
+    as before the first block: l and o are still 0), its keys' e^(x - m_new) and their sum, the running m, l
+    and o (at V's drawn columns ``cols``); then the last state's weights e^(x - m) / l and output o / l (None when their
     texts are the ordinary softmax's) and how far each is from the ordinary softmax's (``difference``).
 
     >>> run = blocks_of(attention.example(sentence="a b c", d=4), 2, 2, [0, 1, 2, 3])
@@ -126,8 +128,9 @@ def blocks_of(trace: Trace, row: int, block: int, cols) -> dict:
     run = online_row(trace, row, block)
     states, before = [], -np.inf
     for s in run.states:
-        grew = before != s.maximum  # m unchanged: shift 0 and rescale 1 go as None (a third of the states)
-        shift = texts(before - s.maximum) if grew and before != -np.inf else None
+        # m unchanged (shift 0, rescale 1: a third of the states) or nothing before (m_old -inf): None
+        grew = before not in (s.maximum, -np.inf)
+        shift = texts(before - s.maximum) if grew else None
         rescale = texts(s.rescale) if grew else None
         e, total = texts(s.exps), texts(arith.total(s.exps))  # what the block adds to l
         states.append([s.stop, shift, rescale, e, total, texts(s.maximum), texts(s.total), _drawn(s.output, cols)])
