@@ -149,7 +149,12 @@ def blocks_of(trace: Trace, row: int, block: int, cols) -> dict:
 def block_runs(traces: dict[str, Trace]) -> dict:
     """The block picker's payload: for each state of ``traces`` (by name) and each offered query row, the row's
     scaled (masked) scores ``x``, its ordinary softmax ``A`` and output ``R``, and per offered block size
-    ``blocks_of``'s run, keyed by the block size."""
+    ``blocks_of``'s run, keyed by the block size.
+
+    >>> runs = block_runs({"mask-on/scale-on": attention.example(sentence="a b c", d=4, mask="causal")})
+    >>> runs["rows"], runs["blocks"], len(runs["states"]["mask-on/scale-on"]["2"]["runs"]["1"]["states"])
+    ([0, 1, 2], [1, 2, 3], 3)
+    """
     first = next(iter(traces.values()))
     cols = list(attention.folded(first.d_v, FOLD_ABOVE))
     rows = [i for i in attention.folded(first.T, ROW_LIMIT) if i is not None]
