@@ -116,7 +116,7 @@ function explorerPickers(api) {
     const body = $("decode-body");
     body.replaceChildren();
     body.dataset.step = pick.step;
-    body.appendChild(el("p", "step-line")).innerHTML = `Step ${pick.step + 1} of ${decode.steps.length}: the token <b>${esc(s.label)}</b> at position ${s.position + 1}. `
+    $("decode-status").innerHTML = `Step ${pick.step + 1} of ${decode.steps.length}: the token <b>${esc(s.label)}</b> at position ${s.position + 1}. `
       + `<span class="reused-key">${s.cached} rows of K and V reused</span> from the cache, <span class="new-key">1 row computed</span> now; its query row against all ${s.cached + 1}.`;
     const dk = meta.model ? "d<sub>head</sub>" : "d<sub>k</sub>";
     body.appendChild(cards(
@@ -177,6 +177,8 @@ function explorerPickers(api) {
     body.replaceChildren();
     body.dataset.row = pick.row;
     body.dataset.block = pick.block;
+    const count = run.states.length;
+    $("blocks-status").textContent = `Query row ${pick.row + 1} (${meta.labels[pick.row]}), blocks of ${pick.block} key${pick.block > 1 ? "s" : ""}: ${count} block${count > 1 ? "s" : ""}, a running state after each.`;
     const th = `<th scope="col">block</th><th scope="col">keys</th><th scope="col">x (scores)</th><th scope="col">m</th><th scope="col">m<sub>old</sub>\u2212m<sub>new</sub></th><th scope="col">e<sup>m<sub>old</sub>\u2212m<sub>new</sub></sup></th><th scope="col">e<sup>x\u2212m</sup></th><th scope="col">\u2211</th><th scope="col">\u2113</th>`
       + cols.map((c) => `<th scope="col">${c}</th>`).join("");
     let start = 0;
