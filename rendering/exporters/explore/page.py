@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attention
 from rendering.exporters.explore.payload import payload
+from rendering.exporters.explore.runs import NEW_TOKENS
 from rendering.html_safety import check_inlinable, html_text, script_json
 from scenes.assets import ASSETS
 
@@ -65,8 +66,9 @@ def render(data: dict) -> str:
     return _MARKER.sub(fill, asset("template.html"))
 
 
-def write_page(path: Path, request: attention.Request, theme: str = "video") -> Path:
-    """Write the explorer page of ``request`` to ``path`` (its folder is made) and return the path.
+def write_page(path: Path, request: attention.Request, theme: str = "video", new_tokens: int = NEW_TOKENS) -> Path:
+    """Write the explorer page of ``request`` to ``path`` (its folder is made) and return the path; ``new_tokens``:
+    how many tokens a decoder writes in the page's cached run.
 
     >>> import tempfile
     >>> out = write_page(Path(tempfile.mkdtemp()) / "explore.html", attention.Request.from_sentence("a b", d=2))
@@ -75,5 +77,5 @@ def write_page(path: Path, request: attention.Request, theme: str = "video") -> 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(payload(request, theme)), encoding="utf-8")
+    path.write_text(render(payload(request, theme, new_tokens)), encoding="utf-8")
     return path

@@ -16,7 +16,7 @@ from attention import worked
 from attention.states import explorer_states, head_name, state_name
 from attention.trace import Trace
 from rendering.exporters.explore.cells import DECIMALS, Pool, kept, texts
-from rendering.exporters.explore.runs import block_runs, decode_steps
+from rendering.exporters.explore.runs import NEW_TOKENS, block_runs, decode_steps
 from rendering.exporters.explore.shading import GAP_CHAR, MASKED_CHAR, STEP_CHARS, ramp, read_palette
 from scenes.kit.limits import FOLD_ABOVE
 from scenes.kit.text.labels import short_label
@@ -90,8 +90,9 @@ def state(trace: Trace, pool: Pool, scaled: bool = True) -> dict:
     }
 
 
-def payload(request: attention.Request, theme: str = "video") -> dict:
-    """Everything the explorer page of ``request`` shows, in ``theme`` ("video" or "dark") to begin with.
+def payload(request: attention.Request, theme: str = "video", new_tokens: int = NEW_TOKENS) -> dict:
+    """Everything the explorer page of ``request`` shows, in ``theme`` ("video" or "dark") to begin with;
+    ``new_tokens``: how many tokens a decoder's cached run writes (its step picker's, ``runs.decode_steps``).
 
     >>> p = payload(attention.Request.from_sentence("a b c", d=4))
     >>> p["meta"]["states"], p["meta"]["initial"]
@@ -141,5 +142,5 @@ def payload(request: attention.Request, theme: str = "video") -> dict:
     # megabytes), as it has the step picker (a cached run follows one head).
     blocked = {name: trace for name, trace in traces.items() if name.endswith("scale-on")}
     blocked = blocked if extra["model"] is None else dict([next(iter(traces.items()))])
-    runs = {"decode": decode_steps(request, pool), "blocks": block_runs(blocked)}
+    runs = {"decode": decode_steps(request, pool, new_tokens), "blocks": block_runs(blocked)}
     return {"meta": meta, "themes": colours, "mats": pool.matrices, "states": states, "runs": runs}
