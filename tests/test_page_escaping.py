@@ -23,6 +23,7 @@ from rendering.exporters.deck.slides import Slide, extract_poster
 from rendering.exporters.explore import page as explore_page
 from rendering.exporters.explore import write_page
 from rendering.inspection.browser import start_chromium, wait
+from scenes.kit.text.labels import short_label
 
 # Each tries another way out of a <script> element, an attribute or the page's template; none holds a control
 # character, so each is a legal token. The sentence joins them with U+2028 and U+2029, which split
@@ -59,13 +60,16 @@ def _open(driver, path: Path, ready: str) -> None:
 
 
 def _explorer(driver, path: Path) -> dict:
-    """What the explorer drew: its grids, the column tokens of QKᵀ, its caption, and whether any text ran."""
+    """What the explorer drew: its grids, the column tokens of QKᵀ, its caption, the tokens of its step and block
+    pickers, and whether any text ran."""
     _open(driver, path, "return document.documentElement.dataset.ready === 'true'")
     return driver.execute_script(
         "const score = document.querySelector('#grids table[data-role=\"S\"]');"
         "return {grids: document.querySelectorAll('#grids table.grid').length,"
         " columns: [...score.querySelectorAll('thead th.tok')].map((th) => th.title),"
         " caption: document.getElementById('caption').textContent,"
+        " steps: [...document.querySelectorAll('#decode-steps button')].map((b) => b.title),"
+        " rows: [...document.querySelectorAll('#block-row option')].map((o) => o.textContent),"
         f" title: document.title, pwned: {INJECTED}}};"
     )
 
@@ -82,7 +86,16 @@ def test_hostile_tokens_draw_every_grid_of_the_explorer(browser, tmp_path, monke
     assert drawn["columns"] == list(HOSTILE)  # every token reached the page as text, unchanged
     assert SENTENCE in drawn["caption"] and drawn["title"].startswith("Self-attention") and HOSTILE[1] in drawn["title"]
     assert not drawn["pwned"]
+    assert drawn["steps"] == list(HOSTILE)  # the buttons' titles, the rows' options (short labels) as the grids'
+    assert [row.split(": ", 1)[1] for row in drawn["rows"]] == [short_label(t) for t in HOSTILE]
     image = HOSTILE.index("<img src=x onerror=window.pwned=1>")
+    # the pickers write the tokens into their markup too: the step of the image, and the block table's keys
+    browser.execute_script(f"document.querySelector('#decode-steps button[data-step=\"{image}\"]').click()")
+    wait(lambda: browser.execute_script("return document.getElementById('decode-body').dataset.step") == str(image))
+    shown = browser.execute_script("return document.getElementById('decode').textContent")
+    keys = browser.execute_script("return document.querySelector('#blocks-body table.blocks').textContent")
+    assert short_label(HOSTILE[image]) in shown and HOSTILE[image + 1] in shown and HOSTILE[0] in keys
+    assert not browser.execute_script(f"return {INJECTED}")
     for role in ("A", "X"):  # the worked panel writes the tokens into its markup: as text, escaped by the page
         browser.execute_script(
             "document.querySelector(`#grids table[data-role='${arguments[0]}'] td[data-r='${arguments[1]}']`).focus()",

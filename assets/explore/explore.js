@@ -26,8 +26,8 @@
   function matrix(id) {
     if (!cache.has(id)) {
       const m = data.mats[id];
-      const raw = Uint8Array.from(atob(m.full), (ch) => ch.charCodeAt(0));
-      cache.set(id, { ...m, id, texts: m.text.split(" "), full: new Float64Array(raw.buffer) });
+      const raw = m.full === null ? null : Uint8Array.from(atob(m.full), (ch) => ch.charCodeAt(0));
+      cache.set(id, { ...m, id, texts: m.text.split(" "), full: raw && new Float64Array(raw.buffer) }); // a picker's has none
     }
     return cache.get(id);
   }
@@ -235,6 +235,7 @@
       } else clearWorked();
     }
     if (meta.model) markHead();
+    if (pickers) pickers.draw();
   }
 
   function caption() {
@@ -645,6 +646,8 @@
   $("describe").textContent = meta.describe;
   applyTheme();
   controls();
+  // The step and block pickers (pickers.js, inlined after this script): attention as it runs.
+  const pickers = explorerPickers({ data, meta, ui, matrix, paint, esc, $ });
   draw();
   const grids = $("grids");
   const cellOf = (event) => event.target.closest && event.target.closest("td[data-r]");

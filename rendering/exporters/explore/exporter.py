@@ -75,5 +75,7 @@ class ExploreExporter(Exporter):
         path = write_page(staging.path(relative), self.request, self.theme)
         layers = attention.Capability.LAYER_HEADS in self.request.capabilities
         what = "every head of every layer" if layers else "the causal mask and scale on and off"
-        caption = f"An explorable figure of self-attention over {self.request.describe()}, {what}"
+        decodes = not layers or attention.Capability.CAUSAL_ONLY in self.request.capabilities  # not an encoder
+        runs = "its online softmax block by block" + (" and a cached run step by step" if decodes else "")
+        caption = f"An explorable figure of self-attention over {self.request.describe()}, {what}, with {runs}"
         return [Written(path, scene="explore", part=self.name, kind="explore", format="html", caption=caption)]

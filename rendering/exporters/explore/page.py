@@ -1,8 +1,8 @@
 """An explorer page: the payload of ``payload.py`` inlined, with the page's style and script, into one HTML file
 that needs no network (no CDN, system fonts, a Content-Security-Policy that forbids every fetch).
 
-What belongs here: reading the page's files (``assets/explore/``, found by ``scenes/assets.py``), inlining them
-and writing the file.
+What belongs here: reading the page's files (``assets/explore/``, found by ``scenes/assets.py``: the template,
+the style, and the script of explore.js and pickers.js), inlining them and writing the file.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attention
 from rendering.exporters.explore.payload import payload
+from rendering.exporters.explore.runs import NEW_TOKENS
 from rendering.html_safety import check_inlinable, html_text, script_json
 from scenes.assets import ASSETS
 
@@ -53,7 +54,8 @@ def render(data: dict) -> str:
         "encoding": encoding,
         "version": html_text(attention.__version__),
         "style": check_inlinable(asset("explore.css"), "style"),
-        "script": check_inlinable(asset("explore.js"), "script"),
+        # one <script> of the page's own: explore.js, then the pickers it calls (defined before it runs them)
+        "script": check_inlinable(asset("explore.js") + "\n" + asset("pickers.js"), "script"),
         "payload": body,
     }
 
@@ -64,8 +66,9 @@ def render(data: dict) -> str:
     return _MARKER.sub(fill, asset("template.html"))
 
 
-def write_page(path: Path, request: attention.Request, theme: str = "video") -> Path:
-    """Write the explorer page of ``request`` to ``path`` (its folder is made) and return the path.
+def write_page(path: Path, request: attention.Request, theme: str = "video", new_tokens: int = NEW_TOKENS) -> Path:
+    """Write the explorer page of ``request`` to ``path`` (its folder is made) and return the path; ``new_tokens``:
+    how many tokens a decoder writes in the page's cached run.
 
     >>> import tempfile
     >>> out = write_page(Path(tempfile.mkdtemp()) / "explore.html", attention.Request.from_sentence("a b", d=2))
@@ -74,5 +77,5 @@ def write_page(path: Path, request: attention.Request, theme: str = "video") -> 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(payload(request, theme)), encoding="utf-8")
+    path.write_text(render(payload(request, theme, new_tokens)), encoding="utf-8")
     return path

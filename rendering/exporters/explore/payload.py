@@ -3,17 +3,11 @@
 What belongs here: turning the traces of ``attention.states.explorer_states`` into one JSON-ready dict. Each
 matrix is stored as drawn (folded like the video's grids), its cells as the figures' rounded texts
 (``attention.display_text``), their shades (``shading.shade_string``) and their full float64 values; each
-state's worked arithmetic as the rounded texts of its terms. The page's script only looks these up.
-
-Layout of a matrix: ``rows``/``cols`` are the source indices of the drawn rows and columns (None where an
-ellipsis stands); ``text`` the drawn cells' texts, row by row, separated by spaces; ``shade`` one
-character per drawn cell; ``full`` the drawn cells' float64 values, little-endian, base64.
+state's worked arithmetic as the rounded texts of its terms (matrices as ``cells.py`` lays them out); the
+pickers' runs (``runs.py``). The page's script only looks these up.
 """
 
 from __future__ import annotations
-
-import base64
-import hashlib
 
 import numpy as np
 
@@ -21,71 +15,14 @@ import attention
 from attention import worked
 from attention.states import explorer_states, head_name, state_name
 from attention.trace import Trace
-from rendering.exporters.explore.shading import GAP_CHAR, MASKED_CHAR, STEP_CHARS, ramp, read_palette, shade_string
+from rendering.exporters.explore.cells import DECIMALS, Pool, kept, texts
+from rendering.exporters.explore.runs import NEW_TOKENS, block_runs, decode_steps
+from rendering.exporters.explore.shading import GAP_CHAR, MASKED_CHAR, STEP_CHARS, ramp, read_palette
 from scenes.kit.limits import FOLD_ABOVE
 from scenes.kit.text.labels import short_label
 
-DECIMALS = 2  # as the figures draw them (Look.decimals' default)
 THEMES = ("video", "dark")
-ELLIPSIS = {"row": "\u22ee", "column": "\u22ef", "both": "\u22f1"}
 PALETTE_KEYS = ("background", "text", "divider", "grid_line", "negative", "masked", "token_highlight")
-
-
-def texts(values, decimals: int = DECIMALS) -> str:
-    """The rounded texts of ``values``, separated by spaces (no text has one).
-
-    >>> texts([0.125, -2.0, -np.inf])
-    '0.12 −2.00 −∞'
-    """
-    return " ".join(attention.display_text(v, decimals) for v in np.ravel(np.asarray(values, dtype=np.float64)))
-
-
-def kept(indices) -> list[int]:
-    """The source indices of a folded dimension, the ellipsis left out."""
-    return [i for i in indices if i is not None]
-
-
-class Pool:
-    """The payload's matrices by id: equal matrices (X of every head of a layer, the toy's weights) stored once."""
-
-    def __init__(self):
-        self.matrices: dict[str, dict] = {}
-
-    def add(self, values, key: str) -> str:
-        values = np.asarray(values, dtype=np.float64)
-        digest = hashlib.sha256(key.encode() + str(values.shape).encode() + values.tobytes()).hexdigest()[:12]
-        if digest not in self.matrices:
-            self.matrices[digest] = matrix(values, key)
-        return digest
-
-
-def matrix(values: np.ndarray, key: str, limit: int = FOLD_ABOVE) -> dict:
-    """A matrix as drawn: folded beyond ``limit`` (``attention.fold``), with texts, shades and full values.
-
-    >>> m = matrix(np.array([[1.0, -1.0]]), "Q")
-    >>> m["text"], m["shade"], m["rows"], m["cols"]
-    ('1.00 −1.00', 'Wa', [0], [0, 1])
-    """
-    shown, rows, cols = attention.fold(values, limit)
-    cells = []
-    for r, i in enumerate(rows):
-        for c, j in enumerate(cols):
-            if i is None or j is None:
-                kind = "both" if i is None and j is None else ("row" if i is None else "column")
-                cells.append(ELLIPSIS[kind])
-            else:
-                cells.append(attention.display_text(shown[r, c], DECIMALS))
-    finite = values[np.isfinite(values)]
-    peak = float(np.abs(finite).max()) if finite.size else 0.0  # the whole matrix's, as MatrixGrid's peak_of
-    return {
-        "key": key,
-        "shape": list(values.shape),
-        "rows": list(rows),
-        "cols": list(cols),
-        "text": " ".join(cells),
-        "shade": shade_string(shown, peak),
-        "full": base64.b64encode(np.ascontiguousarray(shown, dtype="<f8").tobytes()).decode("ascii"),
-    }
 
 
 def projection(trace: Trace, which: str) -> dict:
@@ -153,8 +90,9 @@ def state(trace: Trace, pool: Pool, scaled: bool = True) -> dict:
     }
 
 
-def payload(request: attention.Request, theme: str = "video") -> dict:
-    """Everything the explorer page of ``request`` shows, in ``theme`` ("video" or "dark") to begin with.
+def payload(request: attention.Request, theme: str = "video", new_tokens: int = NEW_TOKENS) -> dict:
+    """Everything the explorer page of ``request`` shows, in ``theme`` ("video" or "dark") to begin with;
+    ``new_tokens``: how many tokens a decoder's cached run writes (its step picker's, ``runs.decode_steps``).
 
     >>> p = payload(attention.Request.from_sentence("a b c", d=4))
     >>> p["meta"]["states"], p["meta"]["initial"]
@@ -199,4 +137,10 @@ def payload(request: attention.Request, theme: str = "video") -> dict:
         }
         for name in THEMES
     }
-    return {"meta": meta, "themes": colours, "mats": pool.matrices, "states": states}
+    # The block picker follows the toy's mask, its scores scaled as FlashAttention's are (the scale off would
+    # double its share of the page); a model's page has it for the request's head alone (every head's would add
+    # megabytes), as it has the step picker (a cached run follows one head).
+    blocked = {name: trace for name, trace in traces.items() if name.endswith("scale-on")}
+    blocked = blocked if extra["model"] is None else dict([next(iter(traces.items()))])
+    runs = {"decode": decode_steps(request, pool, new_tokens), "blocks": block_runs(blocked)}
+    return {"meta": meta, "themes": colours, "mats": pool.matrices, "states": states, "runs": runs}
