@@ -3,11 +3,16 @@ equal their formulas, and the ScoreFunctions scene draws the record's own number
 
 from __future__ import annotations
 
+import drawing
 import numpy as np
 import pytest
 
 import attention
 from attention.score_functions import parameter_counts, score_functions, work_counts
+from scenes.kit.matrix_grid import MatrixGrid
+from scenes.kit.theme import load_theme
+from scenes.scene import Inputs
+from scenes.topics.score_functions import ScoreFunctions
 
 REQUESTS = {
     "video": attention.Request.from_sentence(),
@@ -73,3 +78,50 @@ def test_parameter_and_work_counts_equal_their_formulas():
     macs = record.query_part.size * d_k + record.key_part.size * d_k + record.hidden.size
     assert work_counts(T, T, d_k, d_a)["additive"] == macs
     assert parameter_counts(d_k, d_a)["additive"] == record.W_1.size + record.W_2.size + record.v.size
+
+
+# ----- what the scene draws --------------------------------------------------------------------------------------
+def reading(scene_class, T: int):
+    """``scene_class`` keeping, as each section begins, a copy of the T x T grids then on screen (a grid turned
+    into the next one later looks like that one) and of the explained numbers on screen."""
+
+    class Reading(scene_class):
+        def setup(self):
+            super().setup()
+            self.shown: list[tuple[list, list]] = []
+            self.lens_numbers: list = []
+
+        def next_section(self, name="unnamed", *args, **kwargs):
+            for grid in {id(m): m for m in self.get_mobject_family_members() if isinstance(m, MatrixGrid)}.values():
+                if len(grid.cells) == T * T:
+                    self.shown.append(([n.copy() for n in grid.numbers], [c.copy() for c in grid.cells]))
+            on_screen = drawing.on_screen(self)
+            numbers = [n for m in self.explained for n in drawing.numerals(m) if id(n) in on_screen]
+            self.lens_numbers += [n.copy() for n in numbers]
+            super().next_section(name, *args, **kwargs)
+
+    Reading.__name__ = Reading.__qualname__ = scene_class.__name__
+    return Reading
+
+
+def test_the_scene_draws_the_records_scores_and_weights(play_scene):
+    request = attention.Request.from_sentence("the cat sat on the mat today", d=4, seed=3)
+    inputs = Inputs(request=request, theme=load_theme("video"), numbers="on")
+    record, font = request.score_functions(), inputs.theme.serif
+    scene = play_scene(reading(ScoreFunctions, record.T), inputs)
+    assert len(scene.shown) == 8  # four grids of scores as the weights begin, four of weights as the costs begin
+    for n, kind in enumerate(attention.SCORE_KINDS):
+        for values, (numbers, cells) in (
+            (record.scores(kind), scene.shown[n]),
+            (record.weights[kind], scene.shown[4 + n]),
+        ):
+            assert len(numbers) == values.size, kind
+            for number, value in zip(numbers, values.ravel(), strict=True):
+                drawing.check_reads(number, attention.display_text(value), font, kind)
+            drawing.check_fills(cells, values, np.abs(values).max(), inputs.theme, "S", kind)
+    # the lens under the grids: the focus query's row of each kind, readable at 480p
+    i, _ = attention.focus(request.trace())
+    texts = [drawing.read(n, font) for n in scene.lens_numbers]
+    for kind in attention.SCORE_KINDS:
+        for values in (record.scores(kind), record.weights[kind]):
+            drawing.check_run(texts, [attention.display_text(v) for v in values[i]], kind)

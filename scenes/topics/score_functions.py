@@ -1,0 +1,258 @@
+"""Is scaled dot-product attention multiplicative attention, and how did attention work with RNNs? Four score
+functions (additive, multiplicative, dot, scaled dot) on the same Q and K, side by side, with where each came from.
+
+A pretrained model's request is refused (``needs = SEEDED``): W_1, W_2, v and W would be seeded numbers set
+beside a trained head's Q and K (64 wide), a comparison of nothing; the toy model's are all seeded alike.
+"""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
+
+import attention
+from scenes.kit.captions import number, size
+from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, stack
+from scenes.kit.lens import StripTable
+from scenes.kit.matrix_grid import MatrixGrid, token_label_room
+from scenes.kit.narration import narrate
+from scenes.kit.shading import peak_of
+from scenes.kit.text.labels import short_label
+from scenes.scene import AttentionScene, HandOver, Part, Section
+from scenes.topics.score_history import cost_table, encoder_decoder, timeline
+
+KINDS = attention.SCORE_KINDS
+NAMES = {"additive": "additive", "multiplicative": "multiplicative", "dot": "dot", "scaled": "scaled dot"}
+MARKS = {"additive": "add", "multiplicative": "mul", "dot": "dot", "scaled": "scaled"}  # the grids' superscripts
+ORIGINS = {"additive": "Bahdanau 2014", "multiplicative": "Luong 2015", "dot": "Luong 2015", "scaled": "Vaswani 2017"}
+FORMULAS = {
+    "additive": r"\mathbf{v}^{\top}\tanh(W_1\mathbf{q}+W_2\mathbf{k})",
+    "multiplicative": r"\mathbf{q}^{\top}W\mathbf{k}",
+    "dot": r"\mathbf{q}^{\top}\mathbf{k}",
+    "scaled": r"\mathbf{q}^{\top}\mathbf{k}/\sqrt{\mathsf{d}_k}",
+}
+COLUMN_GAP = 0.45  # between two kinds' grids
+HEAD_ROOM = 1.75  # above a grid: the kind's name, origin and formula, and the shape label
+TITLE_ROOM = 0.75
+LENS_GAP = 0.25  # between the grids and the strips of one query's row under them
+
+
+def grids_cell(scene: AttentionScene, lens_height: float) -> float:
+    """The largest cell with which the four T x T grids, token labels on the first, fit side by side above the
+    lens."""
+    T, word = scene.trace.T, token_label_room(scene.theme, scene.trace.tokens)
+    wide = cell_size(4 * T, 1, word + 3 * COLUMN_GAP, 0, panel=FULL_FRAME)
+    tall = cell_size(1, T, 0, TITLE_ROOM + HEAD_ROOM + LENS_GAP + lens_height, panel=FULL_FRAME)
+    return min(wide, tall)
+
+
+def columns(scene: AttentionScene, record, of: str, cell: float) -> dict:
+    """One column per kind: its name, origin and formula over its T x T grid of ``of`` ("scores" or "weights")."""
+    theme = scene.theme
+    options = {**scene.grid_options(), "cell_size": cell}
+    out = {}
+    values = values_of(record, of)
+    for n, kind in enumerate(KINDS):
+        symbol = "S" if of == "scores" else "A"
+        grid = MatrixGrid(
+            values[kind],
+            "S",
+            label=rf"{symbol}^{{\mathrm{{{MARKS[kind]}}}}}_{{T\times T}}",
+            label_size=theme.size.callout,
+            row_labels=record.tokens if n == 0 else None,
+            **options,
+        )
+        head = VGroup(
+            theme.words(NAMES[kind], font_size=theme.size.note),
+            theme.words(ORIGINS[kind], font_size=theme.size.tiny),
+            theme.math(FORMULAS[kind], font_size=theme.size.small),
+        ).arrange(DOWN, buff=0.08)
+        out[kind] = (head, grid)
+    return out
+
+
+def lay_out(scene: AttentionScene, heads_grids: dict, lens: VGroup, title) -> VGroup:
+    """The columns side by side, heads over grids (grids' tops aligned), the lens under them, all on the frame."""
+    grids = VGroup(*[grid for _, grid in heads_grids.values()]).arrange(RIGHT, buff=COLUMN_GAP, aligned_edge=UP)
+    for grid in grids[1:]:  # the cells' tops on one line, whatever each label's height
+        grid.shift(UP * (grids[0].cells.get_top()[1] - grid.cells.get_top()[1]))
+    tops = VGroup(*[head for head, _ in heads_grids.values()])
+    # one size for every head: as large as the narrowest room over its grid allows (a long formula, few tokens)
+    factor = min(1.0, *[(grid.cells.width + COLUMN_GAP) / head.width for head, grid in heads_grids.values()])
+    for head, grid in heads_grids.values():
+        head.scale(factor).next_to(grid.label, UP, buff=0.12).set_x(grid.cells.get_center()[0])
+    top_line = max(head.get_top()[1] for head in tops)
+    for head in tops:
+        head.shift(UP * (top_line - head.get_top()[1]))
+    block = VGroup(tops, grids)
+    block.set_x(0)
+    lens.set_x(0)
+    stack([title, block, lens], LENS_GAP, panel=FULL_FRAME)
+    title.set_x(0)
+    return block
+
+
+def values_of(record, of: str) -> dict:
+    """Each kind's scores (``of`` = "scores") or weights."""
+    return {kind: record.scores(kind) if of == "scores" else record.weights[kind] for kind in KINDS}
+
+
+def lens_rows(scene: AttentionScene, record, of: str, i: int) -> VGroup:
+    """Row i of each kind's grid, readable: one strip a kind, shaded like its grid (its peak), under a caption."""
+    theme = scene.theme
+    values = values_of(record, of)
+    rows = [(rf"\text{{{NAMES[kind]}}}", values[kind][i], "S", peak_of(values[kind])) for kind in KINDS]
+    caption = theme.words(f"row {i + 1} of each, query '{short_label(record.tokens[i])}':", font_size=theme.size.note)
+    table = StripTable(theme, rows, max_width=FULL_FRAME.width, decimals=scene.inputs.decimals)
+    return VGroup(caption, table).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+
+
+def grids_of(scene: AttentionScene, record, of: str, i: int, title) -> dict:
+    """The four grids of ``of`` with their heads, and the lens of row i, laid out under ``title``."""
+    lens = lens_rows(scene, record, of, i)
+    parts = columns(scene, record, of, grids_cell(scene, lens.height))
+    block = lay_out(scene, parts, lens, title)
+    assert_inside(VGroup(title, block, lens), FULL_FRAME, f"the four score functions' {of}")
+    return {"parts": parts, "grids": {kind: grid for kind, (_, grid) in parts.items()}, "lens": lens}
+
+
+def play_origins(scene: AttentionScene, record) -> None:
+    theme = scene.theme
+    drawing = encoder_decoder(theme, record.kv_tokens)
+    lines = timeline(theme, FORMULAS)
+    stack([drawing["all"], lines], 0.5, panel=FULL_FRAME)
+    drawing["all"].set_x(0)
+    lines.set_x(0)
+    assert_inside(VGroup(drawing["all"], lines), FULL_FRAME, "the encoder-decoder drawing")
+    scene.next_section("origins")
+    narrate(
+        scene,
+        "Attention began inside recurrent networks: an encoder reads the sentence one token at a time.",
+        FadeIn(drawing["encoder"]),
+        Create(drawing["recurrence"]),
+        run_time=1.5,
+    )
+    narrate(
+        scene,
+        "2014, Bahdanau: the decoder's state is the query, the encoder's states are the keys, scored by a "
+        "small network, additive attention.",
+        FadeIn(drawing["decoder"]),
+        Create(drawing["attends"]),
+        FadeIn(lines[0]),
+        run_time=1.5,
+    )
+    narrate(scene, "2015, Luong: a product instead, q transposed W k, or simply q dot k.", FadeIn(lines[1]))
+    narrate(
+        scene,
+        "2017, the Transformer drops the recurrence: queries and keys come from the tokens themselves, "
+        "and q dot k is divided by the square root of d k.",
+        FadeOut(drawing["recurrence"]),
+        FadeIn(lines[2]),
+        run_time=1.2,
+    )
+    scene.wait(0.5)
+    scene.clear_stage(during_next_play=True)
+
+
+def play_score_functions(scene: AttentionScene) -> None:
+    theme = scene.theme
+    record = scene.request.score_functions()
+    i, _ = attention.focus(scene.trace)
+    play_origins(scene, record)
+
+    title = theme.words(f"Four scores on the same Q and K ({size(record.T, record.d_k)})", font_size=theme.size.note)
+    s = grids_of(scene, record, "scores", i, title)
+    scene.next_section("scores")
+    narrate(
+        scene,
+        f"The same {record.T} queries and keys, four ways to score every pair: each gives a T by T matrix.",
+        FadeIn(title),
+        *[FadeIn(head) for head, _ in s["parts"].values()],
+        *[FadeIn(grid) for grid in s["grids"].values()],
+        run_time=1.5,
+    )
+    scene.explain(s["lens"])
+    frames = VGroup(*[grid.highlight_row(i) for grid in s["grids"].values()])
+    narrate(
+        scene,
+        f"Row {i + 1}, the query of '{record.tokens[i]}': additive scores stay small, squashed by tanh; "
+        "the products spread wider.",
+        Create(frames),
+        FadeIn(s["lens"]),
+        run_time=1.0,
+    )
+    narrate(scene, "Scaled dot is dot divided by the square root of d k: the same order, a narrower spread.")
+    scene.grids = dict(s["grids"])
+
+    w = grids_of(scene, record, "weights", i, title)
+    scene.next_section("weights")
+    # each score grid turns into its weights in place (the same T x T cells); the heads stay
+    turning = [anim for kind in KINDS for anim in s["grids"][kind].turn_into(w["grids"][kind])]
+    leaving, arriving = list(s["grids"].values()), list(w["grids"].values())
+    swap = HandOver([*turning, FadeOut(frames), FadeOut(s["lens"]), FadeIn(w["lens"])], turning, leaving, arriving)
+    narrate(scene, "A softmax on each row turns every kind of score into weights that sum to one.", swap, run_time=1.5)
+    scene.explain(w["lens"])
+    narrate(scene, "The wider the scores spread, the more a row's weight piles on a few keys.")
+    scene.wait(1)
+    scene.grids = dict(w["grids"])
+    scene.figure(caption_grids(scene.request, record))
+
+    scene.next_section("cost")
+    table = cost_table(theme, record, NAMES, FORMULAS)
+    table["all"].move_to([0, 0, 0])
+    assert_inside(table["all"], FULL_FRAME, "the cost table")
+    scene.clear_stage(during_next_play=True)
+    narrate(
+        scene,
+        "What each needs to learn, and the multiply-adds for all T by T scores.",
+        FadeIn(table["head"]),
+        *[FadeIn(row) for row in table["rows"]],
+        run_time=1.2,
+    )
+    scene.explain(table["rows"])
+    narrate(
+        scene,
+        "Dot product is multiplicative attention with W the identity; scaled dot divides it by the square root "
+        "of d k. Queries and keys are already learned projections, so no W is needed.",
+        FadeIn(table["answer"]),
+    )
+    narrate(
+        scene,
+        "Additive needs a tanh for every pair and cannot be one matrix product; q dot k is, which is why the "
+        "Transformer kept it.",
+    )
+    scene.wait(1)
+    scene.figure(caption_cost(record), variant=None)
+
+
+def caption_grids(request: attention.Request, record) -> str:
+    return (
+        f"Additive, multiplicative, dot and scaled dot scores on the same queries and keys ({request.describe()}), "
+        f"each {size(record.T, record.T_kv)}, and their softmax weights; d_a = d_k = {record.d_k}."
+    )
+
+
+def caption_cost(record) -> str:
+    params, work = record.parameters(), record.work()
+    return (
+        f"Parameters beyond q and k: additive {params['additive']}, multiplicative {params['multiplicative']}, "
+        f"dot and scaled dot none; multiply-adds for {record.T} tokens: "
+        + ", ".join(f"{NAMES[kind]} {number(work[kind], 0)}" for kind in KINDS)
+        + "."
+    )
+
+
+class ScoreFunctions(AttentionScene):
+    part = Part(
+        "score_functions",
+        "Additive, multiplicative, dot, scaled dot",
+        "Is scaled dot-product attention multiplicative attention? Four score functions on the same Q and K, "
+        "and where each came from (RNN decoders, then the Transformer)",
+        sections=(
+            Section("origins", "Attention in RNN encoder-decoders"),
+            Section("scores", "Four score functions on the same Q and K"),
+            Section("weights", "Their softmax weights"),
+            Section("cost", "Parameters and work, and the answer"),
+        ),
+        needs=attention.Capability.SEEDED,
+    )
+    play_part = staticmethod(play_score_functions)
