@@ -110,15 +110,20 @@ def test_the_scene_draws_the_records_scores_and_weights(play_scene):
     record, font = request.score_functions(), inputs.theme.serif
     scene = play_scene(reading(ScoreFunctions, record.T), inputs)
     assert len(scene.shown) == 8  # four grids of scores as the weights begin, four of weights as the costs begin
+    # the four grids of a row share one shade scale: the largest |value| of the four
+    peaks = [
+        max(np.abs(record.scores(kind)).max() for kind in attention.SCORE_KINDS),
+        max(weights.max() for weights in record.weights.values()),
+    ]
     for n, kind in enumerate(attention.SCORE_KINDS):
-        for values, (numbers, cells) in (
-            (record.scores(kind), scene.shown[n]),
-            (record.weights[kind], scene.shown[4 + n]),
+        for values, peak, (numbers, cells) in (
+            (record.scores(kind), peaks[0], scene.shown[n]),
+            (record.weights[kind], peaks[1], scene.shown[4 + n]),
         ):
             assert len(numbers) == values.size, kind
             for number, value in zip(numbers, values.ravel(), strict=True):
                 drawing.check_reads(number, attention.display_text(value), font, kind)
-            drawing.check_fills(cells, values, np.abs(values).max(), inputs.theme, "S", kind)
+            drawing.check_fills(cells, values, peak, inputs.theme, "S", kind)
     # the lens under the grids: the focus query's row of each kind, readable at 480p
     i, _ = attention.focus(request.trace())
     texts = [drawing.read(n, font) for n in scene.lens_numbers]

@@ -12,7 +12,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 import attention
 from scenes.kit.captions import number, size
 from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, stack
-from scenes.kit.lens import StripTable
+from scenes.kit.lens import LINE_GAP, StripTable
 from scenes.kit.matrix_grid import MatrixGrid, token_label_room
 from scenes.kit.narration import narrate
 from scenes.kit.shading import peak_of
@@ -23,7 +23,7 @@ from scenes.topics.score_history import cost_table, encoder_decoder, timeline
 KINDS = attention.SCORE_KINDS
 NAMES = {"additive": "additive", "multiplicative": "multiplicative", "dot": "dot", "scaled": "scaled dot"}
 MARKS = {"additive": "add", "multiplicative": "mul", "dot": "dot", "scaled": "scaled"}  # the grids' superscripts
-ORIGINS = {"additive": "Bahdanau 2014", "multiplicative": "Luong 2015", "dot": "Luong 2015", "scaled": "Vaswani 2017"}
+YEARS = {"additive": 2014, "multiplicative": 2015, "dot": 2015, "scaled": 2017}  # Bahdanau, Luong, Vaswani
 FORMULAS = {
     "additive": r"\mathbf{v}^{\top}\tanh(W_1\mathbf{q}+W_2\mathbf{k})",
     "multiplicative": r"\mathbf{q}^{\top}W\mathbf{k}",
@@ -31,7 +31,7 @@ FORMULAS = {
     "scaled": r"\mathbf{q}^{\top}\mathbf{k}/\sqrt{\mathsf{d}_k}",
 }
 COLUMN_GAP = 0.45  # between two kinds' grids
-HEAD_ROOM = 1.75  # above a grid: the kind's name, origin and formula, and the shape label
+HEAD_ROOM = 1.45  # above a grid: the kind's name and year, its formula, and the shape label
 TITLE_ROOM = 0.75
 LENS_GAP = 0.25  # between the grids and the strips of one query's row under them
 
@@ -46,11 +46,11 @@ def grids_cell(scene: AttentionScene, lens_height: float) -> float:
 
 
 def columns(scene: AttentionScene, record, of: str, cell: float) -> dict:
-    """One column per kind: its name, origin and formula over its T x T grid of ``of`` ("scores" or "weights")."""
+    """One column per kind: its name, year and formula over its T x T grid of ``of`` ("scores" or "weights")."""
     theme = scene.theme
     options = {**scene.grid_options(), "cell_size": cell}
     out = {}
-    values = values_of(record, of)
+    values, peak = values_of(record, of), common_peak(record, of)
     for n, kind in enumerate(KINDS):
         symbol = "S" if of == "scores" else "A"
         grid = MatrixGrid(
@@ -59,13 +59,13 @@ def columns(scene: AttentionScene, record, of: str, cell: float) -> dict:
             label=rf"{symbol}^{{\mathrm{{{MARKS[kind]}}}}}_{{T\times T}}",
             label_size=theme.size.callout,
             row_labels=record.tokens if n == 0 else None,
+            peak=peak,
             **options,
         )
         head = VGroup(
-            theme.words(NAMES[kind], font_size=theme.size.note),
-            theme.words(ORIGINS[kind], font_size=theme.size.tiny),
+            theme.words(f"{NAMES[kind]} ({YEARS[kind]})", font_size=theme.size.note),
             theme.math(FORMULAS[kind], font_size=theme.size.small),
-        ).arrange(DOWN, buff=0.08)
+        ).arrange(DOWN, buff=0.1)
         out[kind] = (head, grid)
     return out
 
@@ -96,13 +96,20 @@ def values_of(record, of: str) -> dict:
     return {kind: record.scores(kind) if of == "scores" else record.weights[kind] for kind in KINDS}
 
 
+def common_peak(record, of: str) -> float:
+    """One shade scale for the four grids of ``of``: the largest |value| of any, so that narrow scores and nearly
+    uniform weights look pale beside wide, peaked ones (each grid's own peak would make every one look alike)."""
+    return max(peak_of(values) for values in values_of(record, of).values())
+
+
 def lens_rows(scene: AttentionScene, record, of: str, i: int) -> VGroup:
     """Row i of each kind's grid, readable: one strip a kind, shaded like its grid (its peak), under a caption."""
     theme = scene.theme
     values = values_of(record, of)
-    rows = [(rf"\text{{{NAMES[kind]}}}", values[kind][i], "S", peak_of(values[kind])) for kind in KINDS]
+    peak = common_peak(record, of)
+    rows = [(rf"\text{{{NAMES[kind]}}}", values[kind][i], "S", peak) for kind in KINDS]
     caption = theme.words(f"row {i + 1} of each, query '{short_label(record.tokens[i])}':", font_size=theme.size.note)
-    table = StripTable(theme, rows, max_width=FULL_FRAME.width, decimals=scene.inputs.decimals)
+    table = StripTable(theme, rows, max_width=FULL_FRAME.width, decimals=scene.inputs.decimals, gap=LINE_GAP)
     return VGroup(caption, table).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
 
 
@@ -119,11 +126,14 @@ def play_origins(scene: AttentionScene, record) -> None:
     theme = scene.theme
     drawing = encoder_decoder(theme, record.kv_tokens)
     lines = timeline(theme, FORMULAS)
-    stack([drawing["all"], lines], 0.5, panel=FULL_FRAME)
-    drawing["all"].set_x(0)
-    lines.set_x(0)
-    assert_inside(VGroup(drawing["all"], lines), FULL_FRAME, "the encoder-decoder drawing")
+    title = theme.words("Attention before the Transformer", font_size=theme.size.heading)
+    lines.scale_to_fit_width(min(lines.width, FULL_FRAME.width))
+    stack([title, drawing["all"], lines], 0.45, panel=FULL_FRAME)
+    for part in (title, drawing["all"], lines):
+        part.set_x(0)
+    assert_inside(VGroup(title, drawing["all"], lines), FULL_FRAME, "the encoder-decoder drawing")
     scene.next_section("origins")
+    scene.play(FadeIn(title), run_time=0.5)  # on screen before the voice starts
     narrate(
         scene,
         "Attention began inside recurrent networks: an encoder reads the sentence one token at a time.",
@@ -150,6 +160,7 @@ def play_origins(scene: AttentionScene, record) -> None:
         run_time=1.2,
     )
     scene.wait(0.5)
+    scene.figure(caption_origins(record))
     scene.clear_stage(during_next_play=True)
 
 
@@ -222,6 +233,14 @@ def play_score_functions(scene: AttentionScene) -> None:
     )
     scene.wait(1)
     scene.figure(caption_cost(record), variant=None)
+
+
+def caption_origins(record) -> str:
+    return (
+        f"An RNN decoder's state scoring each of {record.T_kv} encoder states ('{' '.join(record.kv_tokens)}'): "
+        "additive attention (Bahdanau 2014), multiplicative and dot (Luong 2015), then the Transformer's scaled "
+        "dot product without the RNN (Vaswani 2017)."
+    )
 
 
 def caption_grids(request: attention.Request, record) -> str:

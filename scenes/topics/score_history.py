@@ -69,10 +69,10 @@ def encoder_decoder(theme: Theme, tokens) -> dict:
         ]
     )
     notes = VGroup(
-        theme.words("encoder states: the keys", font_size=theme.size.note).next_to(encoder, UP, buff=0.15),
+        theme.words("encoder states: the keys", font_size=theme.size.note).next_to(words, DOWN, buff=0.2),
         theme.words("decoder state: the query", font_size=theme.size.note).next_to(decoder, RIGHT, buff=0.3),
     )
-    notes[0].align_to(encoder, LEFT)
+    notes[0].set_x(encoder.get_center()[0])
     return {
         "encoder": VGroup(encoder, words, notes[0]),
         "recurrence": recurrence,
@@ -85,7 +85,7 @@ def encoder_decoder(theme: Theme, tokens) -> dict:
 def timeline(theme: Theme, formulas: dict) -> VGroup:
     """Three lines: 2014 additive (Bahdanau, Cho, Bengio), 2015 multiplicative and dot (Luong, Pham, Manning),
     2017 scaled dot in the Transformer (Vaswani et al.), each with its score's formula."""
-    size = theme.size.small
+    size = theme.size.note
 
     def line(year: str, *pieces) -> VGroup:
         parts = [theme.words(year, font_size=size, weight="BOLD")]
