@@ -18,6 +18,7 @@ RISE = 2.0  # from the encoder's states up to the decoder's
 ROW_GAP = 0.22  # between two lines of the timeline or the table
 CELL_GAP = 0.45  # between two columns of the table
 DK, DA = rf"{D}_k", rf"{D}_a"
+QT, KB = r"\mathbf{q}^{\top}", r"\mathbf{k}"  # a query transposed, a key
 PARAMETERS = {
     "additive": rf"2\,{DK}{DA}+{DA}",
     "multiplicative": rf"{DK}^2",
@@ -154,29 +155,31 @@ def cost_table(theme: Theme, record, names: dict, formulas: dict) -> dict:
     )
     projections = MathLine(
         theme,
-        TeX(rf"\text{{and before any score, }}W_q,\,W_k:\ 2\,{D}\,{DK} ="),
+        TeX(rf"\text{{and }}W_q,\,W_k\text{{ come before any of the four: }}2\,{D}\,{DK} ="),
         Num(str(record.projection_parameters())),
         font_size=size,
     )
     answer = VGroup(
         theme.math(
-            rf"\mathbf{{q}}^{{\top}}\mathbf{{k}} = \mathbf{{q}}^{{\top}}I\,\mathbf{{k}},\qquad"
-            rf"\mathbf{{q}}^{{\top}}\mathbf{{k}}/\sqrt{{{DK}}} = \mathbf{{q}}^{{\top}}(I/\sqrt{{{DK}}})\,\mathbf{{k}}",
+            rf"\text{{Yes, with a fixed }}W\text{{: }}{QT}{KB} = {QT}I\,{KB},"
+            rf"\quad{QT}{KB}/\sqrt{{{DK}}} = {QT}(I/\sqrt{{{DK}}})\,{KB}",
             font_size=size,
         ),
         theme.math(
-            r"\mathbf{q}_i^{\top}W\mathbf{k}_j = \mathbf{x}_i^{\top}(W_qWW_k^{\top})\,\mathbf{x}_j"
-            r"\quad\text{: a }W\text{ folds into }W_q, W_k",
+            r"\text{a learned }W\text{ adds nothing to projected }\mathbf{q},\mathbf{k}\text{: }"
+            r"\mathbf{q}_i^{\top}W\mathbf{k}_j = \mathbf{x}_i^{\top}(W_qWW_k^{\top})\,\mathbf{x}_j",
             font_size=size,
         ),
         projections,
     ).arrange(DOWN, buff=ROW_GAP, aligned_edge=LEFT)
+    title = theme.words("Is scaled dot-product attention multiplicative?", font_size=theme.size.heading)
     table = VGroup(*rows)
+    title.next_to(table, UP, buff=0.5)
     sizes.next_to(table, DOWN, buff=ROW_GAP * 1.5).align_to(table, LEFT)
     answer.next_to(sizes, DOWN, buff=ROW_GAP * 2.5).align_to(table, LEFT)
     return {
-        "head": rows[0],
+        "head": VGroup(title, rows[0]),
         "rows": VGroup(*rows[1:], sizes),
         "answer": answer,
-        "all": VGroup(table, sizes, answer),
+        "all": VGroup(title, table, sizes, answer),
     }
