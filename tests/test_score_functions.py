@@ -82,8 +82,8 @@ def test_parameter_and_work_counts_equal_their_formulas():
 
 # ----- what the scene draws --------------------------------------------------------------------------------------
 def reading(scene_class, T: int):
-    """``scene_class`` keeping, as each section begins, a copy of the T x T grids then on screen (a grid turned
-    into the next one later looks like that one) and of the explained numbers on screen."""
+    """``scene_class`` keeping, as each section begins (and at each ``snapshot()``), a copy of the T x T grids then
+    on screen (a grid turned into the next one later looks like that one) and of the explained numbers on screen."""
 
     class Reading(scene_class):
         def setup(self):
@@ -92,13 +92,16 @@ def reading(scene_class, T: int):
             self.lens_numbers: list = []
 
         def next_section(self, name="unnamed", *args, **kwargs):
+            self.snapshot()
+            super().next_section(name, *args, **kwargs)
+
+        def snapshot(self):
             for grid in {id(m): m for m in self.get_mobject_family_members() if isinstance(m, MatrixGrid)}.values():
                 if len(grid.cells) == T * T:
                     self.shown.append(([n.copy() for n in grid.numbers], [c.copy() for c in grid.cells]))
             on_screen = drawing.on_screen(self)
             numbers = [n for m in self.explained for n in drawing.numerals(m) if id(n) in on_screen]
             self.lens_numbers += [n.copy() for n in numbers]
-            super().next_section(name, *args, **kwargs)
 
     Reading.__name__ = Reading.__qualname__ = scene_class.__name__
     return Reading
@@ -109,7 +112,8 @@ def test_the_scene_draws_the_records_scores_and_weights(play_scene):
     inputs = Inputs(request=request, theme=load_theme("video"), numbers="on")
     record, font = request.score_functions(), inputs.theme.serif
     scene = play_scene(reading(ScoreFunctions, record.T), inputs)
-    assert len(scene.shown) == 8  # four grids of scores as the weights begin, four of weights as the costs begin
+    scene.snapshot()  # the end: the weights
+    assert len(scene.shown) == 8  # four grids of scores as the weights begin, four of weights at the end
     # the four grids of a row share one shade scale: the largest |value| of the four
     peaks = [
         max(np.abs(record.scores(kind)).max() for kind in attention.SCORE_KINDS),

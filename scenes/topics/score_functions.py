@@ -11,12 +11,13 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
 
 import attention
 from scenes.kit.captions import number, size
-from scenes.kit.layout import FULL_FRAME, assert_inside, cell_size, stack
+from scenes.kit.layout import FULL_FRAME, LayoutError, assert_inside, cell_size, stack
 from scenes.kit.lens import LINE_GAP, StripTable
 from scenes.kit.matrix_grid import MatrixGrid, token_label_room
 from scenes.kit.narration import narrate
 from scenes.kit.shading import peak_of
 from scenes.kit.text.labels import short_label
+from scenes.kit.text.notation import tex_number
 from scenes.scene import AttentionScene, HandOver, Part, Section
 from scenes.topics.score_history import cost_table, encoder_decoder, timeline
 
@@ -70,8 +71,9 @@ def columns(scene: AttentionScene, record, of: str, cell: float) -> dict:
     return out
 
 
-def lay_out(scene: AttentionScene, heads_grids: dict, lens: VGroup, title) -> VGroup:
-    """The columns side by side, heads over grids (grids' tops aligned), the lens under them, all on the frame."""
+def lay_out(scene: AttentionScene, heads_grids: dict, lens: VGroup | None, title) -> VGroup:
+    """The columns side by side, heads over grids (grids' tops aligned), the lens (if any) under them, all on the
+    frame under ``title``."""
     grids = VGroup(*[grid for _, grid in heads_grids.values()]).arrange(RIGHT, buff=COLUMN_GAP, aligned_edge=UP)
     for grid in grids[1:]:  # the cells' tops on one line, whatever each label's height
         grid.shift(UP * (grids[0].cells.get_top()[1] - grid.cells.get_top()[1]))
@@ -84,10 +86,10 @@ def lay_out(scene: AttentionScene, heads_grids: dict, lens: VGroup, title) -> VG
     for head in tops:
         head.shift(UP * (top_line - head.get_top()[1]))
     block = VGroup(tops, grids)
-    block.set_x(0)
-    lens.set_x(0)
-    stack([title, block, lens], LENS_GAP, panel=FULL_FRAME)
-    title.set_x(0)
+    parts = [title, block] if lens is None else [title, block, lens]
+    for part in parts:
+        part.set_x(0)
+    stack(parts, LENS_GAP, panel=FULL_FRAME)
     return block
 
 
@@ -107,19 +109,48 @@ def lens_rows(scene: AttentionScene, record, of: str, i: int) -> VGroup:
     theme = scene.theme
     values = values_of(record, of)
     peak = common_peak(record, of)
-    rows = [(rf"\text{{{NAMES[kind]}}}", values[kind][i], "S", peak) for kind in KINDS]
+    # named as the grids' superscripts: the full names would leave too little room for 16 readable cells
+    rows = [(rf"\text{{{MARKS[kind]}}}", values[kind][i], "S", peak) for kind in KINDS]
     caption = theme.words(f"row {i + 1} of each, query '{short_label(record.tokens[i])}':", font_size=theme.size.note)
     table = StripTable(theme, rows, max_width=FULL_FRAME.width, decimals=scene.inputs.decimals, gap=LINE_GAP)
     return VGroup(caption, table).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
 
 
 def grids_of(scene: AttentionScene, record, of: str, i: int, title) -> dict:
-    """The four grids of ``of`` with their heads, and the lens of row i, laid out under ``title``."""
+    """The four grids of ``of`` with their heads, and the lens of row i, laid out under ``title``: the lens under
+    the grids, or, when both do not fit (16 tokens of wide scores wrap the lens over two lines each), the grids
+    alone and the lens alone, each on the frame under the title, shown one after the other ("apart")."""
     lens = lens_rows(scene, record, of, i)
-    parts = columns(scene, record, of, grids_cell(scene, lens.height))
-    block = lay_out(scene, parts, lens, title)
+    try:
+        parts = columns(scene, record, of, grids_cell(scene, lens.height))
+        apart = False
+    except LayoutError:
+        parts = columns(scene, record, of, grids_cell(scene, 0.0))
+        apart = True
+    block = lay_out(scene, parts, None if apart else lens, title)
+    if apart:
+        stack([title, lens], LENS_GAP, panel=FULL_FRAME)
+        VGroup(title, lens).set_x(0)
     assert_inside(VGroup(title, block, lens), FULL_FRAME, f"the four score functions' {of}")
-    return {"parts": parts, "grids": {kind: grid for kind, (_, grid) in parts.items()}, "lens": lens}
+    grids = {kind: grid for kind, (_, grid) in parts.items()}
+    frames = VGroup(*[grid.highlight_row(i) for grid in grids.values()])
+    return {"parts": parts, "grids": grids, "lens": lens, "block": block, "apart": apart, "frames": frames}
+
+
+def show_row(scene: AttentionScene, g: dict, text: str, *animations) -> None:
+    """Narrate ``text`` while row i is framed in every grid and the lens shows it (apart: in the grids' place)."""
+    scene.explain(g["lens"])
+    if g["apart"]:
+        narrate(scene, text, Create(g["frames"]), *animations, run_time=1.0)
+        narrate(scene, "Row by row:", FadeOut(g["block"]), FadeOut(g["frames"]), FadeIn(g["lens"]), run_time=0.8)
+    else:
+        narrate(scene, text, Create(g["frames"]), FadeIn(g["lens"]), *animations, run_time=1.0)
+
+
+def back_to_grids(scene: AttentionScene, g: dict) -> None:
+    """Apart: the lens gives way to the grids again."""
+    if g["apart"]:
+        scene.play(FadeOut(g["lens"]), FadeIn(g["block"]), run_time=0.6)
 
 
 def play_origins(scene: AttentionScene, record) -> None:
@@ -166,32 +197,30 @@ def play_origins(scene: AttentionScene, record) -> None:
 
 def play_score_functions(scene: AttentionScene) -> None:
     theme = scene.theme
-    record = scene.request.score_functions()
+    record, dec = scene.request.score_functions(), scene.inputs.decimals
     i, _ = attention.focus(scene.trace)
     play_origins(scene, record)
+
+    play_cost(scene, record)
 
     title = theme.words(f"Four scores on the same Q and K ({size(record.T, record.d_k)})", font_size=theme.size.note)
     s = grids_of(scene, record, "scores", i, title)
     scene.next_section("scores")
     narrate(
         scene,
-        f"The same {record.T} queries and keys, four ways to score every pair: each gives a T by T matrix.",
+        f"Now all four on the same {record.T} queries and keys: each scores every pair, a T by T matrix.",
         FadeIn(title),
-        *[FadeIn(head) for head, _ in s["parts"].values()],
-        *[FadeIn(grid) for grid in s["grids"].values()],
+        FadeIn(s["block"]),
         run_time=1.5,
     )
-    scene.explain(s["lens"])
-    frames = VGroup(*[grid.highlight_row(i) for grid in s["grids"].values()])
-    narrate(
+    show_row(
         scene,
-        f"Row {i + 1}, the query of '{record.tokens[i]}': additive scores stay small, squashed by tanh; "
-        "the products spread wider.",
-        Create(frames),
-        FadeIn(s["lens"]),
-        run_time=1.0,
+        s,
+        f"Row {i + 1}, the query of '{record.tokens[i]}': additive scores run from {span(record.additive[i], dec)}, "
+        f"squashed by tanh; the dot products from {span(record.dot[i], dec)}.",
     )
     narrate(scene, "Scaled dot is dot divided by the square root of d k: the same order, a narrower spread.")
+    back_to_grids(scene, s)
     scene.grids = dict(s["grids"])
 
     w = grids_of(scene, record, "weights", i, title)
@@ -199,19 +228,28 @@ def play_score_functions(scene: AttentionScene) -> None:
     # each score grid turns into its weights in place (the same T x T cells); the heads stay
     turning = [anim for kind in KINDS for anim in s["grids"][kind].turn_into(w["grids"][kind])]
     leaving, arriving = list(s["grids"].values()), list(w["grids"].values())
-    swap = HandOver([*turning, FadeOut(frames), FadeOut(s["lens"]), FadeIn(w["lens"])], turning, leaving, arriving)
+    for grid in leaving:  # out of the block it came in with, so that it can leave alone
+        scene.remove(grid)
+        scene.add(grid)
+    gone = [FadeOut(m) for m in (s["frames"], s["lens"]) if m in scene.mobjects]
+    swap = HandOver([*turning, *gone], turning, leaving, arriving)
     narrate(scene, "A softmax on each row turns every kind of score into weights that sum to one.", swap, run_time=1.5)
-    scene.explain(w["lens"])
-    narrate(scene, "The wider the scores spread, the more a row's weight piles on a few keys.")
+    # the block of heads and grids the weights live in from now on (their heads stayed, their grids were swapped)
+    w["block"] = VGroup(*[head for head, _ in s["parts"].values()], *arriving)
+    peaks = ", ".join(f"{NAMES[kind]} {tex_number(record.weights[kind][i].max(), dec)}" for kind in KINDS)
+    show_row(scene, w, f"The wider a row's scores spread, the more its weight piles on a few keys. Largest: {peaks}.")
+    back_to_grids(scene, w)
     scene.wait(1)
     scene.grids = dict(w["grids"])
     scene.figure(caption_grids(scene.request, record))
 
-    scene.next_section("cost")
-    table = cost_table(theme, record, NAMES, FORMULAS)
+
+def play_cost(scene: AttentionScene, record) -> None:
+    """The table of what each score learns and costs, and the answer to "is scaled dot multiplicative?"."""
+    table = cost_table(scene.theme, record, NAMES, FORMULAS)
     table["all"].move_to([0, 0, 0])
     assert_inside(table["all"], FULL_FRAME, "the cost table")
-    scene.clear_stage(during_next_play=True)
+    scene.next_section("cost")
     narrate(
         scene,
         "What each needs to learn, and the multiply-adds for all T by T scores.",
@@ -232,7 +270,13 @@ def play_score_functions(scene: AttentionScene) -> None:
         "Transformer kept it.",
     )
     scene.wait(1)
-    scene.figure(caption_cost(record), variant=None)
+    scene.figure(caption_cost(record))
+    scene.clear_stage(during_next_play=True)
+
+
+def span(row, decimals: int) -> str:
+    """The smallest and largest of ``row`` ("a to b"), rounded as drawn (ASCII minus), for the narration."""
+    return f"{tex_number(row.min(), decimals)} to {tex_number(row.max(), decimals)}"
 
 
 def caption_origins(record) -> str:
@@ -268,9 +312,9 @@ class ScoreFunctions(AttentionScene):
         "and where each came from (RNN decoders, then the Transformer)",
         sections=(
             Section("origins", "Attention in RNN encoder-decoders"),
+            Section("cost", "Parameters and work, and the answer"),
             Section("scores", "Four score functions on the same Q and K"),
             Section("weights", "Their softmax weights"),
-            Section("cost", "Parameters and work, and the answer"),
         ),
         needs=attention.Capability.SEEDED,
     )
