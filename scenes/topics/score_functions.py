@@ -35,6 +35,7 @@ COLUMN_GAP = 0.45  # between two kinds' grids
 HEAD_ROOM = 1.45  # above a grid: the kind's name and year, its formula, and the shape label
 TITLE_ROOM = 0.75
 LENS_GAP = 0.25  # between the grids and the strips of one query's row under them
+DROPPED = 0.2  # the opacity of the recurrence's arrows once the Transformer has dropped them
 
 
 def grids_cell(scene: AttentionScene, lens_height: float) -> float:
@@ -142,7 +143,14 @@ def show_row(scene: AttentionScene, g: dict, text: str, *animations) -> None:
     scene.explain(g["lens"])
     if g["apart"]:
         narrate(scene, text, Create(g["frames"]), *animations, run_time=1.0)
-        narrate(scene, "Row by row:", FadeOut(g["block"]), FadeOut(g["frames"]), FadeIn(g["lens"]), run_time=0.8)
+        narrate(
+            scene,
+            "That row of each, large enough to read.",
+            FadeOut(g["block"]),
+            FadeOut(g["frames"]),
+            FadeIn(g["lens"]),
+            run_time=0.8,
+        )
     else:
         narrate(scene, text, Create(g["frames"]), FadeIn(g["lens"]), *animations, run_time=1.0)
 
@@ -186,7 +194,7 @@ def play_origins(scene: AttentionScene, record) -> None:
         scene,
         "2017, the Transformer drops the recurrence: queries and keys come from the tokens themselves, "
         "and q dot k is divided by the square root of d k.",
-        FadeOut(drawing["recurrence"]),
+        drawing["recurrence"].animate.set_opacity(DROPPED),
         FadeIn(lines[2]),
         run_time=1.2,
     )
@@ -203,7 +211,9 @@ def play_score_functions(scene: AttentionScene) -> None:
 
     play_cost(scene, record)
 
-    title = theme.words(f"Four scores on the same Q and K ({size(record.T, record.d_k)})", font_size=theme.size.note)
+    title = theme.words(
+        f"Four scores on the same Q and K, each {size(record.T, record.d_k)}", font_size=theme.size.note
+    )
     s = grids_of(scene, record, "scores", i, title)
     scene.next_section("scores")
     narrate(
