@@ -199,7 +199,7 @@ def play_origins(scene: AttentionScene, record) -> None:
         run_time=1.2,
     )
     scene.wait(0.5)
-    scene.figure(caption_origins(record))
+    scene.figure(caption_origins(scene.request, record))
     scene.clear_stage(during_next_play=True)
 
 
@@ -289,9 +289,9 @@ def span(row, decimals: int) -> str:
     return f"{tex_number(row.min(), decimals)} to {tex_number(row.max(), decimals)}"
 
 
-def caption_origins(record) -> str:
+def caption_origins(request: attention.Request, record) -> str:
     return (
-        f"An RNN decoder's state scoring each of {record.T_kv} encoder states ('{' '.join(record.kv_tokens)}'): "
+        f"An RNN decoder's state scoring each of {record.T_kv} encoder states ({request.describe()}): "
         "additive attention (Bahdanau 2014), multiplicative and dot (Luong 2015), then the Transformer's scaled "
         "dot product without the RNN (Vaswani 2017)."
     )
