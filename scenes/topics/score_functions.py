@@ -7,7 +7,7 @@ beside a trained head's Q and K (64 wide), a comparison of nothing; the toy mode
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, ReplacementTransform, VGroup
 
 import attention
 from scenes.kit.captions import number, size
@@ -130,12 +130,19 @@ def grids_of(scene: AttentionScene, record, of: str, i: int, title) -> dict:
         apart = True
     block = lay_out(scene, parts, None if apart else lens, title)
     if apart:
-        stack([title, lens], LENS_GAP, panel=FULL_FRAME)
-        VGroup(title, lens).set_x(0)
+        lens.next_to(title, DOWN, buff=LENS_GAP).set_x(0)  # the title stays where the grids put it
     assert_inside(VGroup(title, block, lens), FULL_FRAME, f"the four score functions' {of}")
     grids = {kind: grid for kind, (_, grid) in parts.items()}
     frames = VGroup(*[grid.highlight_row(i) for grid in grids.values()])
-    return {"parts": parts, "grids": grids, "lens": lens, "block": block, "apart": apart, "frames": frames}
+    return {
+        "parts": parts,
+        "grids": grids,
+        "lens": lens,
+        "block": block,
+        "apart": apart,
+        "frames": frames,
+        "title": title,
+    }
 
 
 def show_row(scene: AttentionScene, g: dict, text: str, *animations) -> None:
@@ -233,7 +240,7 @@ def play_score_functions(scene: AttentionScene) -> None:
     back_to_grids(scene, s)
     scene.grids = dict(s["grids"])
 
-    w = grids_of(scene, record, "weights", i, title)
+    w = grids_of(scene, record, "weights", i, title.copy())  # its own layout: the title and heads move to it
     scene.next_section("weights")
     # each score grid turns into its weights in place (the same T x T cells); the heads stay
     turning = [anim for kind in KINDS for anim in s["grids"][kind].turn_into(w["grids"][kind])]
@@ -242,10 +249,10 @@ def play_score_functions(scene: AttentionScene) -> None:
         scene.remove(grid)
         scene.add(grid)
     gone = [FadeOut(m) for m in (s["frames"], s["lens"]) if m in scene.mobjects]
-    swap = HandOver([*turning, *gone], turning, leaving, arriving)
+    moving = [ReplacementTransform(s["title"], w["title"])]
+    moving += [ReplacementTransform(s["parts"][kind][0], w["parts"][kind][0]) for kind in KINDS]
+    swap = HandOver([*turning, *moving, *gone], turning, leaving, arriving)
     narrate(scene, "A softmax on each row turns every kind of score into weights that sum to one.", swap, run_time=1.5)
-    # the block of heads and grids the weights live in from now on (their heads stayed, their grids were swapped)
-    w["block"] = VGroup(*[head for head, _ in s["parts"].values()], *arriving)
     peaks = ", ".join(f"{NAMES[kind]} {tex_number(record.weights[kind][i].max(), dec)}" for kind in KINDS)
     show_row(scene, w, f"The wider a row's scores spread, the more its weight piles on a few keys. Largest: {peaks}.")
     back_to_grids(scene, w)
