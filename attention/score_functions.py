@@ -156,10 +156,10 @@ def score_functions(trace: Trace, seed: int, d_a: int | None = None) -> ScoreFun
     seed = check_size("seed", seed, minimum=0)
     d_k = trace.Q.shape[1]
     d_a = d_k if d_a is None else check_size("d_a", d_a)
-    W_1 = frozen(projection_weights(d_k, d_a, seed, STREAM_W1))
-    W_2 = frozen(projection_weights(d_k, d_a, seed, STREAM_W2))
-    v = frozen(projection_weights(d_a, 1, seed, STREAM_V)[:, 0])
-    W = frozen(projection_weights(d_k, d_k, seed, STREAM_W))
+    W_1 = projection_weights(d_k, d_a, seed, STREAM_W1)
+    W_2 = projection_weights(d_k, d_a, seed, STREAM_W2)
+    v = projection_weights(d_a, 1, seed, STREAM_V)[:, 0]
+    W = projection_weights(d_k, d_k, seed, STREAM_W)
     Q, K = trace.Q, trace.K
     query_part, key_part = arith.matmul(Q, W_1), arith.matmul(K, W_2)
     hidden = tanh(query_part[:, None, :] + key_part[None, :, :])
@@ -175,21 +175,13 @@ def score_functions(trace: Trace, seed: int, d_a: int | None = None) -> ScoreFun
         kind: frozen(softmax(values if mask is None else np.where(mask, values, -np.inf), axis=1))
         for kind, values in scores.items()
     }
+    named = {"Q": Q, "K": K, "W_1": W_1, "W_2": W_2, "v": v, "W": W, "query_part": query_part, "key_part": key_part}
+    named.update(hidden=hidden, mapped=mapped, **scores)
     return ScoreFunctions(
         tokens=trace.tokens,
         kv_tokens=trace.kv_tokens,
         d=trace.d,
-        Q=Q,
-        K=K,
-        W_1=W_1,
-        W_2=W_2,
-        v=v,
-        W=W,
-        query_part=frozen(query_part),
-        key_part=frozen(key_part),
-        hidden=frozen(hidden),
-        mapped=frozen(mapped),
         mask=mask,
         weights=MappingProxyType(weights),
-        **{kind: frozen(values) for kind, values in scores.items()},
+        **{name: frozen(array) for name, array in named.items()},  # read-only, each (the trace's Q, K already are)
     )
