@@ -20,6 +20,8 @@ from .online_softmax import OnlineSoftmax, online_attention, online_row, online_
 from .padding import PAD, PaddedBatch, pad_batch, padding_mask
 from .request import Request, model_example
 from .scaling import ScalingStudy, scaling_study
+from .score_functions import KINDS as SCORE_KINDS
+from .score_functions import ScoreFunctions, parameter_counts, work_counts
 from .source import Capability, Sizes, TraceSource
 from .symmetry import mirrored_pair, tied_keys
 from .toy import CROSS_TARGET, VIDEO_SENTENCE, cross_example, example
@@ -46,6 +48,7 @@ __all__ = [
     "PaddedBatch",
     "Request",
     "ScalingStudy",
+    "ScoreFunctions",
     "Trace",
     "VIDEO_SENTENCE",
     "__version__",
@@ -74,6 +77,9 @@ __all__ = [
     "replay",
     "row_sums",
     "scaling_study",
+    "SCORE_KINDS",
+    "parameter_counts",
+    "work_counts",
     "self_attention",
     "softmax",
     "softmax_row",

@@ -17,6 +17,7 @@ from .embedding import Embedding, check_size, tokenize
 from .models.table import ModelCard, models_with, source_of
 from .padding import PaddedBatch
 from .scaling import DEFAULT_D_KS, ScalingStudy
+from .score_functions import ScoreFunctions
 from .source import Capability, Sizes, TraceSource, refusal
 from .toy import CROSS_TARGET, VIDEO_SENTENCE
 from .trace import MultiHeadTrace, Trace
@@ -220,6 +221,12 @@ class Request:
     def scaling_study(self, d_ks=DEFAULT_D_KS) -> ScalingStudy:
         """Var(q.k) and the softmax's peak for each d_k, each query against T keys, from the request's seed."""
         return self._able(Capability.SEEDED, "the scaling study").scaling_study(self, d_ks)
+
+    def score_functions(self) -> ScoreFunctions:
+        """Additive, multiplicative, dot and scaled dot scores on ``trace()``'s Q and K, with W_1, W_2, v and W
+        seeded from the request's seed (a trained head's Q and K beside random score weights would compare
+        nothing, so only the toy model gives them)."""
+        return self._able(Capability.SEEDED, "the score functions' comparison").score_functions(self)
 
     def layer_traces(self) -> tuple[Trace, ...]:
         """Every head of the request's layer of its pretrained model, head 1 first (``trace()`` is one of them)."""

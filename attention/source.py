@@ -82,8 +82,8 @@ class TraceSource(Protocol):
     def layer_traces(self, request) -> tuple[Trace, ...]: ...
     def head_trace(self, text: str, layer: int, head: int) -> Trace: ...
 
-    # SEEDED, MULTI_HEAD, CROSS (the toy model's): embedding(request), tied_keys(request), scaling_study(request,
-    # d_ks), multi_head(request, d), cross(request, target); see ``toy.ToyModel``.
+    # SEEDED, MULTI_HEAD, CROSS (the toy model's): embedding(request), tied_keys(request), score_functions(request),
+    # scaling_study(request, d_ks), multi_head(request, d), cross(request, target); see ``toy.ToyModel``.
 
 
 def refusal(what: str, needs: Capability, source: TraceSource, asking=lambda capability: "") -> str | None:

@@ -16,6 +16,7 @@ from .core import cross_attention, multi_head_attention, self_attention
 from .embedding import Embedding, check_size, embed, projection_weights, tokenize
 from .padding import PaddedBatch, pad_batch, padding_mask
 from .scaling import DEFAULT_D_KS, ScalingStudy, scaling_study
+from .score_functions import ScoreFunctions, score_functions
 from .source import Capability, Sizes
 from .symmetry import tied_keys
 from .trace import MultiHeadTrace, Trace
@@ -104,6 +105,9 @@ class ToyModel:
     def scaling_study(self, request, d_ks=DEFAULT_D_KS) -> ScalingStudy:
         return _scaling_study(tuple(d_ks), len(request.tokens), int(request.seed))
 
+    def score_functions(self, request) -> ScoreFunctions:
+        return _score_functions(request.tokens, request.d, request.width, request.mask, int(request.seed))
+
 
 TOY = ToyModel()
 
@@ -148,6 +152,11 @@ def _multi_head(tokens: tuple[str, ...], d: int, heads: int, mask: str | None, s
 @lru_cache(maxsize=8)
 def _scaling_study(d_ks: tuple[int, ...], n_keys: int, seed: int) -> ScalingStudy:
     return scaling_study(d_ks, n_keys=n_keys, seed=seed)
+
+
+@lru_cache(maxsize=8)
+def _score_functions(tokens: tuple[str, ...], d: int, d_k: int, mask: str | None, seed: int) -> ScoreFunctions:
+    return score_functions(_self_attention(tokens, d, d_k, mask, seed), seed)
 
 
 def cross_trace(queries, keys, d: int, d_k: int, seed: int) -> Trace:

@@ -12,6 +12,7 @@ from scenes.topics.embedding import EmbeddingScene
 from scenes.topics.masking import MaskingScene
 from scenes.topics.model_heads import LayerHeads
 from scenes.topics.multi_head import MultiHeadScene
+from scenes.topics.score_functions import ScoreFunctions
 from scenes.topics.why_qkv import WhyQKV
 from scenes.topics.why_scale import WhyScale
 from scenes.video.intro import IntroScene
@@ -31,6 +32,7 @@ SCENES: tuple[type[AttentionScene], ...] = (
     Step4Output,
     ShapeTracking,
     WhyScale,
+    ScoreFunctions,
     CrossAttention,
     WhyQKV,
     EmbeddingScene,
