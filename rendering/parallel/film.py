@@ -5,8 +5,9 @@ see scenes/scene.py), decides at each later section whether it must be filmed to
 cache lacks it for the state it starts from), and reports progress; rendering it in a private cache slot; and
 handing back what the run joins and remembers: the movie (whole-scene parts) or the clip of each filmed
 section, the subtitles as Manim holds them (microseconds), Manim's clock and the state digest where each
-section began, the seconds each section took to film or to skip, and the cues the voice speaks (the movies
-stay silent: the track is laid on the whole timeline after the join, rendering/voice/track.py).
+section began, the seconds each section took to film or to skip, the cues the voice speaks (the movies
+stay silent: the track is laid on the whole timeline after the join, rendering/voice/track.py) and the figures
+the scene marks, on the same clock (their captions say what is drawn: a transcript's descriptions).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ the movie's chapters (chapters.py), and the two files. Every text reaches the pa
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,21 @@ STYLE = (
     "h2{margin-top:2rem;font-size:1.25rem}.time{font-variant-numeric:tabular-nums;color:#555;margin-right:.5em}"
     ".drawn{border-left:4px solid #8a8a8a;padding-left:.75rem;color:#333;font-style:italic}"
 )
+
+
+SUBSCRIPT = str.maketrans("0123456789ijkv", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖᵥ")  # as the subtitles write xᵢ, dₖ
+
+
+def readable(caption: str) -> str:
+    """A figure's caption (its alt text, math in ASCII) as the subtitles write math: ``K^T`` as Kᵀ, ``q_1`` as
+    q₁, a size "5 × 5" held on one line.
+
+    >>> readable("Q (11 × 5) times K^T gives QK^T; q_1 = x_1 W^q, d_k = 5")
+    'Q (11\xa0×\xa05) times Kᵀ gives QKᵀ; q₁ = x₁ W^q, dₖ = 5'
+    """
+    caption = re.sub(r"\^T\b", "ᵀ", caption)
+    caption = re.sub(r"(?<=[A-Za-z])_([0-9ijkv])\b", lambda m: m.group(1).translate(SUBSCRIPT), caption)
+    return caption.replace(" × ", "\u00a0×\u00a0")
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,7 @@ def lines_of(subtitles: Sequence, cues: Sequence = (), drawn: Sequence = ()) -> 
     >>> [(line.text, line.cue) for line in lines_of(said, [(Fraction(2), "step1.00", "step1")])]
     [('Q times K.', 'step1.00')]
     """
-    lines = [Line(Fraction(at), " ".join(text.split()), drawn=True, section=section) for at, text, section in drawn]
+    lines = [Line(Fraction(at), readable(" ".join(text.split())), drawn=True, section=part) for at, text, part in drawn]
     for subtitle in subtitles:
         start = Fraction(subtitle.start.total_seconds()).limit_denominator(1_000_000)
         cue = min(cues, key=lambda c: abs(Fraction(c[0]) - start), default=None)
