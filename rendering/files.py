@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -30,3 +32,25 @@ def temporary_beside(target: Path) -> Path:
     os.close(handle)
     os.chmod(name, FILE_MODE)
     return Path(name)
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target`` to write (``temporary_beside``), renamed onto ``target`` once the block
+    ends, removed if it fails: ``target`` is replaced whole or not at all.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "list.txt"
+    >>> with replacing(target) as partial:
+    ...     _ = partial.write_text("0:00 Intro")
+    >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
+    ('0:00 Intro', ['list.txt'])
+    """
+    partial = temporary_beside(target)
+    try:
+        yield partial
+        os.replace(partial, target)
+    except BaseException:
+        with suppress(OSError):
+            partial.unlink()
+        raise

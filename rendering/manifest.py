@@ -12,6 +12,7 @@ from rendering.errors import UserError
 from rendering.files import temporary_beside
 from rendering.ownership import manifest_files
 from rendering.spec import Written
+from rendering.timed_text.chapters import read_chapters
 
 
 def inputs_record(request, look) -> dict:
@@ -76,6 +77,8 @@ def entry(item: Written, out: Path, inputs: dict, trace_sha256: str) -> dict:
         "trace_sha256": trace_sha256,
         "sha256": sha256_of(item.path),
     }
+    if item.kind == "video" and (chapters := read_chapters(item.path)):
+        record["chapters"] = chapters  # as the movie carries them (timed_text/chapters.py), read back from it
     if item.caption is not None:
         record["caption"] = item.caption
     if item.units is not None:

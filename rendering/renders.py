@@ -12,9 +12,10 @@ to the first one whose code or starting state changed; from there slices are ren
 past its planned sections until it reaches a section the cache holds for the state it now starts from. So a
 change to one part of FullVideo renders that part again, and later parts only if what they start from changed.
 
-The finished movie (joined, its track laid and muxed, its .srt conformed, its clips) is itself one cached output,
-keyed on its pieces' bytes and cues, the voice and the assembly's code (keys.finished_key): an unchanged run
-serves it, every file checked by its sha256, and does no audio work at all.
+The finished movie (joined, its track laid and muxed, its .srt conformed, its clips; a movie of parts with its
+chapters marked and listed and its transcripts) is itself one cached output, keyed on its pieces' bytes and cues,
+the voice and the assembly's code (keys.finished_key): an unchanged run serves it, every file checked by its
+sha256, and does no audio work at all.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from rendering.parallel.costs import Costs
 from rendering.parallel.film import START, SliceResult, film_slice
 from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, whole_clips
 from rendering.spec import Look, Movie, MovieJob, Still, StillJob, Stills
+from rendering.timed_text.chapters import story_of
 from rendering.workers.pool import run_jobs
 from rendering.workers.scene_jobs import render_stills
 
@@ -44,6 +46,7 @@ class _Whole:
     subtitles: Path | None
     clips: dict[str, Path]
     cues: tuple = ()  # the spoken cues, on the movie's own clock: (start µs, id, text, section)
+    drawn: tuple = ()  # the figures marked, on the same clock: (start µs, name, caption, section)
 
 
 @dataclass
@@ -70,8 +73,8 @@ class _Movie:
 
 def _section_clip(name: str, clip: Path | None, facts: dict) -> SectionClip:
     subcaptions = tuple((int(a), int(b), str(text)) for a, b, text in facts["subcaptions"])
-    cues = tuple((int(a), str(c), str(t), str(s)) for a, c, t, s in facts.get("cues", ()))
-    return SectionClip(name, clip, facts["clock_start"], facts["clock_end"], subcaptions, facts["state_out"], cues)
+    told = (tuple((int(a), str(b), str(c), str(d)) for a, b, c, d in facts.get(k, ())) for k in ("cues", "drawn"))
+    return SectionClip(name, clip, facts["clock_start"], facts["clock_end"], subcaptions, facts["state_out"], *told)
 
 
 def _whole_names(movie: _Movie, entry: Entry) -> dict[str, str]:
@@ -89,8 +92,8 @@ def _serve_whole(store: Store, movie: _Movie) -> bool:
     files = entry and store.restore(entry, movie.folder, _whole_names(movie, entry))
     if files:
         clips = {name.removeprefix("clip:"): path for name, path in files.items() if name.startswith("clip:")}
-        cues = tuple(tuple(cue) for cue in entry.facts.get("cues", ()))
-        movie.whole = _Whole(files["movie"], files.get("srt"), clips, cues)
+        cues, drawn = (tuple(tuple(c) for c in entry.facts.get(k, ())) for k in ("cues", "drawn"))
+        movie.whole = _Whole(files["movie"], files.get("srt"), clips, cues, drawn)
     return bool(files)
 
 
@@ -128,8 +131,8 @@ def _keep(store: Store, movie: _Movie, slice_job: SliceJob, result: SliceResult,
     if slice_job.play is None:
         files = {"movie": result.movie, **({"srt": result.subtitles} if result.subtitles else {})}
         files.update({f"clip:{name}": path for name, path in result.clips.items()})
-        store.put(movie.keys[None], files, {"cues": result.cues})
-        movie.whole = _Whole(result.movie, result.subtitles, result.clips, tuple(result.cues))
+        store.put(movie.keys[None], files, {"cues": result.cues, "drawn": result.drawn})
+        movie.whole = _Whole(result.movie, result.subtitles, result.clips, tuple(result.cues), tuple(result.drawn))
         movie.rendered += list(movie.names)
         return
     names = movie.names
@@ -142,6 +145,7 @@ def _keep(store: Store, movie: _Movie, slice_job: SliceJob, result: SliceResult,
             "subcaptions": result.subcaptions,
             "state_out": result.states.get(following) if following else None,
             "cues": result.cues,
+            "drawn": result.drawn,
         }
         clip = result.clips.get(section)  # none if the section films nothing (Manim drops empty sections)
         # the chain's expected state too, should the digest here come out a hair different
@@ -332,15 +336,17 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
 
 
 def _pieces(movie: _Movie) -> list:
-    """What ``movie`` is made of, for its finished key: each piece's bytes (sha256) and what is laid on it."""
+    """What ``movie`` is made of, for its finished key: each piece's bytes (sha256) and what is laid on it, and
+    its story (the chapters' titles)."""
+    story = story_of(movie.scene)
     if movie.split:
         return [
-            [s.name, s.clip and sha256_of(s.clip), s.clock_start, s.clock_end, s.subcaptions, s.cues]
+            [s.name, s.clip and sha256_of(s.clip), s.clock_start, s.clock_end, s.subcaptions, s.cues, s.drawn]
             for s in (movie.sections[name] for name in movie.names)
-        ]
+        ] + [story]
     whole = movie.whole
     files = {"movie": whole.movie, "srt": whole.subtitles, **{f"clip:{n}": p for n, p in whole.clips.items()}}
-    return [movie.names, {name: path and sha256_of(path) for name, path in files.items()}, whole.cues]
+    return [movie.names, {name: path and sha256_of(path) for name, path in files.items()}, whole.cues, story]
 
 
 def _assembled(movie: _Movie, speech) -> Movie:
@@ -349,7 +355,7 @@ def _assembled(movie: _Movie, speech) -> Movie:
         whole = movie.whole
         return assemble.whole(movie.job, movie.names, whole.movie, whole.subtitles, whole.clips, speech, whole.cues)
     pieces = [movie.sections[s] for s in movie.names]
-    return assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder, speech)
+    return assemble.joined(movie.job, [p for p in pieces if p.clip], movie.folder, speech, story_of(movie.scene))
 
 
 def _say_rendered(movie: _Movie) -> None:
@@ -373,15 +379,18 @@ def _serve_finished(store: Store, movie: _Movie, key: str) -> Movie | None:
     if "srt" in entry.files:
         names["srt"] = f"{job.scene}.srt"
     names.update({f"clip:{n}": f"sections/{clip}" for n, (_, clip) in enumerate(sections)})
+    names.update({name: name.removeprefix("beside:") for name in entry.files if name.startswith("beside:")})
     files = store.restore(entry, movie.folder / "finished", names)
     if files is None:
         return None
     clips = tuple((name, files[f"clip:{n}"]) for n, (name, _) in enumerate(sections))
-    return Movie(files["movie"], files.get("srt"), clips)
+    beside = tuple(path for name, path in sorted(files.items()) if name.startswith("beside:"))
+    return Movie(files["movie"], files.get("srt"), clips, beside)
 
 
 def _keep_finished(store: Store, key: str, finished: Movie) -> None:
     """Remember the finished movie, its .srt and its clips (by their names, in order) under ``key``."""
     files = {"movie": finished.path, **({"srt": finished.subtitles} if finished.subtitles else {})}
     files.update({f"clip:{n}": path for n, (_, path) in enumerate(finished.sections)})
+    files.update({f"beside:{path.name}": path for path in finished.beside})  # its chapter list, its transcripts
     store.put(key, files, {"sections": [[name, path.name] for name, path in finished.sections]})

@@ -173,6 +173,7 @@ class Movie:
     path: Path
     subtitles: Path | None
     sections: tuple[tuple[str, Path], ...]  # (section name, clip named "<nn>_<name>.<format>"), in order
+    beside: tuple[Path, ...] = ()  # files that go beside the movie, by their names: chapter list, transcripts
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""A scene as one movie (mp4, gif, webm or mov) with its subtitles."""
+"""A scene as one movie (mp4, gif, webm or mov) with its subtitles; a movie of parts (FullVideo) with its chapter
+list and transcripts too."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from rendering.exporters.movie_format import check_format
 from rendering.exporters.sections import SectionsExporter
 from rendering.option import FORMATS, PICTURE, Option, scenes_option, voice_option
 from rendering.spec import MovieJob, Picture, Written
+from rendering.timed_text.chapters import story_of
 from rendering.voice.choice import DEFAULT_VOICE
 from rendering.workers.pool import Staging
+
+TOLD = ("chapters.txt", "transcript.txt", "transcript.html")  # beside a movie of parts (timed_text/)
 
 
 class VideoExporter(Exporter):
@@ -49,7 +53,11 @@ class VideoExporter(Exporter):
 
     def plan(self) -> list[str]:
         # the subtitles too (every scene narrates), so a user's .srt there is refused before any filming
-        return [f"{scene.__name__}.{suffix}" for scene in self.scenes for suffix in (self.format, "srt")]
+        return [f"{scene.__name__}.{end}" for scene in self.scenes for end in (self.format, "srt", *self._told(scene))]
+
+    def _told(self, scene) -> tuple[str, ...]:
+        """The suffixes of the files beside a movie of parts: its chapter list and transcripts (a GIF has none)."""
+        return TOLD if self.format != "gif" and story_of(scene) is not None else ()
 
     def render_jobs(self) -> list[MovieJob]:
         return [MovieJob(scene.__name__, self.picture, self.format) for scene in self.scenes]
@@ -70,4 +78,9 @@ class VideoExporter(Exporter):
                 path = staging.path(f"{scene.__name__}.srt")
                 movie.subtitles.replace(path)
                 written.append(Written(path, kind="subtitles", format="srt", **about))
+            for told in movie.beside:  # named <scene>.chapters.txt, <scene>.transcript.txt and .html
+                path = staging.path(told.name)
+                told.replace(path)
+                kind, _, format = told.name.removeprefix(f"{scene.__name__}.").partition(".")
+                written.append(Written(path, kind=kind, format=format, **about))
         return written

@@ -5,12 +5,14 @@ see scenes/scene.py), decides at each later section whether it must be filmed to
 cache lacks it for the state it starts from), and reports progress; rendering it in a private cache slot; and
 handing back what the run joins and remembers: the movie (whole-scene parts) or the clip of each filmed
 section, the subtitles as Manim holds them (microseconds), Manim's clock and the state digest where each
-section began, the seconds each section took to film or to skip, and the cues the voice speaks (the movies
-stay silent: the track is laid on the whole timeline after the join, rendering/voice/track.py).
+section began, the seconds each section took to film or to skip, the cues the voice speaks (the movies
+stay silent: the track is laid on the whole timeline after the join, rendering/voice/track.py) and the figures
+the scene marks, on the same clock (their captions say what is drawn: a transcript's descriptions).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import shutil
 import time
@@ -45,6 +47,7 @@ class SliceResult:
     lengths: dict[str, float] = field(default_factory=dict)  # filmed section -> seconds of video
     seconds: float = 0.0  # the whole part job, wall clock
     cues: list[tuple[int, str, str, str]] = field(default_factory=list)  # spoken: (start µs, id, text, section)
+    drawn: list[tuple[int, str, str, str]] = field(default_factory=list)  # figures: (µs, name, caption, section)
 
 
 def state_digest(scene) -> str:
@@ -79,6 +82,13 @@ def _scene_class(job: SliceJob):
         play_only = job.play
         _marks: list = []  # (section, wall clock at its start)
         _reported = -PROGRESS_EVERY
+        _drawn: list = []  # each figure marked (its caption says what is drawn: the transcript's descriptions)
+
+        def figure(self, caption, variant=None):
+            made = super().figure(caption, variant)
+            at = datetime.timedelta(seconds=self.time) // datetime.timedelta(microseconds=1)  # as a cue's start
+            self._drawn.append((at, made.name, caption, self.log.played[-1] if self.log.played else self.part.name))
+            return made
 
         def next_section(self, name="unnamed", *args, **kwargs):
             self._marks.append((name, time.monotonic()))  # the one that ends the part early is its end mark
@@ -160,7 +170,7 @@ def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str)
                     if name in filmed:
                         clips[name] = _copy(clip, work / "clips" / clip.name)
             subcaptions = subcaptions_of(scene)
-            cues = list(scene.log.cues)
+            cues, drawn = list(scene.log.cues), list(cls._drawn)
     if filmed:
         scene._report(filmed[-1], 100.0)
     # each section runs from its start to the next one's (the one that ended the part early included)
@@ -175,4 +185,4 @@ def film_slice(job: SliceJob, request: attention.Request, look: Look, work: str)
     lengths = {name: value for name, value in lengths.items() if name in filmed}
     states = dict(scene.log.states)
     seconds = time.monotonic() - began
-    return SliceResult(movie, srt, clips, clock, subcaptions, states, filmed, timings, lengths, seconds, cues)
+    return SliceResult(movie, srt, clips, clock, subcaptions, states, filmed, timings, lengths, seconds, cues, drawn)

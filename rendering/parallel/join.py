@@ -72,8 +72,10 @@ class VideoInfo:
 
 def _video_stream(container, path: Path, joining: bool):
     """The movie's video stream. To be joined it must be the only stream: audio and other streams are refused,
-    not dropped. Measured alone, a movie may carry one audio track as well (a narrated clip)."""
-    kinds = [stream.type for stream in container.streams]
+    not dropped. Measured alone, a movie may carry one audio track as well (a narrated clip). A data stream is
+    left alone either way: it is how a demuxer lists the chapter track of a movie of parts (timed_text/chapters.py),
+    which says where the movie's parts start and holds no frame."""
+    kinds = [stream.type for stream in container.streams if stream.type != "data"]
     if joining and "audio" in kinds:
         raise JoinError(
             f"{path.name}: has an audio track; joining audio by stream copy is not supported "
