@@ -198,6 +198,9 @@ INPUTS = (
     Option("model", "str", None, _model_help()),
     Option("layer", "int", None, "the model's layer, from 1 (default 1; needs --model)"),
     Option("head", "int", None, "the layer's head, from 1 (default 1; needs --model)"),
+    # the online-softmax scene's: its upper bound is the token count, checked by the scene
+    Option("row", "int", None, "online softmax: the query row, from 1 (default: one whose maximum grows)", low=1),
+    Option("block", "int", None, "online softmax: keys a block, 1 to T (default: T / 3 rounded up)", low=1),
 )
 LOOK = (
     Option("theme", "str", "video", "the palette: video (light) or dark", choices=("video", "dark")),
