@@ -11,7 +11,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, UP, FadeIn, FadeOut, SurroundingRectangle, VGroup
 
 import attention
-from attention.online_softmax import OnlineSoftmax, long_tiling, worked_block
+from attention.online_softmax import OnlineSoftmax, worked_block
 from scenes.kit.captions import number
 from scenes.kit.layout import FULL_FRAME, assert_inside
 from scenes.kit.lens import LINE_GAP, MathLine, Num, StripTable, TeX, ValueStrip
@@ -19,7 +19,7 @@ from scenes.kit.narration import narrate
 from scenes.kit.shading import peak_of
 from scenes.kit.text.notation import factor_text
 from scenes.scene import AttentionScene, Inputs, Part, Section
-from scenes.topics.online_tiles import tiles_stage
+from scenes.topics.online_tiles import play_tiles
 
 GAP = 0.3  # between the stage's rows
 OLD, NEW = r"m_{\text{old}}", r"m_{\text{new}}"
@@ -190,42 +190,26 @@ def play_online_softmax(scene: AttentionScene) -> None:
 
     scene.next_section("equal")
     table = equal_table(scene, row)
-    table.next_to(scores, DOWN, buff=GAP).align_to(scores, LEFT)
-    assert_inside(VGroup(title, scores, table), FULL_FRAME, "the online and ordinary rows")
+    table.next_to(scores, DOWN, buff=GAP).set_x(0)
+    leaving = [states]
+    if table.get_bottom()[1] < FULL_FRAME.bottom:  # scores and rows wrapped over two lines: the scores leave
+        table.next_to(title, DOWN, buff=GAP).set_x(0)
+        leaving.append(scores)
+        scores = None
+    assert_inside(VGroup(title, table), FULL_FRAME, "the online and ordinary rows")
     scene.explain(table)
-    narrate(scene, "Divided by l at the end: the online weights and output ...", FadeOut(states), FadeIn(table.rows[0]))
+    narrate(
+        scene,
+        "Divided by l at the end: the online weights and output ...",
+        *[FadeOut(m) for m in leaving],
+        FadeIn(table.rows[0]),
+    )
     narrate(scene, "... are the ordinary softmax row, and the ordinary output row.", FadeIn(table.rows[1]))
     narrate(scene, "Same numbers, without ever holding the whole row of weights.", FadeIn(VGroup(*table.rows[2:])))
-    scene.remove(*table.rows)
-    scene.add(table)  # one group from now on, moved as one
     scene.figure(caption_equal(scene, row))
 
     scene.next_section("tiles")
-    tiling = long_tiling(scene.trace.d_v)
-    picture, facts, steps = tiles_stage(scene, tiling)
-    target = table.copy().next_to(title, DOWN, buff=GAP).set_x(0)
-    VGroup(picture, facts).next_to(target, DOWN, buff=GAP).set_x(0)
-    assert_inside(VGroup(title, target, picture, facts), FULL_FRAME, "the tiles under the rows")
-    narrate(
-        scene,
-        "For all rows at once, Q and K are cut into blocks; each tile of scores lives only while it is used.",
-        FadeOut(scores),
-        table.animate.move_to(target),
-        FadeIn(picture),
-        run_time=1.5,
-    )
-    for step in steps():
-        scene.play(step, run_time=0.4)
-    scene.explain(facts)
-    narrate(
-        scene,
-        f"At T = {tiling.T}, the T by T scores would take {tiling.matrix} bytes; the tiles hold {tiling.tiles}.",
-        FadeIn(facts),
-        run_time=1.5,
-    )
-    scene.wait(1)
-    scene.grids = {f"{n}:{k}": grid for n, strip in enumerate(table.strips) for k, grid in enumerate(strip.grids)}
-    scene.figure(caption_tiles(scene, tiling))
+    play_tiles(scene, title, scores, table)
 
 
 def caption_blocks(scene: AttentionScene, row: int) -> str:
@@ -242,13 +226,6 @@ def caption_equal(scene: AttentionScene, row: int) -> str:
     return (
         f"Divided by \u2113 at the end, the online softmax of query {row + 1} gives the ordinary softmax row and "
         f"output row, {scene.request.describe()}."
-    )
-
-
-def caption_tiles(scene: AttentionScene, tiling) -> str:
-    return (
-        f"Tiles of Q and K: at T = {tiling.T} the T \u00d7 T scores would take {tiling.matrix:,} bytes "
-        f"({8 * tiling.value_bytes}-bit), tiles of {tiling.block} hold {tiling.tiles:,} at once."
     )
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Line, Rectangle, VGroup
 
 import attention
+from attention.online_softmax import long_tiling
+from scenes.kit.layout import FULL_FRAME, assert_inside
 from scenes.kit.lens import LINE_GAP, MathLine, Num, TeX
+from scenes.kit.narration import narrate
 
 SIDE = 2.2  # the T x T square of scores, in units
 BAND = 0.45  # the width of Q (and height of K^T): a head's few features against T
@@ -114,3 +117,54 @@ def tiles_stage(scene, tiling) -> tuple[VGroup, VGroup, Callable[[], list]]:
     ).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
     VGroup(picture, facts).arrange(RIGHT, buff=0.6)
     return picture, facts, steps
+
+
+def kept_rows(scene, title, table, picture: VGroup, facts: VGroup) -> tuple[VGroup, VGroup, list]:
+    """The rows of ``table`` that stay above the tiles (all four, or the two output rows when 16 tokens wrap the
+    weights over two lines), where they go, and the rows that leave; the tiles and bytes placed under them."""
+    for kept in (table.rows, table.rows[2:]):
+        target = VGroup(*kept).copy().next_to(title, DOWN, buff=APART).set_x(0)
+        VGroup(picture, facts).next_to(target, DOWN, buff=APART).set_x(0)
+        if VGroup(picture, facts).get_bottom()[1] >= FULL_FRAME.bottom:
+            break
+    assert_inside(VGroup(title, target, picture, facts), FULL_FRAME, "the tiles under the rows")
+    return VGroup(*kept), target, [row for row in table.rows if row not in kept]
+
+
+def play_tiles(scene, title, scores, table) -> None:
+    """The tiles section (``scores``: the row of scores if still on screen): the rows move up, Q, K^T and the
+    tiles come in, one tile walks along its row of tiles, then the bytes at T = 4096; the scene ends on the rows
+    kept (its grids)."""
+    tiling = long_tiling(scene.trace.d_v)
+    picture, facts, steps = tiles_stage(scene, tiling)
+    kept, target, gone = kept_rows(scene, title, table, picture, facts)
+    scene.remove(*kept)
+    scene.add(kept)  # moved as one group
+    narrate(
+        scene,
+        "For all rows at once, Q and K are cut into blocks; each tile of scores lives only while it is used.",
+        *[FadeOut(m) for m in (scores, *gone) if m is not None],
+        kept.animate.move_to(target),
+        FadeIn(picture),
+        run_time=1.5,
+    )
+    for step in steps():
+        scene.play(step, run_time=0.4)
+    scene.explain(facts)
+    narrate(
+        scene,
+        f"At T = {tiling.T}, the T by T scores would take {tiling.matrix} bytes; the tiles hold {tiling.tiles}.",
+        FadeIn(facts),
+        run_time=1.5,
+    )
+    scene.wait(1)
+    strips = [row[1] for row in kept]
+    scene.grids = {f"{n}:{k}": grid for n, strip in enumerate(strips) for k, grid in enumerate(strip.grids)}
+    scene.figure(caption_tiles(tiling))
+
+
+def caption_tiles(tiling) -> str:
+    return (
+        f"Tiles of Q and K: at T = {tiling.T} the T \u00d7 T scores would take {tiling.matrix:,} bytes "
+        f"({8 * tiling.value_bytes}-bit), tiles of {tiling.block} hold {tiling.tiles:,} at once."
+    )
