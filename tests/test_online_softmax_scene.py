@@ -157,3 +157,15 @@ def test_a_config_file_and_python_are_refused_alike(capsys, tmp_path):
         OnlineSoftmaxScene.drawing(Inputs(attention.Request.from_sentence("a b c", row=4)))
     with pytest.raises(ValueError, match="block must be at least 1"):
         attention.Request.from_sentence("a b c", block=0)
+
+
+# ----- the core's choice when nobody chose -------------------------------------------------------------------------
+def test_the_default_row_grows_mid_way_and_the_asked_one_is_kept():
+    request = attention.Request.from_sentence()  # the video's 11 tokens: blocks of 4, 4 and 3
+    row, block = request.online_pick()
+    run = request.online()
+    assert block == 4 and [(s.start, s.stop) for s in run.states] == [(0, 4), (4, 8), (8, 11)]
+    assert 0 < run.states[1].rescale < 1, "the default row's maximum grows in the middle block"
+    np.testing.assert_array_equal(run.scores, request.trace().masked[row])
+    asked = attention.Request.from_sentence(row=2, block=5)
+    assert asked.online_pick() == (1, 5) and asked != request  # a row and a block are part of what is drawn
