@@ -38,6 +38,11 @@ class BlockState:
     total: float
     output: np.ndarray
 
+    @property
+    def added(self) -> float:
+        """The block's own part of l: the sum of its e^(score - m)."""
+        return float(arith.total(self.exps))
+
 
 @dataclass(frozen=True)
 class OnlineSoftmax:
@@ -190,3 +195,80 @@ def tiling_bytes(T: int, block: int, d_head: int, dtype=np.float32) -> TilingByt
     width = np.dtype(dtype).itemsize
     values = 4 * block * d_head + block * block + 2 * block  # Q, K, V, O blocks; the score tile; m and l
     return TilingBytes(T, block, d_head, width, T * T * width, values * width)
+
+
+# What the online-softmax scene shows when nobody chose: about three blocks of keys, and, for the tiles, a
+# FlashAttention-sized case (a 4096-token context in tiles of 128 queries and keys, 16-bit values).
+DEFAULT_BLOCKS = 3
+LONG_T, LONG_BLOCK = 4096, 128
+
+
+def default_block(T: int) -> int:
+    """Keys a block when nobody chose: T split into ``DEFAULT_BLOCKS`` blocks (the last may be shorter).
+
+    Examples
+    --------
+    >>> default_block(11), default_block(2)
+    (4, 1)
+    """
+    return -(-check_size("T", T) // DEFAULT_BLOCKS)
+
+
+def growths(run: OnlineSoftmax) -> list[int]:
+    """The blocks (0-based) at which the running maximum grew over a finite one: 0 < e^(m_old - m_new) < 1.
+
+    Examples
+    --------
+    >>> growths(online_softmax([1.0, 3.0, 2.0, 5.0], np.eye(4), block=1))
+    [1, 3]
+    """
+    return [n for n, state in enumerate(run.states) if 0.0 < state.rescale < 1.0]
+
+
+def growing_row(trace: Trace, block: int) -> int:
+    """The row (0-based) worth showing in blocks of ``block``: one whose maximum grows after the first block,
+    preferably at a block nearest the middle, then the one that grows most often, then the last such row (it
+    sees the most keys under a causal mask). Row T - 1 when no row's maximum ever grows.
+
+    Examples
+    --------
+    >>> import attention
+    >>> trace = attention.example(sentence="a b c d e f", d=4)
+    >>> row = growing_row(trace, 2)
+    >>> len(growths(online_row(trace, row, 2))) > 0
+    True
+    """
+
+    def worth(row: int) -> tuple:
+        run = online_row(trace, row, block)
+        grown, middle = growths(run), (len(run.states) - 1) / 2
+        nearest = min((abs(n - middle) for n in grown), default=np.inf)
+        return (bool(grown), -nearest, len(grown), row)
+
+    return max(range(trace.T), key=worth)
+
+
+def worked_block(run: OnlineSoftmax) -> int | None:
+    """The block whose update is worked out with its numbers: the first at which the maximum grew, else the
+    second (the factor is then 1), None when there is one block.
+
+    Examples
+    --------
+    >>> worked_block(online_softmax([1.0, 3.0, 2.0, 5.0], np.eye(4), block=2))
+    1
+    """
+    grown = growths(run)
+    return grown[0] if grown else (1 if len(run.states) > 1 else None)
+
+
+def long_tiling(d_head: int) -> TilingBytes:
+    """``tiling_bytes`` for a ``LONG_T``-token context in tiles of ``LONG_BLOCK``, 16-bit values, one head
+    ``d_head`` wide: what FlashAttention never stores, against what it holds at once.
+
+    Examples
+    --------
+    >>> t = long_tiling(64)
+    >>> (t.T, t.block, t.value_bytes, t.matrix)
+    (4096, 128, 2, 33554432)
+    """
+    return tiling_bytes(LONG_T, LONG_BLOCK, d_head, np.float16)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .embedding import Embedding, check_size, tokenize
 from .models.table import ModelCard, models_with, source_of
+from .online_softmax import OnlineSoftmax, default_block, growing_row, online_row
 from .padding import PaddedBatch
 from .scaling import DEFAULT_D_KS, ScalingStudy
 from .score_functions import ScoreFunctions
@@ -52,6 +53,8 @@ class Request:
     ``d_k``: the query/key width of the single-head trace (default d; d_v follows d_k).
     ``heads``: the number of heads of the multi-head view (each d / heads wide).
     ``mask``: None or "causal". ``sentence``: the text the tokens came from, when given as text.
+    ``row``, ``block``: the online softmax's query row (from 1) and keys a block (1 to T); None: the core's
+    choice (``online``).
     ``model``, ``layer``, ``head``: a pretrained model's head instead of the toy model (``MODELS``' short or
     published name, layer and head from 1, each 1 by default). With a model the tokens drawn are its tokenizer's
     tokens of the sentence (or of the tokens joined by spaces), d, d_k and heads are the model's, there is no mask,
@@ -81,6 +84,8 @@ class Request:
     model: str | None = None
     layer: int | None = _AskedOfSource(None)
     head: int | None = _AskedOfSource(None)
+    row: int | None = None
+    block: int | None = None
 
     def __post_init__(self):
         # A list of tokens is kept as the tuple it holds (hashable); the rest is checked, never replaced.
@@ -88,6 +93,9 @@ class Request:
         if self.sentence is not None and not isinstance(self.sentence, str):
             raise TypeError(f"sentence must be a string or None, got {type(self.sentence).__name__} {self.sentence!r}")
         self.source.check(self)  # the model's name, then the sizes, layer, head and mask it takes
+        for name in ("row", "block"):  # their upper bound is T, known once tokenized: see ``check_online``
+            if getattr(self, name) is not None:
+                check_size(name, getattr(self, name))
 
     @classmethod
     def from_sentence(cls, sentence: str = VIDEO_SENTENCE, **sizes) -> Request:
@@ -119,7 +127,7 @@ class Request:
     @property
     def identity(self) -> tuple:
         """What makes two requests' traces the same: their equality and hash."""
-        return self.source.identity(self)
+        return (*self.source.identity(self), self.row, self.block)
 
     def given(self, name: str):
         """The caller's value of a field the source answers (d, d_k, heads, layer, head), as given."""
@@ -231,6 +239,24 @@ class Request:
     def layer_traces(self) -> tuple[Trace, ...]:
         """Every head of the request's layer of its pretrained model, head 1 first (``trace()`` is one of them)."""
         return self._able(Capability.LAYER_HEADS, "a layer's heads").layer_traces(self)
+
+    def check_online(self) -> None:
+        """``row`` and ``block`` are within the T tokens (a one-line ValueError if not); tokenizes, computes nothing."""
+        for name, value in (("row", self.row), ("block", self.block)):
+            if value is not None and value > self.T:
+                raise ValueError(f"{name} must be 1 to {self.T} (the {self.T} tokens), got {value}")
+
+    def online_pick(self) -> tuple[int, int]:
+        """The online softmax's row (0-based) and keys a block: the given ones, or the core's choice: T / 3 keys a
+        block (rounded up) and a row whose maximum grows mid-way (``online_softmax.growing_row``)."""
+        self.check_online()
+        block = default_block(self.T) if self.block is None else self.block
+        row = growing_row(self.trace(), block) if self.row is None else self.row - 1
+        return row, block
+
+    def online(self) -> OnlineSoftmax:
+        """The online softmax of the trace's row and block size (``online_pick``), block by block."""
+        return online_row(self.trace(), *self.online_pick())
 
     def _able(self, capability: Capability, what: str) -> TraceSource:
         """The source, when it can give ``capability``; a one-line ValueError naming ``what`` otherwise."""

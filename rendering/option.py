@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from rendering.errors import UserError
+from scenes.kit.limits import MAX_TOKENS
 
 # Where a value came from, for the one line that refuses it: "--d" on the command line, "d" in a file.
 COMMAND_LINE = "command line"
@@ -186,6 +187,8 @@ def _model_help() -> str:
     )
 
 
+TOKEN = {"low": 1, "high": MAX_TOKENS}  # a place among the tokens a scene draws
+
 INPUTS = (
     Option("sentence", "str", None, "the sentence, split on white space (default: the video's)", multiline=True),
     Option("tokens", "list", None, "the tokens, one by one", metavar="TOKEN"),
@@ -198,6 +201,9 @@ INPUTS = (
     Option("model", "str", None, _model_help()),
     Option("layer", "int", None, "the model's layer, from 1 (default 1; needs --model)"),
     Option("head", "int", None, "the layer's head, from 1 (default 1; needs --model)"),
+    # the online-softmax scene's: at most the tokens drawn, and T itself checked by the scene once tokenized
+    Option("row", "int", None, "online softmax: the query row, 1 to T (default: one whose maximum grows)", **TOKEN),
+    Option("block", "int", None, "online softmax: keys a block, 1 to T (default: T / 3 rounded up)", **TOKEN),
 )
 LOOK = (
     Option("theme", "str", "video", "the palette: video (light) or dark", choices=("video", "dark")),

@@ -12,6 +12,7 @@ from scenes.topics.embedding import EmbeddingScene
 from scenes.topics.masking import MaskingScene
 from scenes.topics.model_heads import LayerHeads
 from scenes.topics.multi_head import MultiHeadScene
+from scenes.topics.online_softmax import OnlineSoftmaxScene
 from scenes.topics.score_functions import ScoreFunctions
 from scenes.topics.why_qkv import WhyQKV
 from scenes.topics.why_scale import WhyScale
@@ -39,5 +40,6 @@ SCENES: tuple[type[AttentionScene], ...] = (
     MaskingScene,
     MultiHeadScene,
     LayerHeads,
+    OnlineSoftmaxScene,
 )
 VIDEO_PARTS: tuple[type[AttentionScene], ...] = tuple(scene for scene in SCENES if scene.part.in_video)

@@ -50,6 +50,8 @@ def request_of(options: Mapping[str, Any]) -> attention.Request:
         "model": options["model"],
         "layer": options["layer"],
         "head": options["head"],
+        "row": options.get("row"),
+        "block": options.get("block"),
     }
     sentence = options["sentence"] if options["sentence"] is not None else attention.VIDEO_SENTENCE
     try:
