@@ -18,12 +18,14 @@ from rendering.ownership import MARK
 _HEX64, _PID = "[0-9a-f]{64}", "[0-9]+"
 _TEMPORARY = r"\.[^/]+\.part"  # files.temporary_beside: ".<target name>.<random>.part"
 OUTPUT_FILES = re.compile(
-    rf"entries/{_HEX64}/[0-9A-Za-z_]+\.json"  # an entry: "whole" or the digest of the state it starts from
+    # an entry: "whole" or the digest of the state it starts from, voiced: ".<its takes' lengths>" or ".cues"
+    rf"entries/{_HEX64}/[0-9A-Za-z_]+(\.[0-9a-z]+)?\.json"
     rf"|entries/{_HEX64}/{_TEMPORARY}"
     rf"|blobs/[0-9a-f]{{2}}/{_HEX64}"
     rf"|blobs/incoming/({_PID}-[^/]+|{_TEMPORARY})"  # a blob on its way in: "<pid>-<file name>"
 )
-_SPEECH_FILES = re.compile(rf"[0-9a-f]{{2}}/({_HEX64}\.wav|{_TEMPORARY})")
+# a take, and each take's length and normalised samples (voice/cache.py)
+_SPEECH_FILES = re.compile(rf"((lengths|normalised)/)?[0-9a-f]{{2}}/({_HEX64}\.(wav|txt|npy)|{_TEMPORARY})")
 EARLIER_MARK = ".self-attention-animated-cache"  # the marker name an earlier, unreleased version wrote
 _TOP_FILES = re.compile(
     rf"{re.escape(MARK)}|{re.escape(EARLIER_MARK)}|timings\.json|lengths\.json|\.(timings|lengths)\.json\.{_PID}|\.probe-{_PID}|{_TEMPORARY}"
