@@ -33,6 +33,7 @@ from rendering.parallel.costs import Costs
 from rendering.parallel.film import START, SliceResult, film_slice
 from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, whole_clips
 from rendering.spec import Look, Movie, MovieJob, Still, StillJob, Stills
+from rendering.voice.ahead import speak_ahead
 from rendering.workers.pool import run_jobs
 from rendering.workers.scene_jobs import render_stills
 
@@ -195,8 +196,9 @@ def _label(scene: str, sections) -> str:
     return f"{scene} [{', '.join(sections)}]" if sections else scene
 
 
-def _lookup(store: Store, renders: list, request, look, work: Path, speech):
-    """Serve what the cache holds; (results so far, movies, stills still to render, what was served)."""
+def _lookup(store: Store, renders: list, request, look, work: Path, speech, jobs: int):
+    """Serve what the cache holds; (results so far, movies, stills still to render, what was served). The takes
+    its pieces are checked against are made first, over ``jobs`` workers (voice/ahead.py)."""
     from scenes.registry import by_name
 
     results, movies, stills, served = {}, [], [], []
@@ -216,15 +218,16 @@ def _lookup(store: Store, renders: list, request, look, work: Path, speech):
             keys = {s: movie_key(scene, job, s, request, look, clips=True) for s in sections_of(scene)}
         else:
             keys = {None: movie_key(scene, job, None, request, look, clips=whole_clips(job, scene))}
-        movie = _Movie(job, scene, folder, keys, speech=speech)
-        movies.append(movie)
+        movies.append(_Movie(job, scene, folder, keys, speech=speech))
+    speak_ahead(speech, timing.cues_kept(store, {key for movie in movies for key in movie.keys.values()}), jobs)
+    for movie in movies:
         if not movie.split:
             if _serve_whole(store, movie):
-                served.append(job.scene)
+                served.append(movie.job.scene)
             continue
         todo, _ = _follow(store, movie)
         if len(todo) < len(movie.names):
-            served.append(_label(job.scene, list(movie.sections) if todo else None))
+            served.append(_label(movie.job.scene, list(movie.sections) if todo else None))
     return results, movies, stills, served
 
 
@@ -315,7 +318,7 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
     StillJob; files under ``work``. Prints what the cache served and what is rendered, in how many jobs."""
     store, costs = Store(), Costs.load()
     speech = look.speech()  # the takes' lengths choose the pieces served; the track is laid from the takes
-    results, movies, stills, served = _lookup(store, renders, request, look, work, speech)
+    results, movies, stills, served = _lookup(store, renders, request, look, work, speech, jobs)
     if served:
         print(f"from the cache: {', '.join(served)}", flush=True)
     # Each round films at least the first section the chain lacks, so the rounds end; a second round happens

@@ -89,6 +89,7 @@ def test_another_voice_whose_takes_last_as_long_films_nothing_and_lays_its_track
     again = render(runs["cache"], tmp_path, also=SAME + MUXED, args=("--voice", "same"))
     assert again.returncode == 0, again.stderr[-4000:]
     assert "nothing to render" in again.stdout  # the picture waits for the takes' lengths, not for their voice
+    assert "speaking 4 take(s) ahead of filming" in again.stdout  # its takes, made before anything is served
     assert again.stderr.count("muxed") >= 1  # the track laid again: the voice's identity names the finished movie
     for name in FILES:  # the same samples under another name: the same bytes
         assert (tmp_path / name).read_bytes() == (runs["base"] / "cold" / name).read_bytes(), name
