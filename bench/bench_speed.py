@@ -24,7 +24,7 @@ that it works (its ratios are not the issue's). The load average before and afte
 from __future__ import annotations
 
 import argparse
-import shutil
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -155,15 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", nargs="+", choices=ROWS, default=list(ROWS), help="rows (cold and floor always)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print it")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="bench_speed_"))
     print(f"load average before: {load()} (1, 5, 15 min)")
-    try:
+    with contextlib.ExitStack() as stack:  # the work folder goes at the end, or on an error, unless --keep
+        kept = Path(tempfile.mkdtemp(prefix="bench_speed_")) if args.keep else None
+        work = kept or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_speed_")))
         table = bench(tuple(args.rows), args.quality, work)
-    finally:
-        if args.keep:
-            print(f"kept {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    if kept:
+        print(f"kept {kept}", file=sys.stderr)
     print(f"load average after:  {load()}")
     print_table(table)
     return 0
