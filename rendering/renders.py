@@ -14,7 +14,8 @@ change to one part of FullVideo renders that part again, and later parts only if
 
 The finished movie (joined, its track laid and muxed, its .srt conformed, its clips) is itself one cached output,
 keyed on its pieces' bytes and cues, the voice and the assembly's code (keys.finished_key): an unchanged run
-serves it, every file checked by its sha256, and does no audio work at all.
+serves it, every file checked by its sha256, and does no audio work at all. A narrated piece is kept by its
+takes' lengths, not by its voice (cache/timing.py): a new voice films only the pieces whose takes changed length.
 """
 
 from __future__ import annotations
