@@ -15,7 +15,8 @@ change to one part of FullVideo renders that part again, and later parts only if
 The finished movie (joined, its track laid and muxed, its .srt conformed, its clips; a movie of parts with its
 chapters marked and listed and its transcripts) is itself one cached output, keyed on its pieces' bytes and cues,
 the voice and the assembly's code (keys.finished_key): an unchanged run serves it, every file checked by its
-sha256, and does no audio work at all.
+sha256, and does no audio work at all. A narrated piece is kept by its takes' lengths, not by its voice
+(cache/timing.py): a new voice films only the pieces whose takes changed length.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import attention
+from rendering.cache import timing
 from rendering.cache.keys import finished_key, movie_key, stills_key
+from rendering.cache.stills import stills_for_cache, stills_from_cache
 from rendering.cache.store import Entry, Store
 from rendering.manifest import sha256_of
 from rendering.parallel import assemble
@@ -32,8 +35,9 @@ from rendering.parallel.assemble import SectionClip
 from rendering.parallel.costs import Costs
 from rendering.parallel.film import START, SliceResult, film_slice
 from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, whole_clips
-from rendering.spec import Look, Movie, MovieJob, Still, StillJob, Stills
+from rendering.spec import Look, Movie, MovieJob, StillJob
 from rendering.timed_text.chapters import story_of
+from rendering.voice.ahead import speak_ahead
 from rendering.workers.pool import run_jobs
 from rendering.workers.scene_jobs import render_stills
 
@@ -61,6 +65,7 @@ class _Movie:
     whole: _Whole | None = None
     fresh: dict = field(default_factory=dict)  # (section, start state) -> SectionClip rendered in this run
     rendered: list = field(default_factory=list)  # sections filmed in this run, in order
+    speech: object = None  # the run's takes (None: silent), whose lengths choose the pieces served (timing.py)
 
     @property
     def split(self) -> bool:
@@ -88,7 +93,8 @@ def _whole_names(movie: _Movie, entry: Entry) -> dict[str, str]:
 
 
 def _serve_whole(store: Store, movie: _Movie) -> bool:
-    entry = store.get(movie.keys[None])
+    variant = timing.serving(store, movie.keys[None], "whole", movie.speech)
+    entry = variant and store.get(movie.keys[None], variant)
     files = entry and store.restore(entry, movie.folder, _whole_names(movie, entry))
     if files:
         clips = {name.removeprefix("clip:"): path for name, path in files.items() if name.startswith("clip:")}
@@ -101,7 +107,8 @@ def _section(store: Store, movie: _Movie, name: str, state: str) -> SectionClip 
     """Section ``name`` starting from ``state``: rendered in this run, or from the cache (its clip checked)."""
     if (name, state) in movie.fresh:
         return movie.fresh[(name, state)]
-    entry = store.get(movie.keys[name], state)
+    variant = timing.serving(store, movie.keys[name], state, movie.speech)
+    entry = variant and store.get(movie.keys[name], variant)
     if entry is None:
         return None
     if not entry.files:  # a section that films nothing
@@ -131,7 +138,9 @@ def _keep(store: Store, movie: _Movie, slice_job: SliceJob, result: SliceResult,
     if slice_job.play is None:
         files = {"movie": result.movie, **({"srt": result.subtitles} if result.subtitles else {})}
         files.update({f"clip:{name}": path for name, path in result.clips.items()})
-        store.put(movie.keys[None], files, {"cues": result.cues, "drawn": result.drawn})
+        spoken = timing.spoken_in(result.cues, None)
+        facts = {"cues": result.cues, "drawn": result.drawn}
+        timing.remember(store, movie.keys[None], "whole", files, facts, spoken, movie.speech)
         movie.whole = _Whole(result.movie, result.subtitles, result.clips, tuple(result.cues), tuple(result.drawn))
         movie.rendered += list(movie.names)
         return
@@ -150,50 +159,20 @@ def _keep(store: Store, movie: _Movie, slice_job: SliceJob, result: SliceResult,
         clip = result.clips.get(section)  # none if the section films nothing (Manim drops empty sections)
         # the chain's expected state too, should the digest here come out a hair different
         for state in {result.states[section], expected.get(section) or result.states[section]}:
-            store.put(movie.keys[section], {"clip": clip} if clip else {}, facts, variant=state)
+            files = {"clip": clip} if clip else {}
+            spoken = timing.spoken_in(result.cues, section)
+            timing.remember(store, movie.keys[section], state, files, facts, spoken, movie.speech)
             movie.fresh[(section, state)] = _section_clip(section, clip, facts)
         movie.rendered.append(section)
-
-
-def stills_for_cache(stills: Stills) -> tuple[dict[str, Path], dict]:
-    """A still job's files (by their file names) and facts (names, captions, sizes, or the error) to remember."""
-    files = {path.name: path for still in stills.figures for path in still.files.values()}
-    facts = {
-        "error": stills.error,
-        "figures": [
-            {
-                "name": s.name,
-                "caption": s.caption,
-                "size": list(s.size),
-                "units": list(s.units),
-                "files": {k: p.name for k, p in s.files.items()},
-            }
-            for s in stills.figures
-        ],
-    }
-    return files, facts
-
-
-def stills_from_cache(facts: dict, files: dict[str, Path]) -> Stills:
-    figures = tuple(
-        Still(
-            f["name"],
-            f["caption"],
-            {kind: files[name] for kind, name in f["files"].items()},
-            tuple(f["size"]),
-            tuple(f["units"]),
-        )
-        for f in facts["figures"]
-    )
-    return Stills(figures, facts.get("error"))
 
 
 def _label(scene: str, sections) -> str:
     return f"{scene} [{', '.join(sections)}]" if sections else scene
 
 
-def _lookup(store: Store, renders: list, request, look, work: Path):
-    """Serve what the cache holds; (results so far, movies, stills still to render, what was served)."""
+def _lookup(store: Store, renders: list, request, look, work: Path, speech, jobs: int):
+    """Serve what the cache holds; (results so far, movies, stills still to render, what was served). The takes
+    its pieces are checked against are made first, over ``jobs`` workers (voice/ahead.py)."""
     from scenes.registry import by_name
 
     results, movies, stills, served = {}, [], [], []
@@ -213,15 +192,16 @@ def _lookup(store: Store, renders: list, request, look, work: Path):
             keys = {s: movie_key(scene, job, s, request, look, clips=True) for s in sections_of(scene)}
         else:
             keys = {None: movie_key(scene, job, None, request, look, clips=whole_clips(job, scene))}
-        movie = _Movie(job, scene, folder, keys)
-        movies.append(movie)
+        movies.append(_Movie(job, scene, folder, keys, speech=speech))
+    speak_ahead(speech, timing.cues_kept(store, {key for movie in movies for key in movie.keys.values()}), jobs)
+    for movie in movies:
         if not movie.split:
             if _serve_whole(store, movie):
-                served.append(job.scene)
+                served.append(movie.job.scene)
             continue
         todo, _ = _follow(store, movie)
         if len(todo) < len(movie.names):
-            served.append(_label(job.scene, list(movie.sections) if todo else None))
+            served.append(_label(movie.job.scene, list(movie.sections) if todo else None))
     return results, movies, stills, served
 
 
@@ -239,7 +219,7 @@ def _slices(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: 
         expected[id(movie)] = {todo[0]: state}
         # the first starts from a known state the cache lacks; a later one is planned if the cache has nothing
         # for its code, else it is checked against what it starts from once the render gets there
-        planned = [todo[0], *(s for s in todo[1:] if not store.variants(movie.keys[s]))]
+        planned = [todo[0], *(s for s in todo[1:] if not timing.states(store, movie.keys[s], movie.speech))]
         missing.append((movie.scene, movie.job, planned))
     slices = plan(missing, costs, jobs)
     by_identity = {m.job.identity: m for m in movies}
@@ -251,7 +231,8 @@ def _slices(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: 
                 s for p in slices if p is not slice_job and p.play and by_identity[p.identity] is movie for s in p.play
             }
             cached = {
-                s: sorted(store.variants(movie.keys[s]) | {st for n, st in movie.fresh if n == s}) for s in movie.names
+                s: sorted(timing.states(store, movie.keys[s], movie.speech) | {st for n, st in movie.fresh if n == s})
+                for s in movie.names
             }
             slice_job = replace(slice_job, elsewhere=tuple(sorted(others)), cached=cached)
         finished.append((slice_job, movie))
@@ -310,7 +291,8 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
     """The result of each job of ``renders`` by its key: a ``Movie`` for a MovieJob, {format: path} for a
     StillJob; files under ``work``. Prints what the cache served and what is rendered, in how many jobs."""
     store, costs = Store(), Costs.load()
-    results, movies, stills, served = _lookup(store, renders, request, look, work)
+    speech = look.speech()  # the takes' lengths choose the pieces served; the track is laid from the takes
+    results, movies, stills, served = _lookup(store, renders, request, look, work, speech, jobs)
     if served:
         print(f"from the cache: {', '.join(served)}", flush=True)
     # Each round films at least the first section the chain lacks, so the rounds end; a second round happens
@@ -323,7 +305,6 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
             raise RuntimeError("the sections' starting states do not settle: clear the cache (--clear-cache)")
     if not rounds and renders:
         print("nothing to render: every output is in the cache", flush=True)
-    speech = look.speech()  # the takes the workers made, from the speech cache: the track is laid here
     for movie in movies:
         key = finished_key(movie.job, _pieces(movie), request, look)
         served_movie = _serve_finished(store, movie, key)

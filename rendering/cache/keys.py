@@ -16,6 +16,7 @@ from functools import cache
 
 import attention
 from rendering.cache import codehash
+from rendering.cache.timing import keyed_look
 from rendering.spec import Look, MovieJob, StillJob
 
 LAYOUT = 1  # bump when what a cache entry holds changes
@@ -53,10 +54,11 @@ def _common(request: attention.Request, look: Look) -> dict:
 def movie_key(
     scene: type, job: MovieJob, section: str | None, request: attention.Request, look: Look, clips: bool
 ) -> str:
-    """The key of ``scene``'s section ``section`` (None: the whole movie, with Manim's clips if ``clips``)."""
+    """The key of ``scene``'s section ``section`` (None: the whole movie, with Manim's clips if ``clips``): the
+    voice only as "voiced", its takes' lengths being in the variant the piece is kept under (timing.py)."""
     return _key(
         {
-            **_common(request, look),
+            **_common(request, keyed_look(look)),
             "piece": "section" if section is not None else "whole",
             "scene": scene.__name__,
             "sections": scene.part.section_names,

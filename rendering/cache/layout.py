@@ -2,9 +2,10 @@
 ``--clear-cache`` remove only the files the output cache wrote.
 
 What belongs here: the layout of every file the project writes into its cache folder (the marker, the output
-cache's entries and blobs, the speech cache's takes, the learned timings and lengths, the Manim slots, and the
-temporary names they pass through), and walking a folder for what is not in it. Manim's own working folders inside
-a slot (Tex/, texts/, media/) are Manim's layout, not checked file by file.
+cache's entries and blobs, the speech cache's takes, the typeset LaTeX every slot shares, the learned timings
+and lengths, the Manim slots, and the temporary names they pass through), and walking a folder for what is not
+in it. Manim's own working folders inside a slot (Tex/, texts/, media/) are Manim's layout, not checked file by
+file.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from rendering.ownership import MARK
 _HEX64, _PID = "[0-9a-f]{64}", "[0-9]+"
 _TEMPORARY = r"\.[^/]+\.part"  # files.temporary_beside: ".<target name>.<random>.part"
 OUTPUT_FILES = re.compile(
-    rf"entries/{_HEX64}/[0-9A-Za-z_]+\.json"  # an entry: "whole" or the digest of the state it starts from
+    # an entry: "whole" or the digest of the state it starts from, voiced: ".<its takes' lengths>" or ".cues"
+    rf"entries/{_HEX64}/[0-9A-Za-z_]+(\.[0-9a-z]+)?\.json"
     rf"|entries/{_HEX64}/{_TEMPORARY}"
     rf"|blobs/[0-9a-f]{{2}}/{_HEX64}"
     rf"|blobs/incoming/({_PID}-[^/]+|{_TEMPORARY})"  # a blob on its way in: "<pid>-<file name>"
 )
-_SPEECH_FILES = re.compile(rf"[0-9a-f]{{2}}/({_HEX64}\.wav|{_TEMPORARY})")
+# a take, and each take's length and normalised samples (voice/cache.py)
+_SPEECH_FILES = re.compile(rf"((lengths|normalised)/)?[0-9a-f]{{2}}/({_HEX64}\.(wav|txt|npy)|{_TEMPORARY})")
+_TYPESET_FILES = re.compile(rf"[0-9a-f]{{16}}\.svg|{_TEMPORARY}")  # LaTeX typeset once for every slot (shared_tex)
 EARLIER_MARK = ".self-attention-animated-cache"  # the marker name an earlier, unreleased version wrote
 _TOP_FILES = re.compile(
     rf"{re.escape(MARK)}|{re.escape(EARLIER_MARK)}|timings\.json|lengths\.json|\.(timings|lengths)\.json\.{_PID}|\.probe-{_PID}|{_TEMPORARY}"
@@ -46,6 +50,8 @@ def strangers(root: Path) -> list[Path]:
                 found += outside(path, OUTPUT_FILES)
             elif name == "speech":
                 found += outside(path, _SPEECH_FILES)
+            elif name == "typeset":
+                found += outside(path, _TYPESET_FILES)
             elif _SLOT.fullmatch(name):
                 found += _slot_strangers(path)
             else:

@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from rendering.voice import cache
 from rendering.voice.engine import SpeechEngine
 
 
@@ -46,7 +47,7 @@ class Speech:
 
     def __init__(self, voice: SpeechEngine):
         self.voice = voice
-        self._lengths: dict[tuple[str, str], Fraction] = {}
+        self._lengths: dict[tuple[str, str], Fraction] = {}  # lengths asked in this process
 
     def __getstate__(self):  # a worker measures its own takes
         return {"voice": self.voice}
@@ -63,10 +64,39 @@ class Speech:
             return np.zeros(0), 48000
         return decoded(self.path(cue, text))
 
-    def seconds(self, cue: str, text: str) -> float:
-        """How long the take of cue ``cue`` (saying ``text``) plays."""
+    def length(self, cue: str, text: str) -> Fraction:
+        """How long the take of cue ``cue`` (saying ``text``) plays, as the speech cache keeps it: a take not
+        measured yet is made, measured, and normalised for the track once, here (``voiced``)."""
         key = (cue, text)
         if key not in self._lengths:
-            samples, rate = self.samples(cue, text)
-            self._lengths[key] = Fraction(len(samples), rate)
-        return float(self._lengths[key])
+            known = cache.known_length(self.voice.identity, cue, text)
+            if known is None:
+                samples, rate = self.samples(cue, text)
+                self._voiced(cue, text, samples, rate)
+                known = Fraction(len(samples), rate)
+                cache.keep_length(self.voice.identity, cue, text, known)
+            self._lengths[key] = known
+        return self._lengths[key]
+
+    def seconds(self, cue: str, text: str) -> float:
+        """How long the take of cue ``cue`` (saying ``text``) plays."""
+        return float(self.length(cue, text))
+
+    def voiced(self, cue: str, text: str) -> np.ndarray:
+        """The take as the track lays it: at the track's rate, normalised (loudness.py), made once and kept."""
+        kept = cache.known_samples(self.voice.identity, cue, text)
+        return kept if kept is not None else self._voiced(cue, text, *self.samples(cue, text))
+
+    def _voiced(self, cue: str, text: str, samples: np.ndarray, rate: int) -> np.ndarray:
+        from scipy.signal import resample_poly
+
+        from rendering.voice.loudness import normalised
+        from rendering.voice.track import RATE
+
+        if len(samples):
+            if rate != RATE:
+                common = np.gcd(rate, RATE)
+                samples = resample_poly(samples, RATE // common, rate // common)
+            samples = normalised(samples, RATE)
+        cache.keep_samples(self.voice.identity, cue, text, samples)
+        return samples

@@ -1,9 +1,9 @@
 """One audio track for a movie's whole timeline, built from its cues, and muxed into the movie after the join.
 
-What belongs here: placing each cue's take (resampled to 48 kHz, normalised: loudness.py) at the sample where
-its subtitle starts, on a track exactly as long as the video; and writing the movie again with that track:
-its video packets copied as they are (a joined movie keeps its frames and timestamps), the track encoded
-once (AAC in mp4 and mov, Opus in webm). One track for the whole timeline, so no join can click or gap. The
+What belongs here: placing each cue's take (at 48 kHz, normalised once when it was made: speech.py) at the
+sample where its subtitle starts, on a track exactly as long as the video; and writing the movie again with
+that track: its video packets copied as they are (a joined movie keeps its frames and timestamps), the track
+encoded once (AAC in mp4 and mov, Opus in webm). One track for the whole timeline, so no join can click or gap. The
 same movie and track give the same bytes: FFmpeg's AAC and libopus encoders are deterministic, and the webm
 muxer is asked to be bit-exact (its track UIDs are otherwise random).
 
@@ -22,15 +22,13 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
 from pathlib import Path
 
 import av
 import numpy as np
-from scipy.signal import resample_poly
 
 from rendering.files import temporary_beside
-from rendering.voice.loudness import CEILING, limited, normalised, true_peak
+from rendering.voice.loudness import CEILING, limited, true_peak
 
 RATE = 48000  # what Opus requires, and AAC's usual rate
 CODECS = {".mp4": ("aac", "fltp"), ".mov": ("aac", "fltp"), ".webm": ("libopus", "flt")}
@@ -51,23 +49,12 @@ class Cue:
         return round(self.start * RATE)
 
 
-@cache
-def _take(speech, cue: str, text: str) -> np.ndarray:
-    samples, rate = speech.samples(cue, text)
-    if not len(samples):
-        return samples
-    if rate != RATE:
-        common = np.gcd(rate, RATE)
-        samples = resample_poly(samples, RATE // common, rate // common)
-    return normalised(samples, RATE)
-
-
 def timeline(cues: Sequence[Cue], duration: Fraction, speech) -> np.ndarray:
     """The track: silence, and each cue's take from its start sample, ``duration`` seconds long (a take that
     would run past the end is cut; narrate() never lets one run into the next)."""
     track = np.zeros(round(Fraction(duration) * RATE), dtype=np.float64)
     for cue in cues:
-        take = _take(speech, cue.cue, cue.text)
+        take = speech.voiced(cue.cue, cue.text)
         begin = cue.sample
         end = min(len(track), begin + len(take))
         if end > begin:

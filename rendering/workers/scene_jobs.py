@@ -19,6 +19,7 @@ from rendering.cache.slots import CACHE, Slot, cache_slot
 from rendering.spec import Look, Still, StillJob, Stills
 
 LENGTHS = CACHE / "lengths.json"
+TYPESET = "typeset"  # the folder beside the slots where every worker keeps and takes typeset LaTeX (shared_tex.py)
 
 
 def _manim_config(slot: Slot, **settings) -> dict:
@@ -59,6 +60,9 @@ def configured(slot: Slot, **settings) -> Iterator[None]:
     """
     from manim import config, tempconfig
 
+    from scenes.manim_patches import shared_tex
+
+    shared_tex.share(slot.root.parent / TYPESET)  # LaTeX typeset once for every slot
     with tempconfig(_manim_config(slot, **settings)):
         _checked(config, settings)
         yield

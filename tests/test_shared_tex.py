@@ -1,0 +1,57 @@
+"""LaTeX is typeset once for every worker: an expression one slot typeset is drawn in another slot from the shared
+folder, with LaTeX never run there, and draws the same outlines; a damaged shared copy is typeset again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import MathTex, tempconfig
+from manim.utils import tex_file_writing
+
+from scenes.manim_patches import shared_tex
+
+EXPRESSION = r"\sqrt{d_k} \cdot 7"  # typeset nowhere else in the tests: the first slot must run LaTeX
+
+
+def outlines(slot, **config) -> np.ndarray:
+    with tempconfig({"tex_dir": slot / "Tex", "text_dir": slot / "texts", "media_dir": slot / "media", **config}):
+        return MathTex(EXPRESSION).get_all_points()
+
+
+@pytest.fixture
+def shared(tmp_path):
+    shared_tex.share(tmp_path / "typeset")
+    yield tmp_path / "typeset"
+    shared_tex.share(None)
+
+
+def latex_forbidden(*args, **kwargs):
+    raise AssertionError("LaTeX ran in a slot whose expression was typeset already")
+
+
+def test_a_slot_draws_what_another_typeset_without_running_latex(tmp_path, shared, monkeypatch):
+    first = outlines(tmp_path / "slot-0")
+    assert len(list(shared.glob("*.svg"))) == 1
+    monkeypatch.setattr(tex_file_writing, "compile_tex", latex_forbidden)
+    second = outlines(tmp_path / "slot-1")
+    assert len(second) > 0 and np.array_equal(first, second)
+
+
+def test_a_damaged_shared_copy_is_typeset_again(tmp_path, shared):
+    first = outlines(tmp_path / "slot-0")
+    (kept,) = shared.glob("*.svg")
+    kept.write_text("<svg")  # cut short
+    ran = []
+    original = tex_file_writing.compile_tex
+
+    def counted(*args, **kwargs):
+        ran.append(args)
+        return original(*args, **kwargs)
+
+    tex_file_writing.compile_tex = counted
+    try:
+        again = outlines(tmp_path / "slot-1")
+    finally:
+        tex_file_writing.compile_tex = original
+    assert len(ran) == 1 and np.array_equal(first, again)
+    assert kept.read_text().rstrip().endswith("</svg>")  # and the shared copy made whole again
