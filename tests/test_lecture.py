@@ -8,6 +8,7 @@ bridge has been said.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,10 +66,11 @@ def test_every_topic_is_bridged_in_and_out():
     assert "ScoreFunctions" in BRIDGES  # joins the lecture after Step 1 when its scene lands
 
 
-def test_a_model_request_is_refused_in_one_line_naming_the_toy_only_parts(tmp_path):
+def test_a_model_request_is_refused_in_one_line_naming_the_toy_only_parts(tmp_path, render_cache):
     out = tmp_path / "out"
     command = [sys.executable, str(ROOT / "render.py"), "Lecture", "--model", "minilm", "--out", str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    env = {**os.environ, "ATTENTION_CACHE": str(render_cache())}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
