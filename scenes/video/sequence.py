@@ -92,12 +92,12 @@ class SequenceScene(AttentionScene):
     part: ClassVar[SequencePart]
     playing: type[AttentionScene] | None = None  # the part being played
 
-    def next_section(self, name: str = "unnamed", section_type: str | None = None, skip_animations=False) -> None:
+    def section_name(self, name: str) -> str | None:
         if self.playing is not None and name in self.playing.part.section_names:
             name = cue_owner(self.playing, name)
         if self.log.played and self.log.played[-1] == name:
-            return  # the sequence opened the part's first section already, for what joins it to the one before
-        super().next_section(name, section_type, skip_animations)
+            return None  # the sequence opened the part's first section already, for what joins it to the one before
+        return name
 
     @classmethod
     def check_inputs(cls, inputs) -> None:
