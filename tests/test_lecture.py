@@ -16,17 +16,17 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from manim import tempconfig
 
+import attention
 from rendering.inspection.dead_air import INK_SHARE, ink
 from rendering.parallel.costs import Costs
-from rendering.parallel.plan import plan
-from rendering.spec import MovieJob, Picture
+from rendering.parallel.film import film_slice
+from rendering.parallel.plan import SliceJob, plan
+from rendering.spec import Look, MovieJob, Picture
 from scenes.catalog import LECTURE_PARTS
 from scenes.kit.narration import cue_owner
 from scenes.kit.text.pronunciation import written
-from scenes.manim_patches.adapter import end_early, movie_path
-from scenes.scene import Inputs
+from scenes.manim_patches.adapter import end_early
 from scenes.topics.multi_head import MultiHeadScene
 from scenes.video.intro import IntroScene
 from scenes.video.lecture import BRIDGES, Lecture, bridge_at, play_join
@@ -35,6 +35,7 @@ from scenes.video.sequence import SequenceScene, play_sequence, sequence_part
 ROOT = Path(__file__).resolve().parent.parent
 TINY = (320, 180)
 FPS = 15
+PAIR = (IntroScene, MultiHeadScene)
 
 
 def owners_in_order(sections) -> list[type]:
@@ -80,57 +81,59 @@ def test_a_model_request_is_refused_in_one_line_naming_the_toy_only_parts(tmp_pa
 
 
 class OneJoin(SequenceScene):
-    """The paper intro, then multi-head attention, joined as the lecture joins them: only the join is filmed."""
+    """The paper intro, then multi-head attention, joined as the lecture joins them: only the topic's first section
+    is filmed, and it ends once the bridge is said and the topic has opened that section by its own name."""
 
-    part = sequence_part(
-        "one_join", "One join", "The intro, bridged into multi-head attention", (IntroScene, MultiHeadScene)
-    )
+    part = sequence_part("one_join", "One join", "The intro, bridged into multi-head attention", PAIR)
     play_only = (cue_owner(MultiHeadScene, MultiHeadScene.part.section_names[0]),)
 
     @staticmethod
     def play_part(scene) -> None:
         def bridge_then_end(scene, before, after) -> None:
             play_join(scene, before, after)
-            end_early()  # the bridge said: the movie holds the join alone
+            scene.next_section(after.part.section_names[0])  # as the topic's own code opens it
+            end_early()  # the movie holds the join alone
 
         play_sequence(scene, bridge_then_end)
 
 
 @pytest.fixture(scope="module")
-def join_film(tmp_path_factory, manim_dirs):
-    media = tmp_path_factory.mktemp("lecture-join")
-    settings = {
-        "pixel_width": TINY[0],
-        "pixel_height": TINY[1],
-        "frame_rate": FPS,
-        "media_dir": str(media),
-        "tex_dir": str(manim_dirs.tex),
-        "text_dir": str(manim_dirs.text),
-        "disable_caching": True,
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-    }
-    with tempconfig(settings):
-        scene = OneJoin.drawing(Inputs())
-        scene.render()
-        movie = movie_path(scene)
-        subcaptions = list(scene.renderer.file_writer.subcaptions)
-    with av.open(str(movie)) as container:
+def join_film(tmp_path_factory, render_cache):
+    """The join filmed as a render worker films a slice of a sequence (rendering/parallel/film.py), at the tests'
+    tiny size: (the slice's result, the decoded frames of its one clip)."""
+    import scenes.registry
+    from rendering.cache import slots
+
+    known = scenes.registry.by_name
+    job = SliceJob(OneJoin.__name__, Picture(*TINY, FPS, "low_quality"), "mp4", play=OneJoin.play_only, clips=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(slots, "CACHE", render_cache())
+        patch.setattr(scenes.registry, "by_name", lambda name: OneJoin if name == OneJoin.__name__ else known(name))
+        result = film_slice(job, attention.Request.from_sentence(), Look(), str(tmp_path_factory.mktemp("join")))
+    with av.open(str(result.clips[OneJoin.play_only[0]])) as container:
         frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
-    return frames, subcaptions
+    return result, frames
+
+
+def test_the_join_is_filmed_under_the_sequences_section_names(join_film):
+    result, _ = join_film
+    assert result.filmed == OneJoin.play_only
+    assert set(result.states) <= set(OneJoin.part.section_names) and set(result.clips) == set(OneJoin.play_only)
 
 
 def test_the_screen_is_drawn_on_while_a_bridge_into_a_topic_is_said(join_film):
-    frames, subcaptions = join_film
+    result, frames = join_film
     said = written(BRIDGES[MultiHeadScene.__name__].into)
-    bridge = [s for s in subcaptions if s.content == said]
-    assert len(bridge) == 1, [s.content for s in subcaptions]
-    # the film is the bridge alone: it starts with the cue and lasts as long as its subtitle and the gap after it
-    seconds = (bridge[0].end - bridge[0].start).total_seconds()
-    assert seconds - 0.5 <= len(frames) / FPS <= seconds + 1.0
-    shares = [float(np.mean(ink(frame))) for frame in frames]
+    bridge = [(start, end) for start, end, text in result.subcaptions if text == said]
+    assert len(bridge) == 1, result.subcaptions
+    # the clip opens with the bridge: its frames while the bridge is said, on the clip's own clock
+    opens = result.clock[OneJoin.play_only[0]][0]
+    start, end = ((t / 1e6 - opens) * FPS for t in bridge[0])
+    assert abs(start) < 1 and end < len(frames)
+    said_over = frames[: int(end)]
+    shares = [float(np.mean(ink(frame))) for frame in said_over]
     assert min(shares) >= INK_SHARE, min(shares)
     # once the bridge is under way: the intro's diagram shrunk aside under the topic's title, both in the right pane
-    last = ink(frames[-1])
+    last = ink(said_over[-1])
     right = last[:, TINY[0] // 3 :]
     assert right[: TINY[1] // 2].mean() >= INK_SHARE and right[TINY[1] // 2 :].mean() >= INK_SHARE
