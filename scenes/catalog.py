@@ -43,3 +43,19 @@ SCENES: tuple[type[AttentionScene], ...] = (
     OnlineSoftmaxScene,
 )
 VIDEO_PARTS: tuple[type[AttentionScene], ...] = tuple(scene for scene in SCENES if scene.part.in_video)
+# the lecture (scenes/video/lecture.py): the video's parts with each topic where its question arises
+LECTURE_PARTS: tuple[type[AttentionScene], ...] = (
+    IntroScene,
+    TokensToQKV,
+    EmbeddingScene,
+    WhyQKV,
+    Step1MatMul,
+    Step2Scale,
+    WhyScale,
+    MaskingScene,
+    Step3Softmax,
+    Step4Output,
+    ShapeTracking,
+    MultiHeadScene,
+    CrossAttention,
+)

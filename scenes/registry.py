@@ -5,8 +5,9 @@ from __future__ import annotations
 from scenes.catalog import SCENES
 from scenes.scene import AttentionScene
 from scenes.video.full_video import FullVideo
+from scenes.video.lecture import Lecture
 
-ALL_SCENES: tuple[type[AttentionScene], ...] = (*SCENES, FullVideo)
+ALL_SCENES: tuple[type[AttentionScene], ...] = (*SCENES, FullVideo, Lecture)
 DEFAULT_VIDEO = FullVideo
 
 

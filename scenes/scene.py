@@ -237,9 +237,17 @@ class AttentionScene(Scene):
     # starts from what the earlier ones left on screen, and the render ends once the last filmed one is complete.
     play_only: ClassVar[tuple[str, ...] | None] = None
 
+    def section_name(self, name: str) -> str | None:
+        """The declared section ``next_section(name)`` opens: ``name`` itself; a sequence maps a part's own names to
+        its names for them, and gives None for the section open already (scenes/video/sequence.py)."""
+        return name
+
     def next_section(self, name: str = "unnamed", section_type: str | None = None, skip_animations=False) -> None:
         from manim.scene.section import DefaultSectionType
 
+        name = self.section_name(name)
+        if name is None:
+            return
         sections = type(self).part.section_names
         if name not in sections:
             raise ValueError(f"{type(self).__name__} plays a section {name!r} it does not declare ({sections})")

@@ -49,7 +49,8 @@ def test_math_is_written_in_unicode_and_spoken_in_words(text, shown, said):
 # ----- cue ids ------------------------------------------------------------------------------------------
 def test_a_cue_id_is_shared_only_by_a_section_and_the_part_it_plays():
     """Recorded takes are files named by cue id: two scenes' cues share a prefix only where one plays the other's
-    part (FullVideo, a section per video part), never because a section is named like another scene's part."""
+    part (FullVideo, a section per video part; the lecture, a section per section of each part), never because a
+    section is named like another scene's part."""
     from scenes.catalog import VIDEO_PARTS
     from scenes.registry import ALL_SCENES
 
@@ -57,7 +58,7 @@ def test_a_cue_id_is_shared_only_by_a_section_and_the_part_it_plays():
     speakers: dict[str, set[str]] = {}
     for scene in ALL_SCENES:
         for section in {*scene.part.section_names, scene.part.name}:
-            speaker = played.get(section, scene) if scene is FullVideo else scene
+            speaker = scene.part.section_owner(section) or scene
             speakers.setdefault(cue_owner(scene, section), set()).add(speaker.__name__)
     shared = {prefix: sorted(names) for prefix, names in speakers.items() if len(names) > 1}
     assert not shared, f"cue ids shared by different scenes' parts: {shared}"

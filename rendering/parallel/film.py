@@ -91,6 +91,9 @@ def _scene_class(job: SliceJob):
             return made
 
         def next_section(self, name="unnamed", *args, **kwargs):
+            name = self.section_name(name)  # as the scene declares it (a sequence names its parts' sections)
+            if name is None:
+                return  # open already
             self._marks.append((name, time.monotonic()))  # the one that ends the part early is its end mark
             states = self.log.states
             states[name] = state_digest(self) if states else START

@@ -24,10 +24,9 @@ SHORTEST_SILENT = 5 / 6  # seconds a silent cue's subtitle stays at least (timed
 def cue_owner(scene, section: str) -> str:
     """The name a section's cues are numbered under: the part that plays it, its declared ``Section.owner``
     (so FullVideo's cues and each video part's own scene share their ids), with the section when the scene's own
-    part has several."""
-    owner = scene.part.section_owner(section)
-    if owner is not None:
-        return owner.part.name
+    part has several. A sequence (scenes/video/sequence.py) names an owned section so already."""
+    if scene.part.section_owner(section) is not None:
+        return section
     if section == scene.part.name:
         return section
     return f"{scene.part.name}-{section}"
@@ -37,8 +36,9 @@ def cue_id(scene) -> str:
     """The id of the next cue: its owner and its place in its section ("step1_matmul.03"), not its text."""
     log = scene.log
     section = log.played[-1] if log.played else scene.part.name
-    place = sum(1 for cue in log.cues if cue[3] == section)
-    return f"{cue_owner(scene, section)}.{place:02d}"
+    owner = cue_owner(scene, section)
+    place = sum(1 for cue in log.cues if cue[3] == section and cue[1].startswith(f"{owner}."))  # not a bridge's
+    return f"{owner}.{place:02d}"
 
 
 def gap() -> float:
@@ -51,9 +51,10 @@ def gap() -> float:
     return max(GAP, (GAP_FRAMES + 1) / config.frame_rate + 0.002)
 
 
-def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> None:
+def narrate(scene, text: str, *animations, run_time: float = 1.0, cue: str | None = None, **kwargs) -> None:
     """Play ``animations`` (if any) with ``text`` as their subcaption, then wait until it has been read (and,
-    with a voice, spoken). ``text`` is written as it is read aloud ("Q times K transposed").
+    with a voice, spoken). ``text`` is written as it is read aloud ("Q times K transposed"). ``cue``: the cue's
+    id, for a cue not of the section's own part (a lecture's bridge); None numbers it in its section.
 
     Examples
     --------
@@ -68,7 +69,7 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, **kwargs) -> N
         # as before voices: the source text's length sets the reading time, so a silent render keeps its timing
         subtitle = max(animation_time, len(text) / READING_SPEED, SHORTEST_SILENT)
     else:
-        ident = cue_id(scene)
+        ident = cue or cue_id(scene)
         said = spoken(text)
         seconds = speech.seconds(ident, said)
         subtitle = max(seconds, SHORTEST, len(shown) / READING_SPEED)
