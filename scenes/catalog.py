@@ -50,6 +50,7 @@ LECTURE_PARTS: tuple[type[AttentionScene], ...] = (
     EmbeddingScene,
     WhyQKV,
     Step1MatMul,
+    ScoreFunctions,
     Step2Scale,
     WhyScale,
     MaskingScene,
