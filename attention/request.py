@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import kv_cache
 from .embedding import Embedding, check_size, tokenize
 from .models.table import ModelCard, models_with, source_of
 from .padding import PaddedBatch
@@ -80,6 +81,7 @@ class Request:
     model: str | None = None
     layer: int | None = _AskedOfSource(None)
     head: int | None = _AskedOfSource(None)
+    steps: int | None = None  # tokens a cached run decodes (the toy: replays), 1 to 8; None: DEFAULT_STEPS
 
     def __post_init__(self):
         # A list of tokens is kept as the tuple it holds (hashable); the rest is checked, never replaced.
@@ -87,6 +89,8 @@ class Request:
         if self.sentence is not None and not isinstance(self.sentence, str):
             raise TypeError(f"sentence must be a string or None, got {type(self.sentence).__name__} {self.sentence!r}")
         self.source.check(self)  # the model's name, then the sizes, layer, head and mask it takes
+        if self.steps is not None:
+            kv_cache.check_steps(self.steps)
 
     @classmethod
     def from_sentence(cls, sentence: str = VIDEO_SENTENCE, **sizes) -> Request:
@@ -224,6 +228,17 @@ class Request:
     def layer_traces(self) -> tuple[Trace, ...]:
         """Every head of the request's layer of its pretrained model, head 1 first (``trace()`` is one of them)."""
         return self._able(Capability.LAYER_HEADS, "a layer's heads").layer_traces(self)
+
+    @property
+    def decode_steps(self) -> int:
+        """How many tokens a cached run decodes (or the toy replays): ``steps``, or ``kv_cache.DEFAULT_STEPS``."""
+        return kv_cache.DEFAULT_STEPS if self.steps is None else int(self.steps)
+
+    def decoding(self) -> kv_cache.CachedDecoding:
+        """A cached run (``kv_cache.decoding``): a decoder writes ``decode_steps`` tokens after the sentence (or
+        ``kv_cache.DECODE_PROMPT`` when it is the video's), the toy model replays it one token at a time."""
+        self._able(Capability.DECODES, "a cached decoding")
+        return kv_cache.decoding(self)
 
     def _able(self, capability: Capability, what: str) -> TraceSource:
         """The source, when it can give ``capability``; a one-line ValueError naming ``what`` otherwise."""

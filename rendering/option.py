@@ -198,6 +198,7 @@ INPUTS = (
     Option("model", "str", None, _model_help()),
     Option("layer", "int", None, "the model's layer, from 1 (default 1; needs --model)"),
     Option("head", "int", None, "the layer's head, from 1 (default 1; needs --model)"),
+    Option("steps", "int", None, "tokens the KV-cache scene decodes (toy: replays), 1 to 8 (default 3)", low=1, high=8),
 )
 LOOK = (
     Option("theme", "str", "video", "the palette: video (light) or dark", choices=("video", "dark")),

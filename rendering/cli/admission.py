@@ -50,6 +50,7 @@ def request_of(options: Mapping[str, Any]) -> attention.Request:
         "model": options["model"],
         "layer": options["layer"],
         "head": options["head"],
+        "steps": options["steps"],
     }
     sentence = options["sentence"] if options["sentence"] is not None else attention.VIDEO_SENTENCE
     try:
