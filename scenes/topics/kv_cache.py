@@ -16,7 +16,7 @@ from attention.kv_cache import prompted
 from scenes.kit.layout import FULL_FRAME, MAX_CELL, MIN_CELL, LayoutError, Panel, assert_inside, shrink_to_fit
 from scenes.kit.lens import MathLine, Num, TeX, ValueStrip
 from scenes.kit.limits import MAX_TOKENS
-from scenes.kit.matrix_grid import MatrixGrid, drawn_size, token_label_room
+from scenes.kit.matrix_grid import MatrixGrid, drawn_size
 from scenes.kit.narration import narrate
 from scenes.kit.text.labels import short_label
 from scenes.scene import AttentionScene, Part, Section
@@ -28,7 +28,7 @@ ROW_GAP = 0.3  # between the parts of a step
 GRID_GAP = 0.5  # between the K and the V cache
 LABEL_ROOM = 1.0  # a cache's shape label (and its true sizes when folded) above it
 LINE_GAP = 0.22  # between two lines of the right pane
-BLOCK_GAP = 0.45  # between two blocks of lines of the right pane
+FIT_MARGIN = 0.97  # token labels grow with the cells: the cell measured at the largest size fits with this margin
 
 
 def plain(token: str) -> str:
@@ -48,16 +48,15 @@ def words(scene: AttentionScene, text: str, size: float | None = None, color=Non
 
 
 # ----- one step --------------------------------------------------------------------------------------------------
-def cell_for(scene: AttentionScene, run, steps, room_above: float) -> float:
-    """One cell size for every step: the last step's cache (the most rows) must fit under the title."""
-    theme, last = scene.theme, steps[-1]
+def cell_for(scene: AttentionScene, run, steps, room: float) -> float:
+    """One cell size for every step: the last step's view (the most rows) fits ``room`` units of height and the
+    left pane's width, measured once at the largest cell, so that nothing is shrunk (its strips' digits would be)."""
+    last = steps[-1]
     rows, cols = len(last.keys), drawn_size(last.keys.shape[1])
-    labels = token_label_room(theme, run.tokens)
-    legend = words(scene, "reused (cached)").width + 0.3
-    width = (LEFT_PANE.width - labels - legend - GRID_GAP) / (2 * cols)
-    strips = 2.6  # the q strip, the weights (up to two lines) and the pick, with their gaps
-    height = (LEFT_PANE.height - room_above - LABEL_ROOM - strips) / rows
-    size = min(MAX_CELL, width, height)
+    trial = step_view(scene, run, last, MAX_CELL)
+    fixed_height, fixed_width = trial.height - rows * MAX_CELL, trial.grids["cache"].width - 2 * cols * MAX_CELL
+    fits = min((room - fixed_height) / rows, (LEFT_PANE.width - fixed_width) / (2 * cols)) * FIT_MARGIN
+    size = min(MAX_CELL, fits)
     if size < MIN_CELL:
         raise LayoutError(f"a cache of {rows} rows does not fit legibly; use a shorter sentence or fewer --steps")
     return size
@@ -88,7 +87,7 @@ def step_view(scene: AttentionScene, run, step, size: float) -> VGroup:
     query = ValueStrip(theme, step.query, "Q", [TeX(rf"\mathbf{{q}}_{{{n}}}\ (\text{{new}})")], max_width=strip_width)
     row = ValueStrip(theme, step.weights, "S", [TeX(r"\mathbf{a} = \mathrm{softmax}")], max_width=strip_width)
     view = VGroup(query, cache, row, pick_line(scene, step)).arrange(DOWN, buff=ROW_GAP)
-    view.grids = {"K": keys, "V": values, "q": query, "a": row}
+    view.grids = {"K": keys, "V": values, "cache": cache, "q": query, "a": row}
     return view
 
 
@@ -104,8 +103,9 @@ def work_block(scene: AttentionScene, step) -> VGroup:
     """This head's multiply-adds for the step, with the cache and without it (``DecodeStep.work``)."""
     n, width = len(step.keys), step.keys.shape[1]
     with_cache, without = step.work
-    head = words(scene, "this head's multiply-adds (q·Kᵀ and a·V):", size=scene.theme.size.note)
+    head = words(scene, "this head's multiply-adds", size=scene.theme.size.note)
     lines = [
+        words(scene, "q·Kᵀ and a·V, this step:"),
         MathLine(scene.theme, TeX(r"\text{with the cache: }"), Num(f"2 × {n} × {width} = {with_cache}")),
         MathLine(scene.theme, TeX(r"\text{all rows again: }"), Num(f"2 × {n} × {n} × {width} = {without}")),
     ]
@@ -124,9 +124,9 @@ def size_block(scene: AttentionScene, run) -> VGroup:
 
     lines = [
         words(scene, "the cache a token, at 16 bits", size=theme.size.note),
-        words(scene, f"({size.value_bytes} bytes a value, as inference engines keep it)"),
+        words(scene, f"({size.value_bytes} bytes a value, as engines keep it)"),
         product(size.kv_heads, grouped),
-        words(scene, "K and V × layers × key/value heads × width × bytes", size=theme.size.tiny),
+        words(scene, "K and V × layers × kv heads × width × bytes", size=theme.size.tiny),
     ]
     if size.heads != size.kv_heads:
         lines += [words(scene, f"a key/value head per query head ({size.heads}):"), product(size.heads, ungrouped)]
@@ -153,7 +153,7 @@ def play_decode(scene: AttentionScene) -> None:
     steps = run.last(request.decode_steps)
     title = words(scene, f"The KV cache: {source_name(request)}", size=theme.size.heading)
     title.move_to([FULL_FRAME.center[0], 0, 0]).shift(UP * (FULL_FRAME.top - title.get_top()[1]))
-    size = cell_for(scene, run, steps, title.height + TITLE_GAP)
+    size = cell_for(scene, run, steps, LEFT_PANE.height - title.height - TITLE_GAP)
     top = title.get_bottom()[1] - TITLE_GAP
     under_title = Panel(LEFT_PANE.left, LEFT_PANE.right, LEFT_PANE.bottom, top)
     shown = None
@@ -179,7 +179,9 @@ def play_decode(scene: AttentionScene) -> None:
         shown = (view, work)
     with_cache, without = steps[-1].work
     narrate(scene, f"Without the cache this head would redo {without} multiply-adds; with it, {with_cache}.")
-    scene.grids = dict(shown[0].grids)
+    grids = shown[0].grids  # the caches, and the strips' rows of cells (each named by its strip's name)
+    strips = {f"{name} {k}": grid for name in ("q", "a") for k, grid in enumerate(grids[name].grids, start=1)}
+    scene.grids = {"K": grids["K"], "V": grids["V"], **strips}
     scene.kv_view, scene.kv_work = shown
     scene.figure(caption_decode(request, run, steps))
 
