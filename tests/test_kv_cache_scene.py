@@ -84,6 +84,7 @@ REFUSED = [
     (["KVCacheScene", "--model", "minilm"], "is an encoder, it does not decode"),
     (["figures", "kv_cache", "--steps", "0"], "--steps must be 1 to 8, got 0"),
     (["KVCacheScene", "--steps", "9"], "--steps must be 1 to 8, got 9"),
+    (["KVCacheScene", "--config", "steps = 9"], "steps must be 1 to 8, got 9"),  # a TOML file saying it
     (["KVCacheScene", "--sentence", "a b", "--steps", "3"], "replays the sentence's 2 tokens, so at most 2 steps"),
     (["KVCacheScene", "--model", "smollm2", "--sentence", "1, 2, 3, 4, 5, "], "make a cache of 17 rows"),
 ]
@@ -91,17 +92,17 @@ REFUSED = [
 
 @pytest.mark.parametrize(("argv", "message"), REFUSED, ids=[m for _, m in REFUSED])
 def test_what_it_cannot_draw_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
-    out = tmp_path / "out"
+    out, config = tmp_path / "out", tmp_path / "kv.toml"
+    if "--config" in argv:  # the text after it is the file's
+        config.write_text(argv[-1] + "\n")
+        argv = [*argv[:-1], str(config)]
     assert main([*argv, "--dry-run", "--out", str(out)]) == 2  # a dry run: nothing filmed if it were admitted
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
     assert not out.exists()
 
 
-def test_steps_out_of_range_from_a_file_and_from_python(tmp_path, capsys):
-    config = tmp_path / "kv.toml"
-    config.write_text("steps = 9\n")
-    assert main(["KVCacheScene", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
-    assert "steps must be 1 to 8, got 9" in capsys.readouterr().err
-    with pytest.raises(ValueError, match="steps must be 1 to 8"):
-        attention.Request.from_sentence(steps=0)
+def test_steps_out_of_range_from_python():
+    for steps in (0, 9):
+        with pytest.raises(ValueError, match=f"steps must be 1 to 8 \\(new tokens a step each\\), got {steps}"):
+            attention.Request.from_sentence(steps=steps)

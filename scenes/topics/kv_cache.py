@@ -232,6 +232,9 @@ def caption_size(request: attention.Request, run) -> str:
     )
 
 
+SECTIONS = (Section("decode", "One new row against the cache"), Section("size", "The cache's bytes a token"))
+
+
 class KVCacheScene(AttentionScene):
     """``Request.decoding()`` step by step: the new query row against the cached K and V of the request's layer
     and head, the weights and the next token; the work with and without the cache, and the cache's bytes a token.
@@ -241,10 +244,7 @@ class KVCacheScene(AttentionScene):
         "kv_cache",
         "The KV cache",
         "A decoder writing: each new token's query row against the cached keys and values, and what the cache costs",
-        sections=(
-            Section("decode", "One new row against the cache"),
-            Section("size", "The cache's bytes a token"),
-        ),
+        sections=SECTIONS,
         needs=attention.Capability.DECODES,
     )
     play_part = staticmethod(play_kv_cache)
