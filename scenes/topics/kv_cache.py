@@ -13,7 +13,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, VGroup
 
 import attention
 from attention.kv_cache import prompted
-from scenes.kit.layout import FULL_FRAME, MAX_CELL, MIN_CELL, LayoutError, Panel, assert_inside, shrink_to_fit
+from scenes.kit.layout import FULL_FRAME, LONE_CELL, MIN_CELL, LayoutError, Panel, assert_inside, shrink_to_fit
 from scenes.kit.lens import MathLine, Num, TeX, ValueStrip
 from scenes.kit.limits import MAX_TOKENS
 from scenes.kit.matrix_grid import MatrixGrid, drawn_size
@@ -48,18 +48,19 @@ def words(scene: AttentionScene, text: str, size: float | None = None, color=Non
 
 
 # ----- one step --------------------------------------------------------------------------------------------------
-def cell_for(scene: AttentionScene, run, steps, room: float) -> float:
-    """One cell size for every step: the last step's view (the most rows) fits ``room`` units of height and the
-    left pane's width, measured once at the largest cell, so that nothing is shrunk (its strips' digits would be)."""
+def cell_for(scene: AttentionScene, run, steps, room: float) -> tuple[float, float]:
+    """One cell size for every step, and the last step's height with it: that view (the most rows) fits ``room``
+    units of height and the left pane's width, measured once at the largest cell, so that nothing is shrunk (its
+    strips' digits would be)."""
     last = steps[-1]
     rows, cols = len(last.keys), drawn_size(last.keys.shape[1])
-    trial = step_view(scene, run, last, MAX_CELL)
-    fixed_height, fixed_width = trial.height - rows * MAX_CELL, trial.grids["cache"].width - 2 * cols * MAX_CELL
+    trial = step_view(scene, run, last, LONE_CELL)
+    fixed_height, fixed_width = trial.height - rows * LONE_CELL, trial.grids["cache"].width - 2 * cols * LONE_CELL
     fits = min((room - fixed_height) / rows, (LEFT_PANE.width - fixed_width) / (2 * cols)) * FIT_MARGIN
-    size = min(MAX_CELL, fits)
+    size = min(LONE_CELL, fits)  # the caches alone in their pane: as large as a lone grid may be
     if size < MIN_CELL:
         raise LayoutError(f"a cache of {rows} rows does not fit legibly; use a shorter sentence or fewer --steps")
-    return size
+    return size, fixed_height + rows * size
 
 
 def step_view(scene: AttentionScene, run, step, size: float) -> VGroup:
@@ -153,9 +154,10 @@ def play_decode(scene: AttentionScene) -> None:
     steps = run.last(request.decode_steps)
     title = words(scene, f"The KV cache: {source_name(request)}", size=theme.size.heading)
     title.move_to([FULL_FRAME.center[0], 0, 0]).shift(UP * (FULL_FRAME.top - title.get_top()[1]))
-    size = cell_for(scene, run, steps, LEFT_PANE.height - title.height - TITLE_GAP)
-    top = title.get_bottom()[1] - TITLE_GAP
-    under_title = Panel(LEFT_PANE.left, LEFT_PANE.right, LEFT_PANE.bottom, top)
+    room_top = title.get_bottom()[1] - TITLE_GAP
+    size, height = cell_for(scene, run, steps, room_top - LEFT_PANE.bottom)
+    under_title = Panel(LEFT_PANE.left, LEFT_PANE.right, LEFT_PANE.bottom, room_top)
+    top = min(room_top, under_title.center[1] + height / 2)  # the last step centred: the cache grows down to it
     shown = None
     for k, step in enumerate(steps, start=1):
         view = step_view(scene, run, step, size)
