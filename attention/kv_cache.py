@@ -95,6 +95,10 @@ class CacheSize:
     def per_token_without_grouping(self) -> int:
         return 2 * self.layers * self.heads * self.d_head * self.value_bytes
 
+    def holding(self, tokens: int) -> int:
+        """The cache's bytes once it holds ``tokens`` tokens (grouped, as the model keeps it)."""
+        return tokens * self.per_token
+
 
 @dataclass(frozen=True)
 class CachedDecoding:
@@ -126,8 +130,8 @@ def cache_size(config: DecoderConfig, dtype=np.float16) -> CacheSize:
     Examples
     --------
     >>> size = cache_size(DecoderConfig(30, 9, 3, 576, 1536, 64, 1e5, 1e-5, 49152))
-    >>> size.per_token, size.per_token_without_grouping
-    (23040, 69120)
+    >>> size.per_token, size.per_token_without_grouping, size.holding(10)
+    (23040, 69120, 230400)
     """
     return CacheSize(config.layers, config.heads, config.kv_heads, config.d_head, np.dtype(dtype).itemsize)
 

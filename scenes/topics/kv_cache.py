@@ -135,7 +135,7 @@ def size_block(scene: AttentionScene, run) -> VGroup:
         lines.append(words(scene, "one head: no key/value heads to share"))
     lines += [
         words(scene, f"these {total} tokens:"),
-        MathLine(theme, Num(f"{total} × {grouped} = {total * grouped}"), TeX(r"\text{ B}")),
+        MathLine(theme, Num(f"{total} × {grouped} = {size.holding(total)}"), TeX(r"\text{ B}")),
     ]
     return VGroup(*lines).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
 
