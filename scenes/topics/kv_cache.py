@@ -163,6 +163,7 @@ def play_decode(scene: AttentionScene) -> None:
         view = step_view(scene, run, step, size)
         shrink_to_fit(view, under_title)
         view.move_to([LEFT_PANE.center[0], 0, 0]).shift(UP * (top - view.get_top()[1]))
+        view.shift(UP * max(0.0, under_title.bottom - view.get_bottom()[1]))  # never below the frame
         work = place_right(work_block(scene, step), top)
         assert_inside(VGroup(title, view, work), FULL_FRAME, "the KV cache's step")
         n = len(step.keys)
