@@ -294,10 +294,10 @@ def _given(request) -> dict:
     }
 
 
-def decoding(request) -> CachedDecoding:
+def decoding(request, steps: int | None = None) -> CachedDecoding:
     """The cached run a request asks for (``Request.decoding``): the toy model replays its prompt's tokens, a
-    decoder writes ``request.decode_steps`` tokens after it, greedily, for the request's layer and head; the
-    steps a scene shows are ``run.last(request.decode_steps)``.
+    decoder writes ``steps`` tokens after it (default ``request.decode_steps``), greedily, for the request's layer
+    and head; the steps a scene shows are ``run.last(steps)``.
 
     Examples
     --------
@@ -309,7 +309,8 @@ def decoding(request) -> CachedDecoding:
     reading = prompted(request)
     if request.model is None:
         return replay(reading)
-    return _decoder_run(request.source.card, reading.text, request.decode_steps, request.layer, request.head)
+    steps = request.decode_steps if steps is None else check_steps(steps)
+    return _decoder_run(request.source.card, reading.text, steps, request.layer, request.head)
 
 
 @lru_cache(maxsize=8)

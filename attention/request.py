@@ -234,11 +234,11 @@ class Request:
         """How many tokens a cached run decodes (or the toy replays): ``steps``, or ``kv_cache.DEFAULT_STEPS``."""
         return kv_cache.DEFAULT_STEPS if self.steps is None else int(self.steps)
 
-    def decoding(self) -> kv_cache.CachedDecoding:
-        """A cached run (``kv_cache.decoding``): a decoder writes ``decode_steps`` tokens after the sentence (or
-        ``kv_cache.DECODE_PROMPT`` when it is the video's), the toy model replays it one token at a time."""
+    def decoding(self, steps: int | None = None) -> kv_cache.CachedDecoding:
+        """A cached run (``kv_cache.decoding``): a decoder writes ``steps`` (default ``decode_steps``) tokens after
+        the sentence (or ``kv_cache.DECODE_PROMPT`` when it is the video's), the toy model replays it."""
         self._able(Capability.DECODES, "a cached decoding")
-        return kv_cache.decoding(self)
+        return kv_cache.decoding(self, steps)
 
     def _able(self, capability: Capability, what: str) -> TraceSource:
         """The source, when it can give ``capability``; a one-line ValueError naming ``what`` otherwise."""

@@ -47,6 +47,16 @@ def words(scene: AttentionScene, text: str, size: float | None = None, color=Non
     return theme.words(text, font_size=size or theme.size.small, color=color)
 
 
+def steps_of(request: attention.Request) -> int:
+    """The steps drawn: ``--steps`` when given (``check_inputs`` refuses too many), else the default, fewer when
+    the prompt leaves less room (a valid sentence is drawn, never refused for a default)."""
+    if request.steps is not None:
+        return request.decode_steps
+    n = prompted(request).T
+    room = n if request.model is None else MAX_TOKENS - n + 1  # the toy replays its n tokens; a decoder adds rows
+    return max(1, min(request.decode_steps, room))
+
+
 # ----- one step --------------------------------------------------------------------------------------------------
 def cell_for(scene: AttentionScene, run, steps, room: float) -> tuple[float, float]:
     """One cell size for every step, and the last step's height with it: that view (the most rows) fits ``room``
@@ -150,8 +160,8 @@ def place_right(block: VGroup, top: float) -> VGroup:
 def play_decode(scene: AttentionScene) -> None:
     """Each step in turn: the view of the step on the left, its work beside it."""
     request, theme = scene.request, scene.theme
-    run = request.decoding()
-    steps = run.last(request.decode_steps)
+    run = request.decoding(steps_of(request))
+    steps = run.last(steps_of(request))
     title = words(scene, f"The KV cache: {source_name(request)}", size=theme.size.heading)
     title.move_to([FULL_FRAME.center[0], 0, 0]).shift(UP * (FULL_FRAME.top - title.get_top()[1]))
     room_top = title.get_bottom()[1] - TITLE_GAP
@@ -192,7 +202,7 @@ def play_decode(scene: AttentionScene) -> None:
 def play_size(scene: AttentionScene) -> None:
     """The cache's bytes a token beside the last step, in place of its work."""
     request = scene.request
-    run = request.decoding()
+    run = request.decoding(steps_of(request))
     block = place_right(size_block(scene, run), scene.kv_work.get_top()[1])
     assert_inside(block, FULL_FRAME, "the cache's size")
     size = run.size
@@ -257,7 +267,7 @@ class KVCacheScene(AttentionScene):
         """The prompt and the steps fit: a decoder's prompt tokens and new tokens, the toy's replayed tokens."""
         super().check_inputs(inputs)
         request = inputs.request
-        reading, steps = prompted(request), request.decode_steps
+        reading, steps = prompted(request), steps_of(request)
         n = reading.T
         if request.model is None and steps > n:
             raise LayoutError(f"--steps {steps}: the toy model replays the sentence's {n} tokens, so at most {n} steps")
