@@ -86,7 +86,7 @@ REFUSED = [
     (["KVCacheScene", "--steps", "9"], "--steps must be 1 to 8, got 9"),
     (["KVCacheScene", "--config", "steps = 9"], "steps must be 1 to 8, got 9"),  # a TOML file saying it
     (["KVCacheScene", "--sentence", "a b", "--steps", "3"], "replays the sentence's 2 tokens, so at most 2 steps"),
-    (["KVCacheScene", "--model", "smollm2", "--sentence", "1, 2, 3, 4, 5, "], "make a cache of 17 rows"),
+    (["KVCacheScene", "--model", "smollm2", "--sentence", "1, 2, 3, 4, 5, ", "--steps", "3"], "cache of 17 rows"),
 ]
 
 
