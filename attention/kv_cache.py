@@ -4,7 +4,8 @@ What belongs here: ``decode`` (a Llama-family decoder, SmolLM2, writing greedily
 keys and the values of the tokens it has read, and a new token computes one row per block instead of the whole
 T x T pass), ``replay`` (the toy model, which has no vocabulary to pick from: its given tokens one at a time,
 the causal trace's rows row by row), the frozen record of each step (``DecodeStep``) for one chosen layer and
-head, and ``cache_size`` (the cache's bytes a token from the model's sizes, with and without grouped-query heads).
+head, and ``cache_size`` (the cache's bytes a token from the model's sizes, with and without grouped-query heads);
+``decoding``, what a request's ``--steps`` asks of either (its own prompt when none was given, ``DECODE_PROMPT``).
 
 Every product, exp and sum is the one the full pass uses (``arith`` through the core's softmax and llama.py's
 pieces, in the same order), and a row's sums in those never depend on how many rows or masked keys stand beside
@@ -13,7 +14,8 @@ it; so a cached row is the full causal pass's row to the last bit (tests/test_kv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,8 +23,13 @@ from . import arith
 from .core import softmax
 from .embedding import check_size
 from .models.llama import DecoderConfig, logits, rms_norm, rotary, rotate_pairs, silu
-from .toy import TOY, weights
+from .toy import TOY, VIDEO_SENTENCE, weights
 from .validation import frozen
+
+# What a request's decoding reads when no sentence was given (every command defaults to the video's sentence): a
+# count, whose next tokens anyone can tell (SmolLM2 writes " five", ",", " six"); the toy model replays it.
+DECODE_PROMPT = "One, two, three, four,"
+DEFAULT_STEPS, MAX_STEPS = 3, 8  # new tokens (the toy: last tokens read); more would not fit beside the cache
 
 
 @dataclass(frozen=True)
@@ -54,23 +61,19 @@ class DecodeStep:
         """How many rows of K and V this step reused rather than computed."""
         return self.position
 
-
-@dataclass(frozen=True)
-class CachedDecoding:
-    """A cached run: the tokens read and picked, and a ``DecodeStep`` per position for ``layer`` and ``head``
-    (from 1; None for the toy model, which has one head)."""
-
-    tokens: tuple[str, ...]
-    ids: tuple[int, ...] | None
-    prompt_length: int
-    steps: tuple[DecodeStep, ...]
-    layer: int | None = None
-    head: int | None = None
-
     @property
-    def picked(self) -> tuple[str, ...]:
-        """The tokens the model chose (none for a replay)."""
-        return self.tokens[self.prompt_length :]
+    def work(self) -> tuple[int, int]:
+        """Multiply-adds of this head's attention for the step (q k^T and the weights times V, each d_head wide):
+        with the cache, the new row against the position + 1 keys; without it, all position + 1 rows again.
+
+        Examples
+        --------
+        >>> import attention
+        >>> replay(attention.Request.from_sentence()).steps[3].work  # 4 keys, d_k = 5: 2 * 4 * 5, 2 * 4 * 4 * 5
+        (40, 160)
+        """
+        n, width = len(self.keys), self.keys.shape[1]
+        return 2 * n * width, 2 * n * n * width
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,33 @@ class CacheSize:
     def per_token_without_grouping(self) -> int:
         return 2 * self.layers * self.heads * self.d_head * self.value_bytes
 
+    def holding(self, tokens: int) -> int:
+        """The cache's bytes once it holds ``tokens`` tokens (grouped, as the model keeps it)."""
+        return tokens * self.per_token
+
+
+@dataclass(frozen=True)
+class CachedDecoding:
+    """A cached run: the tokens read and picked, and a ``DecodeStep`` per position for ``layer`` and ``head``
+    (from 1; None for the toy model, which has one head)."""
+
+    tokens: tuple[str, ...]
+    ids: tuple[int, ...] | None
+    prompt_length: int
+    steps: tuple[DecodeStep, ...]
+    layer: int | None = None
+    head: int | None = None
+    size: CacheSize | None = None  # the cache's bytes a token (its sizes: the model's, or the toy's one head)
+
+    @property
+    def picked(self) -> tuple[str, ...]:
+        """The tokens the model chose (none for a replay)."""
+        return self.tokens[self.prompt_length :]
+
+    def last(self, n: int) -> tuple[DecodeStep, ...]:
+        """The last ``n`` steps: a decoder's ``n`` picks (each from the token read before), a replay's last tokens."""
+        return self.steps[-n:]
+
 
 def cache_size(config: DecoderConfig, dtype=np.float16) -> CacheSize:
     """The KV cache's size a token for a decoder of ``config``'s sizes, in ``dtype`` (16-bit by default, as
@@ -100,8 +130,8 @@ def cache_size(config: DecoderConfig, dtype=np.float16) -> CacheSize:
     Examples
     --------
     >>> size = cache_size(DecoderConfig(30, 9, 3, 576, 1536, 64, 1e5, 1e-5, 49152))
-    >>> size.per_token, size.per_token_without_grouping
-    (23040, 69120)
+    >>> size.per_token, size.per_token_without_grouping, size.holding(10)
+    (23040, 69120, 230400)
     """
     return CacheSize(config.layers, config.heads, config.kv_heads, config.d_head, np.dtype(dtype).itemsize)
 
@@ -136,7 +166,8 @@ def replay(request) -> CachedDecoding:
         row = softmax(scores, axis=1)
         following = tokens[t + 1] if t + 1 < len(tokens) else None
         steps.append(_step(t, token, q, K, V, scores, row, arith.matmul(row, V), following, False))
-    return CachedDecoding(tokens, None, len(tokens), tuple(steps))
+    one_head = CacheSize(1, 1, 1, width, np.dtype(np.float16).itemsize)  # one layer of one head, kept 16-bit too
+    return CachedDecoding(tokens, None, len(tokens), tuple(steps), size=one_head)
 
 
 def _step(t, token, q, K, V, scores, row, output, following, picked, token_id=None, next_id=None) -> DecodeStep:
@@ -223,4 +254,67 @@ def cached_decode(model, prompt: str, new_tokens: int, layer: int = 1, head: int
         keys, values = caches[layer - 1].keys[g], caches[layer - 1].values[g]
         token = model.labels([ids[t]])[0]
         steps.append(_step(t, token, q, keys, values, scores, row, output, following, picked, ids[t], ids[t + 1]))
-    return CachedDecoding(model.labels(ids), tuple(ids), prompt_length, tuple(steps), layer, head)
+    return CachedDecoding(model.labels(ids), tuple(ids), prompt_length, tuple(steps), layer, head, cache_size(config))
+
+
+# ----- what a request asks -------------------------------------------------------------------------------------
+def check_steps(steps) -> int:
+    """``steps`` (new tokens to decode, or the toy's last tokens to replay) as an int from 1 to MAX_STEPS; a
+    one-line TypeError or ValueError otherwise."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"steps must be a whole number from 1 to {MAX_STEPS}, got {type(steps).__name__} {steps!r}")
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be 1 to {MAX_STEPS} (new tokens a step each), got {steps}")
+    return int(steps)
+
+
+def prompted(request):
+    """The request a cached run reads: ``request`` itself, or the same sizes, model, layer and head reading
+    ``DECODE_PROMPT`` when its text is the video's sentence (what every command reads when none is given).
+
+    Examples
+    --------
+    >>> import attention
+    >>> prompted(attention.Request.from_sentence()).tokens
+    ('One,', 'two,', 'three,', 'four,')
+    """
+    if request.text != VIDEO_SENTENCE:
+        return request
+    return replace(request, tokens=DECODE_PROMPT.split(), sentence=DECODE_PROMPT, **_given(request))
+
+
+def _given(request) -> dict:
+    # the caller's values of the fields a source answers (replace() would read the source's resolved ones)
+    return {
+        "d": request.given("d"),
+        "d_k": request.given("d_k"),
+        "heads": request.given("heads"),
+        "layer": request.given("layer"),
+        "head": request.given("head"),
+    }
+
+
+def decoding(request, steps: int | None = None) -> CachedDecoding:
+    """The cached run a request asks for (``Request.decoding``): the toy model replays its prompt's tokens, a
+    decoder writes ``steps`` tokens after it (default ``request.decode_steps``), greedily, for the request's layer
+    and head; the steps a scene shows are ``run.last(steps)``.
+
+    Examples
+    --------
+    >>> import attention
+    >>> run = decoding(attention.Request.from_sentence(steps=2))
+    >>> [(step.token, step.cached) for step in run.last(2)]
+    [('three,', 2), ('four,', 3)]
+    """
+    reading = prompted(request)
+    if request.model is None:
+        return replay(reading)
+    steps = request.decode_steps if steps is None else check_steps(steps)
+    return _decoder_run(request.source.card, reading.text, steps, request.layer, request.head)
+
+
+@lru_cache(maxsize=8)
+def _decoder_run(card, text: str, steps: int, layer: int, head: int) -> CachedDecoding:
+    from .models.pretrained import loaded  # the model's files: read only when a decoder's run is asked for
+
+    return cached_decode(loaded(card), text, steps, layer, head)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import kv_cache
 from .embedding import Embedding, check_size, tokenize
 from .models.table import ModelCard, models_with, source_of
 from .online_softmax import OnlineSoftmax, default_block, growing_row, online_row
@@ -86,6 +87,7 @@ class Request:
     head: int | None = _AskedOfSource(None)
     row: int | None = None
     block: int | None = None
+    steps: int | None = None  # tokens a cached run decodes (the toy: replays), 1 to 8; None: DEFAULT_STEPS
 
     def __post_init__(self):
         # A list of tokens is kept as the tuple it holds (hashable); the rest is checked, never replaced.
@@ -96,6 +98,8 @@ class Request:
         for name in ("row", "block"):  # their upper bound is T, known once tokenized: see ``check_online``
             if getattr(self, name) is not None:
                 check_size(name, getattr(self, name))
+        if self.steps is not None:
+            kv_cache.check_steps(self.steps)
 
     @classmethod
     def from_sentence(cls, sentence: str = VIDEO_SENTENCE, **sizes) -> Request:
@@ -257,6 +261,17 @@ class Request:
     def online(self) -> OnlineSoftmax:
         """The online softmax of the trace's row and block size (``online_pick``), block by block."""
         return online_row(self.trace(), *self.online_pick())
+
+    @property
+    def decode_steps(self) -> int:
+        """How many tokens a cached run decodes (or the toy replays): ``steps``, or ``kv_cache.DEFAULT_STEPS``."""
+        return kv_cache.DEFAULT_STEPS if self.steps is None else int(self.steps)
+
+    def decoding(self, steps: int | None = None) -> kv_cache.CachedDecoding:
+        """A cached run (``kv_cache.decoding``): a decoder writes ``steps`` (default ``decode_steps``) tokens after
+        the sentence (or ``kv_cache.DECODE_PROMPT`` when it is the video's), the toy model replays it."""
+        self._able(Capability.DECODES, "a cached decoding")
+        return kv_cache.decoding(self, steps)
 
     def _able(self, capability: Capability, what: str) -> TraceSource:
         """The source, when it can give ``capability``; a one-line ValueError naming ``what`` otherwise."""

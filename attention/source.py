@@ -23,7 +23,8 @@ class Capability(enum.Flag):
     padded to one length. ``MULTI_HEAD``: several heads concatenated and projected by W_o. ``CROSS``: queries from
     another text. ``SEEDED``: seeded weights at the caller's sizes (d, d_k, heads, seed), with their embedding
     E + P, tied keys and the scaling study. ``LAYER_HEADS``: layers of heads, every head of a layer drawn side by
-    side. ``OWN_TOKENIZER``: it reads a sentence with a tokenizer of its own (not split on white space).
+    side. ``OWN_TOKENIZER``: it reads a sentence with a tokenizer of its own (not split on white space). ``DECODES``:
+    it reads tokens one at a time with a key/value cache (a decoder writing, the toy model replaying its tokens).
     """
 
     CAUSAL = enum.auto()
@@ -35,6 +36,7 @@ class Capability(enum.Flag):
     SEEDED = enum.auto()
     LAYER_HEADS = enum.auto()
     OWN_TOKENIZER = enum.auto()
+    DECODES = enum.auto()
 
 
 NOTHING = Capability(0)  # what a part that draws any source's trace needs
@@ -113,5 +115,10 @@ def refusal(what: str, needs: Capability, source: TraceSource, asking=lambda cap
         return (
             f"{what} shows masks: the toy model's or a decoder's own ({asking(Capability.CAUSAL_ONLY)}); "
             f"{source.name} is an encoder, its heads look both ways"
+        )
+    if Capability.DECODES in missing:
+        return (
+            f"{what} shows a decoder writing token by token: the toy model's or {asking(Capability.CAUSAL_ONLY)}; "
+            f"{source.name} is an encoder, it does not decode"
         )
     return f"{what} needs {missing.name}, which {source.name} cannot give"

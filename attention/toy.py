@@ -45,6 +45,7 @@ class ToyModel:
         | Capability.MULTI_HEAD
         | Capability.CROSS
         | Capability.SEEDED
+        | Capability.DECODES
     )
 
     def check(self, request) -> None:

@@ -204,6 +204,14 @@ INPUTS = (
     # the online-softmax scene's: at most the tokens drawn, and T itself checked by the scene once tokenized
     Option("row", "int", None, "online softmax: the query row, 1 to T (default: one whose maximum grows)", **TOKEN),
     Option("block", "int", None, "online softmax: keys a block, 1 to T (default: T / 3 rounded up)", **TOKEN),
+    Option(
+        "steps",
+        "int",
+        None,
+        "tokens a cached decode writes (toy: replays), 1 to 8: the KV-cache scene's (default 3), the explorer's (4)",
+        low=1,
+        high=8,
+    ),
 )
 LOOK = (
     Option("theme", "str", "video", "the palette: video (light) or dark", choices=("video", "dark")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from scenes.scene import AttentionScene
 from scenes.topics.cross_attention import CrossAttention
 from scenes.topics.embedding import EmbeddingScene
+from scenes.topics.kv_cache import KVCacheScene
 from scenes.topics.masking import MaskingScene
 from scenes.topics.model_heads import LayerHeads
 from scenes.topics.multi_head import MultiHeadScene
@@ -40,6 +41,7 @@ SCENES: tuple[type[AttentionScene], ...] = (
     MaskingScene,
     MultiHeadScene,
     LayerHeads,
+    KVCacheScene,
     OnlineSoftmaxScene,
 )
 VIDEO_PARTS: tuple[type[AttentionScene], ...] = tuple(scene for scene in SCENES if scene.part.in_video)

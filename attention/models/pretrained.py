@@ -84,7 +84,7 @@ class DecoderSource(PretrainedSource):
     ``run_ids(ids, layers=, pad_to=)``, whose result has ``trace(layer, head)``; its heads are causal."""
 
     capabilities = PretrainedSource.capabilities | (
-        Capability.CAUSAL | Capability.CAUSAL_ONLY | Capability.PREFIX | Capability.PADDED_BATCH
+        Capability.CAUSAL | Capability.CAUSAL_ONLY | Capability.PREFIX | Capability.PADDED_BATCH | Capability.DECODES
     )
 
     def head_trace(self, text: str, layer: int, head: int) -> Trace:

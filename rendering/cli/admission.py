@@ -52,6 +52,7 @@ def request_of(options: Mapping[str, Any]) -> attention.Request:
         "head": options["head"],
         "row": options.get("row"),
         "block": options.get("block"),
+        "steps": options["steps"],
     }
     sentence = options["sentence"] if options["sentence"] is not None else attention.VIDEO_SENTENCE
     try:

@@ -12,6 +12,7 @@ import attention
 from rendering.errors import UserError
 from rendering.exporters.base import Exporter, Results
 from rendering.exporters.explore.page import write_page
+from rendering.exporters.explore.runs import NEW_TOKENS
 from rendering.file_names import name_problem
 from rendering.option import Option
 from rendering.spec import Look, Written
@@ -72,7 +73,8 @@ class ExploreExporter(Exporter):
     def write(self, results: Results, staging: Staging) -> list[Written]:
         relative = self.plan()[0]
         print(f"  explore {self.name}: {self.request.describe()} ...", flush=True)
-        path = write_page(staging.path(relative), self.request, self.theme)
+        steps = self.request.steps or NEW_TOKENS  # --steps sets the step picker's run too
+        path = write_page(staging.path(relative), self.request, self.theme, steps)
         layers = attention.Capability.LAYER_HEADS in self.request.capabilities
         what = "every head of every layer" if layers else "the causal mask and scale on and off"
         decodes = not layers or attention.Capability.CAUSAL_ONLY in self.request.capabilities  # not an encoder

@@ -22,7 +22,7 @@ from rendering.exporters.explore.cells import DECIMALS, Pool, texts
 from scenes.kit.limits import FOLD_ABOVE
 from scenes.kit.text.labels import short_label
 
-NEW_TOKENS = 4  # greedy tokens a decoder writes after the sentence (a --steps option may set it at merge)
+NEW_TOKENS = 4  # greedy tokens a decoder writes after the sentence when --steps is not given
 TOKEN_LIMIT = FOLD_ABOVE + NEW_TOKENS  # a decode's token dimension is drawn whole up to this many tokens
 ALL_BLOCKS_UP_TO = 16  # every block size 1..T when T is at most this; beyond, 1, 2, 4, 8, ... and T
 ROW_LIMIT = 16  # every query row up to this many tokens; beyond, the first and last ones (attention.folded)
