@@ -160,11 +160,13 @@ def play_tiles(scene, title, scores, table) -> None:
     scene.wait(1)
     strips = [row[1] for row in kept]
     scene.grids = {f"{n}:{k}": grid for n, strip in enumerate(strips) for k, grid in enumerate(strip.grids)}
-    scene.figure(caption_tiles(tiling))
+    scene.figure(caption_tiles(tiling, scene.request))
 
 
-def caption_tiles(tiling) -> str:
+def caption_tiles(tiling, request) -> str:
+    # the head width, and so the tiles' bytes, are the request's head's: the caption names it
     return (
-        f"Tiles of Q and K: at T = {tiling.T} the T \u00d7 T scores would take {tiling.matrix:,} bytes "
+        f"Tiles of Q and K of {request.describe()}: at T = {tiling.T} the T \u00d7 T scores would take "
+        f"{tiling.matrix:,} bytes "
         f"({8 * tiling.value_bytes}-bit), tiles of {tiling.block} hold {tiling.tiles:,} at once."
     )
