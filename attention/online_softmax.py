@@ -178,6 +178,11 @@ class TilingBytes:
         """How many times the tiles' working set fits in the full matrix."""
         return self.matrix / self.tiles
 
+    @property
+    def bits(self) -> int:
+        """The values' width in bits (16 for 2-byte values), as a caption says it."""
+        return 8 * self.value_bytes
+
 
 def tiling_bytes(T: int, block: int, d_head: int, dtype=np.float32) -> TilingBytes:
     """What holding the T x T scores costs against what tiles of ``block`` rows and keys hold at once.

@@ -89,7 +89,7 @@ def tiles_stage(scene, tiling) -> tuple[VGroup, VGroup, Callable[[], list]]:
         targets = [tile_at(scene, origin, row_block, k, block, T) for k in range(1, -(-T // block))]
         return [tile.animate.become(target) for target in targets]
 
-    bits = 8 * tiling.value_bytes
+    bits = tiling.bits
     facts = VGroup(
         MathLine(
             theme,
@@ -168,5 +168,5 @@ def caption_tiles(tiling, request) -> str:
     return (
         f"Tiles of Q and K of {request.describe()}: at T = {tiling.T} the T \u00d7 T scores would take "
         f"{tiling.matrix:,} bytes "
-        f"({8 * tiling.value_bytes}-bit), tiles of {tiling.block} hold {tiling.tiles:,} at once."
+        f"({tiling.bits}-bit), tiles of {tiling.block} hold {tiling.tiles:,} at once."
     )
