@@ -33,6 +33,9 @@ def inputs_record(request, look) -> dict:
         ),
         "layer": request.layer,
         "head": request.head,
+        "row": request.row,  # the online softmax's, as given (None: the core's choice)
+        "block": request.block,
+        "steps": request.decode_steps,  # tokens a cached run decodes, the default filled in
         "theme": look.theme,
         "decimals": look.decimals,
         "numbers": look.numbers,

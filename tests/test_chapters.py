@@ -114,6 +114,19 @@ def test_a_short_part_is_merged_into_its_shorter_neighbour():
     assert chapter_list(made).splitlines() == ["0:00 A", "0:30 B", "1:02 D"]
 
 
+def test_a_part_of_several_sections_is_one_chapter():
+    """The lecture's parts play several sections each: one chapter a part, titled as the part, from its first
+    section's start; the same part again later (not in a row) is a chapter of its own."""
+    story = Story("V", (("a-1", "A"), ("a-2", "A"), ("b-1", "B"), ("a-3", "A")))
+    starts = [("a-1", Fraction(0)), ("a-2", Fraction(20)), ("b-1", Fraction(41)), ("a-3", Fraction(70))]
+    made = chapters_of(story, starts, Fraction(90))
+    assert [(c.start, c.end, c.title, c.sections) for c in made] == [
+        (0, 41, "A", ("a-1", "a-2")),
+        (41, 70, "B", ("b-1",)),
+        (70, 90, "A", ("a-3",)),
+    ]
+
+
 # ----- transcript ------------------------------------------------------------------------------------------------
 class Page(HTMLParser):
     """What a browser would read of the transcript: elements open and closed, the language, the chapters'

@@ -166,3 +166,12 @@ def test_the_pickers_fit_a_phone(browser, page, tmp_path):
         width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1] < DESKTOP[0]  # no sideways scrolling: a wide table scrolls in its own box
         snap(browser, tmp_path, f"pickers-{section}-phone")
+    # the running states are a card a block, each line labelled: nothing of them hidden to the right
+    table = "document.querySelector('#blocks-body table.blocks')"
+    widths = browser.execute_script(f"return [{table}.scrollWidth, {table}.parentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    labels = browser.execute_script(
+        f"return [...{table}.querySelectorAll('tbody tr:first-child > *')]"
+        ".map((c) => getComputedStyle(c, '::before').content)"
+    )
+    assert labels[:4] == ['"block"', '"keys"', '"x (scores)"', '"m"'], labels

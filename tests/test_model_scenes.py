@@ -137,6 +137,8 @@ def test_keys_and_manifest_inputs_tell_heads_apart():
     assert record["tokens"] == list(requests[2].drawn_tokens)
     toy = inputs_record(requests[3], look)
     assert (toy["model"], toy["layer"], toy["head"]) == (None, None, None)
+    asked = inputs_record(attention.Request.from_sentence(JANE, row=2, block=3, steps=5), look)
+    assert (asked["row"], asked["block"], asked["steps"], toy["row"], toy["steps"]) == (2, 3, 5, None, 3)
 
 
 # ----- folded grids and sums ---------------------------------------------------------------------------------

@@ -186,16 +186,16 @@ function explorerPickers(api) {
       const stop = s[FIELD.stop];
       const keys = meta.labels.slice(start, stop).map(esc).join(" ");
       const cells = [
-        `<th scope="row">${k + 1}</th>`,
-        `<td class="keys">${start + 1}\u2013${stop}: ${keys}</td>`,
-        `<td>${x.slice(start, stop).join(" ")}</td>`,
-        `<td data-part="m">${s[FIELD.m]}</td>`,
-        `<td>${s[FIELD.shift] === null ? "" : s[FIELD.shift]}</td>`,
-        `<td data-part="r">${s[FIELD.r] === null ? (k ? "1 (m kept)" : "\u2014") : s[FIELD.r]}</td>`,
-        `<td>${s[FIELD.e]}</td>`,
-        `<td>${s[FIELD.sum]}</td>`,
-        `<td data-part="l">${s[FIELD.l]}</td>`,
-        ...split(s[FIELD.o]).map((o) => `<td data-part="o">${o}</td>`),
+        `<th scope="row" data-label="block">${k + 1}</th>`,
+        `<td class="keys" data-label="keys">${start + 1}\u2013${stop}: ${keys}</td>`,
+        `<td data-label="x (scores)">${x.slice(start, stop).join(" ")}</td>`,
+        `<td data-part="m" data-label="m">${s[FIELD.m]}</td>`,
+        `<td data-label="m_old \u2212 m_new">${s[FIELD.shift] === null ? "" : s[FIELD.shift]}</td>`,
+        `<td data-part="r" data-label="e^(m_old \u2212 m_new)">${s[FIELD.r] === null ? (k ? "1 (m kept)" : "\u2014") : s[FIELD.r]}</td>`,
+        `<td data-label="e^(x \u2212 m)">${s[FIELD.e]}</td>`,
+        `<td data-label="\u2211">${s[FIELD.sum]}</td>`,
+        `<td data-part="l" data-label="\u2113">${s[FIELD.l]}</td>`,
+        ...split(s[FIELD.o]).map((o, j) => `<td data-part="o" data-label="${cols[j] === "\u22ef" ? "\u22ef" : `o${blocks.cols[j] + 1}`}">${o}</td>`),
       ];
       start = stop;
       return `<tr${s[FIELD.r] !== null ? ' class="grew"' : ""}>${cells.join("")}</tr>`;

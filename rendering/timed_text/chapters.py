@@ -1,5 +1,5 @@
-"""A narrated movie's chapters: one a part it plays, written into the movie (players list them) and beside it as
-the list video sites read from a description (``0:00 Title``, one line a chapter).
+"""A narrated movie's chapters: one a part it plays (its sections in a row), written into the movie (players list
+them) and beside it as the list video sites read from a description (``0:00 Title``, one line a chapter).
 
 What belongs here: which movies have chapters (a scene whose sections play other scenes' parts: ``FullVideo``,
 and any movie declared so), the chapters from its sections' clips (their titles are the sections' own, declared
@@ -27,7 +27,8 @@ MARKED = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}  # the containers that 
 
 @dataclass(frozen=True)
 class Story:
-    """What a movie of parts is: its title and its sections in order, each (name, title), as the catalog says."""
+    """What a movie of parts is: its title and its sections in order, each (name, part title), as the catalog
+    says: the title of the part the section plays (a part of several sections gives each of them its title)."""
 
     title: str
     sections: tuple[tuple[str, str], ...]
@@ -65,25 +66,35 @@ def story_of(scene: type) -> Story | None:
     part = scene.part
     if not any(section.owner is not None for section in part.sections):
         return None
-    return Story(part.title, tuple((section.name, section.title) for section in part.sections))
+
+    def title(section) -> str:  # the part it plays
+        return section.owner.part.title if section.owner is not None else section.title
+
+    return Story(part.title, tuple((section.name, title(section)) for section in part.sections))
 
 
 def chapters_of(story: Story, clips: Sequence[tuple[str, Fraction]], end: Fraction) -> list[Chapter]:
     """The chapters of a movie of ``story`` whose section clips start at ``clips`` ((section, start), in order;
-    a section that films nothing has no clip) and which ends at ``end``: one a clip, titled as its section, then
-    each shorter than ``SHORTEST`` merged into the shorter of its neighbours (the merged chapter keeps the title
-    of the longer of the two), until none is short or one is left.
+    a section that films nothing has no clip) and which ends at ``end``: one a part, titled as the part (the clips
+    of one part's sections in a row make one chapter), then each shorter than ``SHORTEST`` merged into the
+    shorter of its neighbours (the merged chapter keeps the title of the longer of the two), until none is short
+    or one is left.
 
     Examples
     --------
-    >>> story = Story("Video", (("a", "Intro"), ("b", "Step one"), ("c", "Step two")))
-    >>> made = chapters_of(story, [("a", Fraction(0)), ("b", Fraction(4)), ("c", Fraction(30))], Fraction(45))
-    >>> [(c.stamp, c.title, c.sections) for c in made]
-    [('0:00', 'Step one', ('a', 'b')), ('0:30', 'Step two', ('c',))]
+    >>> story = Story("Video", (("a", "Intro"), ("b", "Step one"), ("c", "Step two"), ("d", "Step two")))
+    >>> clips = [("a", Fraction(0)), ("b", Fraction(4)), ("c", Fraction(30)), ("d", Fraction(38))]
+    >>> [(c.stamp, c.title, c.sections) for c in chapters_of(story, clips, Fraction(45))]
+    [('0:00', 'Step one', ('a', 'b')), ('0:30', 'Step two', ('c', 'd'))]
     """
     titles = dict(story.sections)
     ends = [start for _, start in clips[1:]] + [end]
-    chapters = [Chapter(start, stop, titles[name], (name,)) for (name, start), stop in zip(clips, ends, strict=True)]
+    chapters: list[Chapter] = []
+    for (name, start), stop in zip(clips, ends, strict=True):
+        if chapters and chapters[-1].title == titles[name]:  # the part goes on: its chapter lasts longer
+            chapters[-1] = Chapter(chapters[-1].start, stop, titles[name], (*chapters[-1].sections, name))
+        else:
+            chapters.append(Chapter(start, stop, titles[name], (name,)))
     while len(chapters) > 1:
         lengths = [c.end - c.start for c in chapters]
         short = min(range(len(chapters)), key=lambda k: lengths[k])

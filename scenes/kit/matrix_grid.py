@@ -26,6 +26,7 @@ from manim import (
 )
 
 import attention
+from attention.display import FOLD_HEAD, FOLD_TAIL
 from scenes.kit.grid_cells import ELLIPSIS, cell_rectangles, ellipsis_dots, ink_on, masked_marks
 from scenes.kit.layout import MIN_CELL, LayoutError
 from scenes.kit.legibility import READABLE_PIXELS
@@ -45,11 +46,13 @@ MAX_TOKEN_LABEL = 1.4  # units
 TOKEN_LABEL_PER_UNIT = 70  # token labels' font size per unit of cell, up to the theme's token size
 TOKEN_LABEL_GAP = 0.15  # between a grid and its token labels, with room to spare
 LABEL_LINE_GAP = 0.08  # between a folded grid's label and the line of its true sizes under it
+FOLD_ENDS = (FOLD_HEAD, FOLD_TAIL)  # a folded dimension's first and last entries kept
 
 
-def drawn_size(n: int, limit: int = FOLD_ABOVE) -> int:
-    """How many cells a dimension of ``n`` entries takes on screen (an ellipsis included when folded)."""
-    return len(attention.folded(n, limit))
+def drawn_size(n: int, limit: int = FOLD_ABOVE, ends: tuple[int, int] = FOLD_ENDS) -> int:
+    """How many cells a dimension of ``n`` entries takes on screen (an ellipsis included when folded), ``ends``
+    being the entries kept before and after the ellipsis."""
+    return len(attention.folded(n, limit, *ends))
 
 
 class Gap(VMobject):
@@ -76,7 +79,8 @@ class MatrixGrid(VGroup):
     numbers: "auto" draws digits when they would be at least MIN_DIGIT_PIXELS (12) tall at the
     output resolution, "on" always, "off" never.
 
-    fold_above: a dimension longer than this is folded (None: never). ``values`` are then the cells as
+    fold_above: a dimension longer than this is folded (None: never), keeping ``fold_ends`` (its first and last
+    entries; 4 and 2 by default) around the ellipsis. ``values`` are then the cells as
     drawn (NaN where an ellipsis stands), ``source`` the whole matrix, ``shape`` its true shape, and
     ``row_index``/``col_index`` the source index of each drawn row and column (None: the ellipsis).
     Rows and columns are addressed as drawn (``row(i)``, ``cell(i, j)``); unfolded they are the source's.
@@ -114,6 +118,7 @@ class MatrixGrid(VGroup):
         digit_fill: float = DIGIT_HEIGHT,
         cell_height: float | None = None,
         fold_above: int | None = FOLD_ABOVE,
+        fold_ends: tuple[int, int] = FOLD_ENDS,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -128,6 +133,7 @@ class MatrixGrid(VGroup):
         self.numbers_mode = numbers
         self.stroke_color = stroke_color or theme.grid_stroke(color_key)
         self.fold_above = fold_above
+        self.fold_ends = fold_ends  # the entries a folded dimension keeps before and after its ellipsis
         self.source = np.array(values, dtype=np.float64)
         if self.source.ndim != 2:
             raise ValueError(f"a grid needs a 2-D array, got shape {self.source.shape}")
@@ -167,7 +173,7 @@ class MatrixGrid(VGroup):
         if self.fold_above is None:
             self.row_index, self.col_index = tuple(range(values.shape[0])), tuple(range(values.shape[1]))
             return values
-        shown, self.row_index, self.col_index = attention.fold(values, self.fold_above)
+        shown, self.row_index, self.col_index = attention.fold(values, self.fold_above, *self.fold_ends)
         return shown
 
     def _build_cells(self, values) -> VGroup:

@@ -9,26 +9,31 @@ at 16 bits, against what it would be without grouped-query heads. Every number i
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, VGroup
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Rectangle, VGroup
 
 import attention
 from attention.kv_cache import prompted
-from scenes.kit.layout import FULL_FRAME, LONE_CELL, MIN_CELL, LayoutError, Panel, assert_inside, shrink_to_fit
-from scenes.kit.lens import MathLine, Num, TeX, ValueStrip
-from scenes.kit.limits import MAX_TOKENS
-from scenes.kit.matrix_grid import MatrixGrid, drawn_size
+from scenes.kit.layout import FULL_FRAME, MIN_CELL, LayoutError, Panel, assert_inside, shrink_to_fit
+from scenes.kit.legibility import READABLE_DIGIT
+from scenes.kit.lens import LENS_CELL_HEIGHT, LENS_FILL, MathLine, Num, TeX, readable_cell
+from scenes.kit.limits import FOLD_ABOVE, MAX_TOKENS
+from scenes.kit.matrix_grid import MatrixGrid
 from scenes.kit.narration import narrate
 from scenes.kit.text.labels import short_label
 from scenes.scene import AttentionScene, Part, Section
 
-LEFT_PANE = Panel(left=FULL_FRAME.left, right=1.3)  # the step: q, the cache, the weights, the pick
-RIGHT_PANE = Panel(left=1.7, right=FULL_FRAME.right)  # the work and the bytes
+# The frame is split where the widest step's side (the work, the pick and the legend; then the bytes) leaves the
+# most room to the step's view (q over the cached K, its weights and V), the side never narrower than SIDE_LEAST.
+SIDE_LEAST = 3.6
+PANE_GAP = 0.35
 TITLE_GAP = 0.3  # under the title
-ROW_GAP = 0.3  # between the parts of a step
-GRID_GAP = 0.5  # between the K and the V cache
-LABEL_ROOM = 1.0  # a cache's shape label (and its true sizes when folded) above it
+ROW_GAP = 0.3  # between q and the caches' labels
+GRID_GAP = 0.3  # between K, the weights and V
 LINE_GAP = 0.22  # between two lines of the right pane
-FIT_MARGIN = 0.97  # token labels grow with the cells: the cell measured at the largest size fits with this margin
+BLOCK_GAP = 0.45  # between the right pane's blocks
+SWATCH = (0.4, 0.25)  # a legend's frame, width and height
+CACHE_ENDS = (2, 1)  # a head's 64 columns as its first two, an ellipsis and its last: K, a and V fit side by side
 
 
 def plain(token: str) -> str:
@@ -58,56 +63,96 @@ def steps_of(request: attention.Request) -> int:
 
 
 # ----- one step --------------------------------------------------------------------------------------------------
+def shown_values(step) -> np.ndarray:
+    """The numbers a step draws: q and the caches as folded (``CACHE_ENDS``), and the weights."""
+    shown = [attention.fold(m, FOLD_ABOVE, *CACHE_ENDS)[0] for m in (step.query[None, :], step.keys, step.values)]
+    drawn = np.concatenate([m.ravel() for m in shown] + [step.weights])
+    return drawn[~np.isnan(drawn)]
+
+
 def cell_for(scene: AttentionScene, run, steps, room: float) -> tuple[float, float]:
-    """One cell size for every step, and the last step's height with it: that view (the most rows) fits ``room``
-    units of height and the left pane's width, measured once at the largest cell, so that nothing is shrunk (its
-    strips' digits would be)."""
-    last = steps[-1]
-    rows, cols = len(last.keys), drawn_size(last.keys.shape[1])
-    trial = step_view(scene, run, last, LONE_CELL)
-    fixed_height, fixed_width = trial.height - rows * LONE_CELL, trial.grids["cache"].width - 2 * cols * LONE_CELL
-    fits = min((room - fixed_height) / rows, (LEFT_PANE.width - fixed_width) / (2 * cols)) * FIT_MARGIN
-    size = min(LONE_CELL, fits)  # the caches alone in their pane: as large as a lone grid may be
-    if size < MIN_CELL:
-        raise LayoutError(f"a cache of {rows} rows does not fit legibly; use a shorter sentence or fewer --steps")
-    return size, fixed_height + rows * size
+    """One cell (width, height) for every step: as wide as the widest number of any step needs to be drawn
+    readable, as tall as a strip's; shorter (the cache's rows only) when the last step's rows do not fit ``room``
+    units of height, which leaves its cells' shades and hides their digits (``numbers="auto"``)."""
+    values = np.concatenate([shown_values(step) for step in steps])
+    width = readable_cell(values, scene.inputs.decimals, scene.theme)
+    last, height = steps[-1], LENS_CELL_HEIGHT
+    fixed = step_view(scene, run, last, width, height).height - len(last.keys) * height
+    fits = (room - fixed) / len(last.keys)
+    if fits < MIN_CELL:
+        raise LayoutError(f"a cache of {len(last.keys)} rows does not fit; use a shorter sentence or fewer --steps")
+    return width, min(height, fits)
 
 
-def step_view(scene: AttentionScene, run, step, size: float) -> VGroup:
-    """The step: the new q row, the K and V caches (cached rows framed as reused, the new row as computed),
-    the new row of weights and the token that comes next."""
-    theme, n, width = scene.theme, len(step.keys), step.keys.shape[1]
-    options = {"theme": theme, "decimals": scene.inputs.decimals, "numbers": scene.inputs.numbers}
+def step_view(scene: AttentionScene, run, step, width: float, height: float) -> VGroup:
+    """The step: the new q row over the cached K (its columns over K's), the weights of every cached row and
+    V beside them (the rows reused framed apart from the row computed now); q's cells keep a strip's height."""
+    theme, n = scene.theme, len(step.keys)
+    options = {"theme": theme, "decimals": scene.inputs.decimals, "cell_size": width, "fold_ends": CACHE_ENDS}
+    rows = {**options, "numbers": scene.inputs.numbers, "cell_height": height, "digit_fill": LENS_FILL}
     tokens = run.tokens[:n]  # the rows of the cache: the tokens read so far
-    shape = "" if drawn_size(width) < width else rf"_{{{n}\times {width}}}"  # a folded grid says its sizes
-    keys = MatrixGrid(step.keys, "K", cell_size=size, label=f"K{shape}", row_labels=tokens, **options)
-    values = MatrixGrid(step.values, "V", cell_size=size, label=f"V{shape}", **options)
-    VGroup(keys, values).arrange(RIGHT, buff=GRID_GAP, aligned_edge=DOWN)
+    shape = "" if step.keys.shape[1] > FOLD_ABOVE else rf"_{{{n}\times {step.keys.shape[1]}}}"  # folded: a line
+    keys = MatrixGrid(step.keys, "K", label=f"K{shape}", row_labels=tokens, **rows)
+    weights = MatrixGrid(step.weights[:, None], "S", label=rf"\mathbf{{a}}_{{{n}}}", **rows)
+    values = MatrixGrid(step.values, "V", label=f"V{shape}", **rows)
+    VGroup(keys, weights, values).arrange(RIGHT, buff=GRID_GAP, aligned_edge=DOWN)
+    query = MatrixGrid(
+        step.query[None, :], "Q", numbers="on", cell_height=LENS_CELL_HEIGHT, digit_fill=LENS_FILL, **options
+    )
+    labels_top = max(grid.label.get_top()[1] for grid in (keys, weights, values))
+    query.next_to([keys.cells.get_left()[0], labels_top, 0], UP, buff=ROW_GAP, aligned_edge=LEFT)
+    name = theme.math(rf"\mathbf{{q}}_{{{n}}}", font_size=theme.size.label)  # the legend says it is new
+    name.next_to(query.cells, LEFT, buff=0.2)
+    query.label = name  # the row's name labels it, as a strip's does (a row has no shape label of its own)
     marks = VGroup()
     if n > 1:
-        reused = VGroup(keys.highlight_rows(0, n - 1), values.highlight_rows(0, n - 1))
-        reused.set_stroke(color=theme.divider)
-        note = words(scene, f"reused: {n - 1} cached", color=theme.divider)
-        note.next_to(values.row(0) if n == 2 else VGroup(values.row(0), values.row(n - 2)), RIGHT, buff=0.2)
-        marks.add(reused, note)
-    computed = VGroup(keys.highlight_row(n - 1), values.highlight_row(n - 1))
-    note = words(scene, "computed now", color=theme.step_arrow).next_to(values.row(n - 1), RIGHT, buff=0.2)
-    marks.add(computed, note)
-    cache = VGroup(keys, values, marks)
-    strip_width = LEFT_PANE.width - 0.2
-    query = ValueStrip(theme, step.query, "Q", [TeX(rf"\mathbf{{q}}_{{{n}}}\ (\text{{new}})")], max_width=strip_width)
-    row = ValueStrip(theme, step.weights, "S", [TeX(r"\mathbf{a} = \mathrm{softmax}")], max_width=strip_width)
-    view = VGroup(query, cache, row, pick_line(scene, step)).arrange(DOWN, buff=ROW_GAP)
-    view.grids = {"K": keys, "V": values, "cache": cache, "q": query, "a": row}
+        reused = VGroup(*(grid.highlight_rows(0, n - 1) for grid in (keys, weights, values)))
+        marks.add(reused.set_stroke(color=theme.arrow))
+    computed = VGroup(keys.highlight_row(n - 1), values.highlight_row(n - 1), query.highlight_all())
+    marks.add(computed.set_stroke(color=theme.step_arrow))
+    view = VGroup(VGroup(name, query), keys, weights, values, marks)
+    view.grids = {"K": keys, "V": values, "a": weights, "q": query}
     return view
 
 
-def pick_line(scene: AttentionScene, step):
+def legend(scene: AttentionScene, step) -> VGroup:
+    """What the frames say, each line after a swatch of its frame: the rows reused from the cache, the row
+    computed now."""
+    theme, n = scene.theme, len(step.keys)
+    lines = [(theme.step_arrow, "computed now")]
+    if n > 1:
+        lines.insert(0, (theme.arrow, f"reused: {n - 1} cached rows"))
+    group = VGroup()
+    for color, text in lines:
+        said = words(scene, text)
+        swatch = Rectangle(width=SWATCH[0], height=SWATCH[1], stroke_color=color, stroke_width=theme.stroke.medium)
+        group.add(VGroup(swatch, said).arrange(RIGHT, buff=0.15))
+    return group.arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+
+
+def pick_line(scene: AttentionScene, step) -> VGroup:
+    """The token that comes next, and how: picked by the model, or given (the toy replays its tokens)."""
     theme = scene.theme
     if step.next_token is None:
-        return words(scene, "the last token: nothing follows", size=theme.size.note)
-    how = "picked (highest logit)" if step.picked else "given (the toy has no vocabulary)"
-    return words(scene, f"next token: '{short_label(step.next_token)}'  {how}", size=theme.size.note)
+        lines = [words(scene, "the last token:", size=theme.size.note), words(scene, "nothing follows it")]
+        return VGroup(*lines).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+    how = "picked: the highest logit" if step.picked else "given, not picked: a replay"
+    lines = [words(scene, f"next token: '{short_label(step.next_token)}'", size=theme.size.note), words(scene, how)]
+    return VGroup(*lines).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
+
+
+def step_side(scene: AttentionScene, step) -> VGroup:
+    """The right pane during a step: this head's work, the token that comes next, and the frames' legend."""
+    side = VGroup(work_block(scene, step), pick_line(scene, step), legend(scene, step))
+    return side.arrange(DOWN, buff=BLOCK_GAP, aligned_edge=LEFT)
+
+
+def panes(sides, top: float) -> tuple[Panel, Panel]:
+    """The view's pane and the side's, under ``top``: the side as wide as its widest block (SIDE_LEAST at least,
+    at most half the frame), the view the rest."""
+    width = min(FULL_FRAME.width / 2, max(SIDE_LEAST, *(side.width for side in sides)))
+    split = FULL_FRAME.right - width
+    return Panel(FULL_FRAME.left, split - PANE_GAP, FULL_FRAME.bottom, top), Panel(split, FULL_FRAME.right)
 
 
 def work_block(scene: AttentionScene, step) -> VGroup:
@@ -116,9 +161,10 @@ def work_block(scene: AttentionScene, step) -> VGroup:
     with_cache, without = step.work
     head = words(scene, "this head's multiply-adds", size=scene.theme.size.note)
     lines = [
-        words(scene, "q·Kᵀ and a·V, this step:"),
-        MathLine(scene.theme, TeX(r"\text{with the cache: }"), Num(f"2 × {n} × {width} = {with_cache}")),
-        MathLine(scene.theme, TeX(r"\text{all rows again: }"), Num(f"2 × {n} × {n} × {width} = {without}")),
+        words(scene, "q·Kᵀ and a·V with the cache:"),
+        MathLine(scene.theme, Num(f"2 × {n} × {width} = {with_cache}")),
+        words(scene, "all rows again, without it:"),
+        MathLine(scene.theme, Num(f"2 × {n} × {n} × {width} = {without}")),
     ]
     return VGroup(head, *lines).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
 
@@ -135,14 +181,15 @@ def size_block(scene: AttentionScene, run) -> VGroup:
 
     lines = [
         words(scene, "the cache a token, at 16 bits", size=theme.size.note),
-        words(scene, f"({size.value_bytes} bytes a value, as engines keep it)"),
+        words(scene, "as inference engines keep it:"),
         product(size.kv_heads, grouped),
-        words(scene, "K and V × layers × kv heads × width × bytes", size=theme.size.tiny),
+        words(scene, "K and V × layers × kv heads", size=theme.size.tiny),
+        words(scene, "× width × bytes", size=theme.size.tiny),
     ]
     if size.heads != size.kv_heads:
-        lines += [words(scene, f"a key/value head per query head ({size.heads}):"), product(size.heads, ungrouped)]
+        lines += [words(scene, f"a kv head per query head ({size.heads}):"), product(size.heads, ungrouped)]
     else:
-        lines.append(words(scene, "one head: no key/value heads to share"))
+        lines.append(words(scene, "one head: none to share"))
     lines += [
         words(scene, f"these {total} tokens:"),
         MathLine(theme, Num(f"{total} × {grouped} = {size.holding(total)}"), TeX(r"\text{ B}")),
@@ -150,32 +197,41 @@ def size_block(scene: AttentionScene, run) -> VGroup:
     return VGroup(*lines).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
 
 
-def place_right(block: VGroup, top: float) -> VGroup:
-    shrink_to_fit(block, RIGHT_PANE)
-    block.align_to([RIGHT_PANE.left, 0, 0], LEFT)
-    return block.shift(UP * (top - block.get_top()[1]))
+def place_right(block: VGroup, pane: Panel, top: float) -> VGroup:
+    """``block`` at the left of ``pane``, its top at ``top`` (or higher, so that it ends inside the frame)."""
+    shrink_to_fit(block, pane)
+    block.align_to([pane.left, 0, 0], LEFT)
+    block.shift(UP * (top - block.get_top()[1]))
+    return block.shift(UP * max(0.0, pane.bottom - block.get_bottom()[1]))
 
 
 # ----- the sections ----------------------------------------------------------------------------------------------
+def readable(grid: MatrixGrid) -> bool:
+    """Whether a grid's digits are drawn at least READABLE_DIGIT tall (the cache's, when its rows fitted)."""
+    return len(grid.numbers) > 0 and grid.digit_height(grid.values) >= READABLE_DIGIT * (1 - 1e-6)
+
+
 def play_decode(scene: AttentionScene) -> None:
-    """Each step in turn: the view of the step on the left, its work beside it."""
+    """Each step in turn: the view of the step on the left, its work, pick and legend beside it."""
     request, theme = scene.request, scene.theme
     run = request.decoding(steps_of(request))
     steps = run.last(steps_of(request))
     title = words(scene, f"The KV cache: {source_name(request)}", size=theme.size.heading)
     title.move_to([FULL_FRAME.center[0], 0, 0]).shift(UP * (FULL_FRAME.top - title.get_top()[1]))
     room_top = title.get_bottom()[1] - TITLE_GAP
-    size, height = cell_for(scene, run, steps, room_top - LEFT_PANE.bottom)
-    under_title = Panel(LEFT_PANE.left, LEFT_PANE.right, LEFT_PANE.bottom, room_top)
-    top = min(room_top, under_title.center[1] + height / 2)  # the last step centred: the cache grows down to it
+    sides = [step_side(scene, step) for step in steps]
+    view_pane, side_pane = panes([*sides, size_block(scene, run)], room_top)  # the bytes take the side after
+    width, height = cell_for(scene, run, steps, view_pane.height)
+    last = step_view(scene, run, steps[-1], width, height)  # the tallest, centred: where every view stands
+    shrink_to_fit(last, view_pane)
+    right, top = view_pane.center[0] + last.width / 2, view_pane.center[1] + last.height / 2
     shown = None
-    for k, step in enumerate(steps, start=1):
-        view = step_view(scene, run, step, size)
-        shrink_to_fit(view, under_title)
-        view.move_to([LEFT_PANE.center[0], 0, 0]).shift(UP * (top - view.get_top()[1]))
-        view.shift(UP * max(0.0, under_title.bottom - view.get_bottom()[1]))  # never below the frame
-        work = place_right(work_block(scene, step), top)
-        assert_inside(VGroup(title, view, work), FULL_FRAME, "the KV cache's step")
+    for k, (step, side) in enumerate(zip(steps, sides, strict=True), start=1):
+        view = step_view(scene, run, step, width, height)
+        shrink_to_fit(view, view_pane)  # a wide toy head (d_k = 8) narrows every cell alike
+        view.shift(RIGHT * (right - view.get_right()[0]) + UP * (top - view.get_top()[1]))  # the grids stay put
+        place_right(side, side_pane, top)
+        assert_inside(VGroup(title, view, side), FULL_FRAME, "the KV cache's step")
         n = len(step.keys)
         after = f"it picks '{plain(step.next_token)}'" if step.picked else "the next token is given"
         if step.next_token is None:
@@ -185,17 +241,16 @@ def play_decode(scene: AttentionScene) -> None:
             f"only its own key and value are computed. Then {after}."
         )
         if shown is None:
-            narrate(scene, text, FadeIn(title), FadeIn(view), FadeIn(work), run_time=1.2)
+            narrate(scene, text, FadeIn(title), FadeIn(view), FadeIn(side), run_time=1.2)
         else:
-            narrate(scene, text, FadeOut(shown[0]), FadeOut(shown[1]), FadeIn(view), FadeIn(work), run_time=1.2)
-        scene.explain(view.grids["q"], view.grids["a"], work)
-        shown = (view, work)
+            narrate(scene, text, FadeOut(shown[0]), FadeOut(shown[1]), FadeIn(view), FadeIn(side), run_time=1.2)
+        grids = view.grids
+        scene.explain(*(grids[name] for name in ("q", "a", "K", "V") if readable(grids[name])), side[0])
+        shown = (view, side)
     with_cache, without = steps[-1].work
     narrate(scene, f"Without the cache this head would redo {without} multiply-adds; with it, {with_cache}.")
-    grids = shown[0].grids  # the caches, and the strips' rows of cells (each named by its strip's name)
-    strips = {f"{name} {k}": grid for name in ("q", "a") for k, grid in enumerate(grids[name].grids, start=1)}
-    scene.grids = {"K": grids["K"], "V": grids["V"], **strips}
-    scene.kv_view, scene.kv_work = shown
+    scene.grids = dict(shown[0].grids)
+    scene.kv_view, scene.kv_work, scene.kv_pane = *shown, side_pane
     scene.figure(caption_decode(request, run, steps))
 
 
@@ -203,7 +258,7 @@ def play_size(scene: AttentionScene) -> None:
     """The cache's bytes a token beside the last step, in place of its work."""
     request = scene.request
     run = request.decoding(steps_of(request))
-    block = place_right(size_block(scene, run), scene.kv_work.get_top()[1])
+    block = place_right(size_block(scene, run), scene.kv_pane, scene.kv_work.get_top()[1])
     assert_inside(block, FULL_FRAME, "the cache's size")
     size = run.size
     narrate(
