@@ -143,7 +143,10 @@ def play_blocks(scene: AttentionScene, title, row: int) -> tuple[StripTable, VGr
         reveal = [FadeIn(column(strip, n)) for strip in strips] + [FadeIn(frame), FadeIn(outputs[n])]
         leaving = [FadeOut(m) for m in (shown, previous_frame) if m is not None]
         if n == 0:
-            text = f"Block 1: m is its maximum, {texts([state.maximum], dec)[0]}; l and o sum e to the s minus m."
+            text = (  # its factor shows 0.00: m starts at minus infinity, as FlashAttention's does
+                f"Block 1: m is its maximum, {texts([state.maximum], dec)[0]}; l and o sum e to the s minus m. "
+                "Its factor is 0: m started at minus infinity, with nothing before it to rescale."
+            )
         elif state.rescale < 1:
             text = (
                 f"Block {n + 1}: the maximum grows to {texts([state.maximum], dec)[0]}, so l and o so far are "
