@@ -23,10 +23,10 @@ from . import arith
 from .core import softmax
 from .embedding import check_size
 from .models.llama import DecoderConfig, logits, rms_norm, rotary, rotate_pairs, silu
-from .toy import TOY, VIDEO_SENTENCE, weights
+from .toy import TOY, weights
 from .validation import frozen
 
-# What a request's decoding reads when no sentence was given (every command defaults to the video's sentence): a
+# What a request's decoding reads when no sentence was given (``Request.default_sentence``): a
 # count, whose next tokens anyone can tell (SmolLM2 writes " five", ",", " six"); the toy model replays it.
 DECODE_PROMPT = "One, two, three, four,"
 DEFAULT_STEPS, MAX_STEPS = 3, 8  # new tokens (the toy: last tokens read); more would not fit beside the cache
@@ -270,15 +270,17 @@ def check_steps(steps) -> int:
 
 def prompted(request):
     """The request a cached run reads: ``request`` itself, or the same sizes, model, layer and head reading
-    ``DECODE_PROMPT`` when its text is the video's sentence (what every command reads when none is given).
+    ``DECODE_PROMPT`` when nobody gave a sentence (``default_sentence``: every command reads the video's then).
 
     Examples
     --------
     >>> import attention
     >>> prompted(attention.Request.from_sentence()).tokens
     ('One,', 'two,', 'three,', 'four,')
+    >>> len(prompted(attention.Request.from_sentence(attention.VIDEO_SENTENCE)).tokens)  # typed: read as given
+    11
     """
-    if request.text != VIDEO_SENTENCE:
+    if not request.default_sentence:
         return request
     return replace(request, tokens=DECODE_PROMPT.split(), sentence=DECODE_PROMPT, **_given(request))
 

@@ -88,6 +88,7 @@ class Request:
     row: int | None = None
     block: int | None = None
     steps: int | None = None  # tokens a cached run decodes (the toy: replays), 1 to 8; None: DEFAULT_STEPS
+    default_sentence: bool = False  # the video's sentence stands in for one nobody gave (a decode reads its own)
 
     def __post_init__(self):
         # A list of tokens is kept as the tuple it holds (hashable); the rest is checked, never replaced.
@@ -100,10 +101,15 @@ class Request:
                 check_size(name, getattr(self, name))
         if self.steps is not None:
             kv_cache.check_steps(self.steps)
+        if not isinstance(self.default_sentence, bool):
+            raise TypeError(f"default_sentence must be True or False, got {self.default_sentence!r}")
 
     @classmethod
-    def from_sentence(cls, sentence: str = VIDEO_SENTENCE, **sizes) -> Request:
-        """The request for ``sentence``, split on white space; ``sizes``: d, d_k, heads, mask, seed."""
+    def from_sentence(cls, sentence: str | None = None, **sizes) -> Request:
+        """The request for ``sentence``, split on white space (None: the video's, marked ``default_sentence``);
+        ``sizes``: d, d_k, heads, mask, seed and the other fields."""
+        if sentence is None:
+            return cls(tokens=tokenize(VIDEO_SENTENCE), sentence=VIDEO_SENTENCE, default_sentence=True, **sizes)
         return cls(tokens=tokenize(sentence), sentence=sentence, **sizes)
 
     def __eq__(self, other) -> bool:
@@ -269,7 +275,7 @@ class Request:
 
     def decoding(self, steps: int | None = None) -> kv_cache.CachedDecoding:
         """A cached run (``kv_cache.decoding``): a decoder writes ``steps`` (default ``decode_steps``) tokens after
-        the sentence (or ``kv_cache.DECODE_PROMPT`` when it is the video's), the toy model replays it."""
+        the sentence (or ``kv_cache.DECODE_PROMPT`` when none was given), the toy model replays it."""
         self._able(Capability.DECODES, "a cached decoding")
         return kv_cache.decoding(self, steps)
 

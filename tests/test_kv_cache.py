@@ -129,3 +129,18 @@ def test_cache_size_is_the_gguf_metadata(model):
 def test_decode_refuses_what_the_model_has_not(model, arguments, message):
     with pytest.raises(ValueError, match=message):
         cached_decode(model, COUNTING, **{"new_tokens": 1, **arguments})
+
+
+def test_the_own_prompt_stands_in_only_for_a_sentence_nobody_gave():
+    """With no sentence (the command line's default too) a decode reads its count; the video's sentence typed out
+    is read as given, like any other."""
+    from attention.kv_cache import DECODE_PROMPT, prompted
+    from rendering.cli.admission import request_of
+    from rendering.cli.options import parse
+
+    options = parse(["KVCacheScene"])[1]
+    typed = parse(["KVCacheScene", "--sentence", attention.VIDEO_SENTENCE])[1]
+    assert prompted(request_of(options)).sentence == DECODE_PROMPT
+    assert prompted(attention.Request.from_sentence()).sentence == DECODE_PROMPT
+    assert prompted(request_of(typed)).tokens == tuple(attention.VIDEO_SENTENCE.split())
+    assert prompted(attention.Request.from_sentence(attention.VIDEO_SENTENCE)).sentence == attention.VIDEO_SENTENCE

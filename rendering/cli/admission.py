@@ -58,7 +58,7 @@ def request_of(options: Mapping[str, Any]) -> attention.Request:
     try:
         if options["tokens"] is not None:
             return attention.Request(tokens=tuple(options["tokens"]), **sizes)
-        return attention.Request.from_sentence(sentence, **sizes)
+        return attention.Request.from_sentence(options["sentence"], **sizes)  # None: the video's, as a default
     except (TypeError, ValueError) as exc:
         if options["model"] is None:  # what the scenes can draw is the narrower limit, so the one a user needs
             _check_toy_drawable(options, sentence)
