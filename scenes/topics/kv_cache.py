@@ -222,13 +222,13 @@ def play_decode(scene: AttentionScene) -> None:
     sides = [step_side(scene, step) for step in steps]
     view_pane, side_pane = panes([*sides, size_block(scene, run)], room_top)  # the bytes take the side after
     width, height = cell_for(scene, run, steps, view_pane.height)
-    last = step_view(scene, run, steps[-1], width, height)  # the tallest, centred: where every view stands
-    shrink_to_fit(last, view_pane)
+    views = [step_view(scene, run, step, width, height) for step in steps]
+    for view in views:
+        shrink_to_fit(view, view_pane)  # a wide toy head (d_k = 8) narrows every cell alike
+    last = views[-1]  # the tallest, centred: where every view stands
     right, top = view_pane.center[0] + last.width / 2, view_pane.center[1] + last.height / 2
     shown = None
-    for k, (step, side) in enumerate(zip(steps, sides, strict=True), start=1):
-        view = step_view(scene, run, step, width, height)
-        shrink_to_fit(view, view_pane)  # a wide toy head (d_k = 8) narrows every cell alike
+    for k, (step, view, side) in enumerate(zip(steps, views, sides, strict=True), start=1):
         view.shift(RIGHT * (right - view.get_right()[0]) + UP * (top - view.get_top()[1]))  # the grids stay put
         place_right(side, side_pane, top)
         assert_inside(VGroup(title, view, side), FULL_FRAME, "the KV cache's step")
