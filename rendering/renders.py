@@ -21,6 +21,8 @@ sha256, and does no audio work at all. A narrated piece is kept by its takes' le
 
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,6 +42,8 @@ from rendering.timed_text.chapters import story_of
 from rendering.voice.ahead import speak_ahead
 from rendering.workers.pool import run_jobs
 from rendering.workers.scene_jobs import render_stills
+
+TRACK_MODULE = "rendering.voice.track"  # what laying a narrated movie's track imports (scipy's signal: about 1 s)
 
 
 @dataclass(frozen=True)
@@ -298,6 +302,8 @@ def render_all(renders: list, request: attention.Request, look: Look, work: Path
     # Each round films at least the first section the chain lacks, so the rounds end; a second round happens
     # only when a slice stopped at a section the cache held, and the chain then lacks a later one.
     rounds = 0
+    if speech is not None and movies:  # the track's modules load while the workers film, not after them
+        threading.Thread(target=importlib.import_module, args=(TRACK_MODULE,), daemon=True).start()
     run = _Run(store, costs, request, look, work, jobs, movies, stills, results)
     while _round(run, rounds):
         rounds += 1

@@ -261,6 +261,11 @@ class AttentionScene(Scene):
         self.log.played.append(name)
         super().next_section(name, section_type or DefaultSectionType.NORMAL, skip_animations)
 
+    def passing_through(self) -> bool:
+        """Whether the open section is one this render skips on its way to the sections it films (a slice of a
+        parallel render, rendering/parallel/film.py): nothing of it is kept, so its cues need no voice."""
+        return self.play_only is not None and bool(self.log.played) and self.log.played[-1] not in self.play_only
+
     def play(self, *animations, **kwargs) -> None:
         """Manim's play; in a dry run, where nothing is filmed, the end state without the frames (skipping.py)."""
         if self.clearing:  # what clear_stage left to fade out with this play

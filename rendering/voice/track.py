@@ -33,6 +33,9 @@ from rendering.voice.loudness import CEILING, limited, true_peak
 RATE = 48000  # what Opus requires, and AAC's usual rate
 CODECS = {".mp4": ("aac", "fltp"), ".mov": ("aac", "fltp"), ".webm": ("libopus", "flt")}
 BITRATE = 128_000
+# FFmpeg's AAC encoder's fast coder: at 128 kb/s of mono speech it keeps the waveform closer than the default
+# two-loop search (45 against 30 dB signal-to-noise, measured on the FullVideo's track) in under half the time
+CODEC_OPTIONS = {"aac": {"aac_coder": "fast"}}
 MUXERS = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}
 
 
@@ -110,7 +113,7 @@ def _mux_once(movie: Path, track: np.ndarray, target: Path) -> Path:
                 video = output.add_stream_from_template(video_in)
                 if video_in.metadata.get("alpha_mode") == "1":
                     video.codec_context.pix_fmt = "yuva420p"
-                audio = output.add_stream(codec, rate=RATE, layout="mono")
+                audio = output.add_stream(codec, rate=RATE, layout="mono", options=CODEC_OPTIONS.get(codec, {}))
                 audio.bit_rate = BITRATE
                 audio.time_base = Fraction(1, RATE)
                 frames = _audio_frames(track, layout_format, audio.codec_context.frame_size or 960)

@@ -4,7 +4,9 @@ A cue is one ``narrate`` call. Its text is written the way a person reads it; th
 math in Unicode and the voice says it in words (``pronunciation.py``). Without a voice (``Inputs.speech`` is
 None) a cue lasts as long as its animation or the time to read it (5/6 s at least), whichever is longer. With
 one, it lasts the longest of its animation, its speech, one second and the time to read it; the speech starts
-with the cue's subtitle, which lasts as long as the speech, one second or the reading, whichever is longest.
+with the cue's subtitle, which lasts as long as the speech, one second or the reading, whichever is longest. A
+section a render only passes through (``AttentionScene.passing_through``) is timed as a silent one: nothing of it
+is kept, and making its takes would only delay the sections filmed after it.
 Either way a gap follows (``gap()``: at least two frames), so that the next cue never overlaps it.
 """
 
@@ -63,6 +65,8 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, cue: str | Non
     'The scaled scores: QKᵀ over √dₖ.'
     """
     speech = getattr(scene.inputs, "speech", None)
+    if speech is not None and scene.passing_through():
+        speech = None  # a section skipped to reach the filmed ones: timed as if silent, no take made or waited for
     shown = written(text)
     animation_time = run_time if animations else 0.0
     if speech is None:

@@ -22,6 +22,8 @@ ANIMATION = "manim.animation.animation:Animation"
 TRANSFORM = "manim.animation.transform:Transform"
 TEXT = "manim.mobject.text.text_mobject"
 PLAN = "manim._config.output_plan:OutputPlan"
+SVG = "manim.mobject.svg.svg_mobject:SVGMobject"
+SEGMENT = "manim.scene.video_segment_encoder:VideoSegmentEncoder"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,26 @@ RELIED_ON = (
     Internal(WRITER, "is_already_cached", "function", "damaged_cache", ("self", "hash_invocation")),
     Internal(WRITER, "output_plan", "attribute", "damaged_cache"),
     Internal(PLAN, "segment_path", "function", "damaged_cache", ("self", "cache_key")),
+    # preloaded_preamble.py: the command Manim runs LaTeX with
+    Internal(
+        "manim.utils.tex_file_writing",
+        "make_tex_compilation_command",
+        "function",
+        "preloaded_preamble",
+        ("tex_compiler", "output_format", "tex_file", "tex_dir"),
+    ),
+    # held_frames.py: a repeated frame encoded by the segment encoder
+    Internal(SEGMENT, "write_frame", "function", "held_frames", ("self", "pixels", "repeat")),
+    Internal(SEGMENT, "_validate_frame", "function", "held_frames", ("self", "pixels", "repeat")),
+    Internal(SEGMENT, "_operation_error", "function", "held_frames", ("self", "operation", "error")),
+    Internal(SEGMENT, "_stream", "attribute", "held_frames"),
+    Internal(SEGMENT, "_container", "attribute", "held_frames"),
+    Internal(SEGMENT, "_next_pts", "attribute", "held_frames", holds=int),
+    Internal(SEGMENT, "spec", "attribute", "held_frames"),
     # cloning.py: a copy's link to its original, as Mobject.copy sets it
     Internal("manim.mobject.mobject:Mobject", "original_id", "attribute", "cloning"),
+    Internal(SVG, "init_svg_mobject", "function", "cloning", ("self", "use_svg_cache")),
+    Internal(SVG, "generate_mobject", "function", "cloning", ("self",)),
+    Internal(SVG, "hash_seed", "property", "cloning"),
+    Internal("manim.mobject.svg.svg_mobject", "hash_obj", "function", "cloning"),
 )

@@ -34,6 +34,11 @@ def share(folder: Path | None) -> None:
     _FOLDER[:] = [] if folder is None else [Path(folder)]
 
 
+def folder() -> Path | None:
+    """The shared folder ``share`` named, or None."""
+    return _FOLDER[0] if _FOLDER else None
+
+
 def place(source: Path, target: Path) -> None:
     """Copy ``source`` to ``target``, which appears only complete (a temporary name beside it, then a rename)."""
     target.parent.mkdir(parents=True, exist_ok=True)
