@@ -77,3 +77,14 @@ def test_latex_starts_from_the_preamble_format_and_typesets_the_same(tmp_path, s
     plain = outlines(tmp_path / "slot-1")
     assert [c for c in commands if c[0] == "latex"][-1][1] == "-interaction=batchmode"
     assert len(plain) > 0 and np.array_equal(formatted, plain)
+
+
+def test_an_unusable_shared_folder_costs_the_sharing_never_the_typesetting(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    shared_tex.share(blocked / "typeset")  # cannot be made: no format, no shared copy
+    try:
+        drawn = outlines(tmp_path / "slot-0")
+    finally:
+        shared_tex.share(None)
+    assert len(drawn) > 0 and blocked.read_text() == "not a folder"

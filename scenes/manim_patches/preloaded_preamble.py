@@ -4,7 +4,8 @@ Manim runs ``latex`` once per expression, and each run reads the whole preamble 
 fonts, amsmath): two thirds of a run's time for a short label, and a cold figure run typesets some 250 labels.
 ``mylatexformat`` (TeX Live's latex-extra) dumps a preamble into a format file; ``latex -fmt`` starts from it and
 skips the preamble it finds in the file. Here a format is made, the first time a preamble is seen, in the folder
-the workers share (shared_tex.py) or else beside the ``.tex``, named by the sha256 of the compiler and preamble;
+the workers share (shared_tex.py) or else beside the ``.tex``, named by the sha256 of LaTeX's own format (where
+it is and when it was made: a TeX Live update makes a new one) and the preamble;
 every later run of ``latex`` on a file with that preamble starts from it. The glyphs typeset are the same (only the
 order of the font definitions in the SVG changes); if the format cannot be made, LaTeX runs as Manim runs it.
 
@@ -26,10 +27,40 @@ from manim.utils import tex_file_writing
 
 from scenes.manim_patches import shared_tex
 
-COMPILERS = ("latex", "pdflatex")  # pdfTeX's: the engine mylatexformat dumps with
+COMPILER = "latex"  # the project's (Manim's default): pdfTeX writing DVI, the engine mylatexformat dumps with
 BEGIN = r"\begin{document}"
 _FAILED: set[str] = set()  # preambles whose format could not be made in this process: not tried again
 _INSTALLED = "_attention_preloaded_preamble"
+
+
+@functools.cache
+def _base_format() -> str | None:
+    """Where LaTeX's own format is, and when it was made: a TeX Live update remakes it, and a format dumped on top
+    of the old one would no longer load, so it is part of every format's name (None: no LaTeX found)."""
+    try:
+        found = subprocess.run(
+            ["kpsewhich", "-engine=pdftex", f"{COMPILER}.fmt"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        return f"{found} {Path(found).stat().st_mtime_ns}"
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _dump(head: str, made: Path) -> bool:
+    """Dump the preamble ``head`` into the format ``made`` (written whole or not at all); whether it is there."""
+    try:
+        with tempfile.TemporaryDirectory(prefix=".preamble-", dir=made.parent) as work:
+            source = Path(work) / "preamble.tex"
+            source.write_text(f"{head}{BEGIN}\\end{{document}}\n", encoding="utf-8")
+            command = ["etex", "-ini", "-interaction=batchmode", "-halt-on-error", f"-jobname={made.stem}"]
+            command += [f"-output-directory={work}", f"&{COMPILER}", "mylatexformat.ltx", str(source)]
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
+            dumped = Path(work) / f"{made.stem}.fmt"
+            if done.returncode == 0 and dumped.is_file():
+                shared_tex.place(dumped, made)  # a concurrent maker's copy is as good: renamed in whole
+    except OSError:  # no etex, or an unwritable folder: Manim's way
+        return False
+    return made.is_file()
 
 
 def format_for(tex_file: Path, compiler: str) -> Path | None:
@@ -40,38 +71,24 @@ def format_for(tex_file: Path, compiler: str) -> Path | None:
     >>> format_for(Path("no/such/file.tex"), "latex") is None
     True
     """
+    if compiler != COMPILER:
+        return None
     try:
         head, begins, _ = Path(tex_file).read_text(encoding="utf-8").partition(BEGIN)
     except (OSError, UnicodeDecodeError):
         return None
-    if not begins or compiler not in COMPILERS:
+    base = _base_format()
+    if not begins or base is None:
         return None
-    digest = hashlib.sha256(f"{compiler}\n{head}".encode()).hexdigest()[:16]
-    folder = shared_tex.folder() or Path(tex_file).parent
-    with suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-    made = folder / f"preamble-{digest}.fmt"
+    digest = hashlib.sha256(f"{base}\n{head}".encode()).hexdigest()[:16]
+    made = (shared_tex.folder() or Path(tex_file).parent) / f"preamble-{digest}.fmt"
     if made.is_file():
         return made
     if digest in _FAILED:
         return None
-    with tempfile.TemporaryDirectory(prefix=".preamble-", dir=folder) as work:
-        source = Path(work) / "preamble.tex"
-        source.write_text(f"{head}{BEGIN}\\end{{document}}\n", encoding="utf-8")
-        name = made.stem
-        command = ["etex", "-ini", "-interaction=batchmode", "-halt-on-error", f"-jobname={name}"]
-        command += [f"-output-directory={work}", f"&{compiler}", "mylatexformat.ltx", str(source)]
-        try:
-            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
-        except OSError:
-            done = None
-        dumped = Path(work) / f"{name}.fmt"
-        if done is None or done.returncode != 0 or not dumped.is_file():
-            _FAILED.add(digest)
-            return None
-        with suppress(OSError):
-            shared_tex.place(dumped, made)  # a concurrent maker's copy is as good: renamed in whole
-    if not made.is_file():  # an unwritable folder: Manim's way from now on
+    with suppress(OSError):
+        made.parent.mkdir(parents=True, exist_ok=True)
+    if not _dump(head, made):
         _FAILED.add(digest)
         return None
     return made

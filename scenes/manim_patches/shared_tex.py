@@ -41,15 +41,17 @@ def folder() -> Path | None:
 
 def place(source: Path, target: Path) -> None:
     """Copy ``source`` to ``target``, which appears only complete (a temporary name beside it, then a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(handle)
+    name = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        os.close(handle)
         shutil.copyfile(source, name)
         os.replace(name, target)
-    except OSError:  # a full or read-only shared folder costs a typesetting, never the render
-        with suppress(OSError):
-            os.unlink(name)
+    except OSError:  # a full, read-only or missing shared folder costs a typesetting, never the render
+        if name is not None:
+            with suppress(OSError):
+                os.unlink(name)
 
 
 def _tex_to_svg_file(original):
