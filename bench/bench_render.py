@@ -62,6 +62,7 @@ class Blank(Scene):
 class Timed:
     seconds: float
     log: str
+    cpu: float = 0.0  # seconds of CPU (user and system) the command and every process it started used
 
 
 @dataclass
@@ -73,13 +74,14 @@ class Row:
 
 
 def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> Timed:
-    start = time.perf_counter()
+    start, before = time.perf_counter(), os.times()
     done = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, after = time.perf_counter() - start, os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     if done.returncode:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
         raise RuntimeError(f"`{' '.join(command)}` exited with {done.returncode}:\n{tail}")
-    return Timed(seconds, done.stdout)
+    return Timed(seconds, done.stdout, cpu)
 
 
 def render_py(args: list[str], cache: Path, out: Path, root: Path) -> Timed:

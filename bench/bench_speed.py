@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -75,6 +76,26 @@ def has_lecture(snapshot: Path) -> str | None:
     return None
 
 
+def typesetting(cache: Path, work: Path) -> tuple[int, float, float] | None:
+    """How many LaTeX expressions a run typeset (its shared typeset folder holds one SVG each), and the seconds
+    of one expression's ``latex`` (from the run's preamble format) and ``dvisvgm``, each the median of 5 runs;
+    None if the run left no expression or format to time."""
+    shared = cache / "typeset"
+    made = sorted(shared.glob("*.svg"))
+    formats = sorted(shared.glob("preamble-*.fmt"))
+    sources = [tex for svg in made[:1] for tex in cache.glob(f"slot-*/Tex/{svg.stem}.tex")]
+    if not sources or not formats:
+        return None
+    probe = work / "typesetting-probe"
+    probe.mkdir(exist_ok=True)
+    latex = ["latex", f"-fmt={formats[0].with_suffix('')}", "-interaction=batchmode", f"-output-directory={probe}"]
+    dvisvgm = ["dvisvgm", "--no-fonts", "--verbosity=0", f"--output={probe / 'probe.svg'}"]
+    dvi = probe / f"{sources[0].stem}.dvi"
+    latex_s = statistics.median(run([*latex, str(sources[0])]).seconds for _ in range(5))
+    dvisvgm_s = statistics.median(run([*dvisvgm, str(dvi)]).seconds for _ in range(5))
+    return len(made), latex_s, dvisvgm_s
+
+
 def bench(rows: tuple[str, ...], quality: str, work: Path) -> list[Row]:
     table: list[Row] = []
     snapshot = copy_sources(work / "snapshot")
@@ -113,7 +134,14 @@ def bench(rows: tuple[str, ...], quality: str, work: Path) -> list[Row]:
         print("figures: render.py figures --width 3840, empty cache ...", file=sys.stderr, flush=True)
         figures = render_py(["figures", "--width", "3840"], work / "cache-figures", work / "out-figures", snapshot)
         share = figures.seconds / floor.seconds
-        why = "each scene is built and drawn at 3840 px in three formats"
+        why = f"each scene is built and drawn at 3840 px in three formats ({figures.cpu:.0f} s of CPU on 2 cores)"
+        typeset = typesetting(work / "cache-figures", work)
+        if typeset is not None:
+            count, latex_s, dvisvgm_s = typeset
+            why += (
+                f"; {count} LaTeX expressions, each a latex run ({latex_s * 1000:.0f} ms) and a dvisvgm run"
+                f" ({dvisvgm_s * 1000:.0f} ms), are {count * (latex_s + dvisvgm_s):.0f} s of that CPU"
+            )
         table.append(
             Row(
                 "figures",

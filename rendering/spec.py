@@ -131,6 +131,9 @@ class MovieJob:
         return MovieIdentity(self.scene, self.picture, self.format)
 
 
+CROPS = ("content", "frame")  # a figure's extent: what is drawn with a margin, or the whole 16:9 frame
+
+
 @dataclass(frozen=True)
 class StillJob:
     """One scene built once, with its animations skipped, and each state it marks as a figure drawn in every

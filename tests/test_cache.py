@@ -181,3 +181,32 @@ def test_a_section_keys_the_code_of_the_part_it_plays_only():
     assert tokens in scene_files(FullVideo, "tokens") and tokens not in scene_files(FullVideo, "intro")
     assert tokens not in scene_files(EmbeddingScene, "tokens")
     assert heads not in scene_files(MultiHeadScene, "heads")
+
+
+def test_each_source_is_parsed_once_and_again_when_edited(tmp_path, project_copy):
+    """A run reads each source's imports from the cache folder's imports.json once another run has parsed it;
+    an edited file is parsed again."""
+    script = (
+        "from rendering.cache import codehash\n"
+        "from scenes.video.full_video import FullVideo\n"
+        "parsed = []\n"
+        "original = codehash._parsed_imports\n"
+        "codehash._parsed_imports = lambda path: parsed.append(path.name) or original(path)\n"
+        "files = codehash.scene_files(FullVideo)\n"
+        "print(len(parsed), sorted(set(parsed)) if len(parsed) < 5 else '', len(files))\n"
+    )
+    copy = project_copy(tmp_path / "project")
+    env = {**os.environ, "PYTHONPATH": str(copy), "ATTENTION_CACHE": str(tmp_path / "cache")}
+
+    def keys_run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], cwd=copy, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    first, again = keys_run(), keys_run()
+    assert int(first[0]) > 50 and again[:2] == ["0", "[]"] and again[-1] == first[-1]
+    with open(copy / "scenes" / "video" / "step_output.py", "a") as fh:
+        fh.write("import attention.arith  # touched\n")
+    edited = keys_run()
+    assert edited[:2] == ["1", "['step_output.py']"]
+    assert (tmp_path / "cache" / "imports.json").is_file()

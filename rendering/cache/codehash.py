@@ -4,18 +4,25 @@ What belongs here: walking the project's imports with ``ast`` (packages ``attent
 ``rendering``; imports inside functions count too), the files of one scene up to one of its sections, and the
 versions of the libraries that draw and encode, and copying those sources elsewhere (to try a change to them).
 No Manim import: keys are computed before any render starts.
+
+Parsing the project's hundred-odd files took 0.7 s of every run, most of a run the cache serves whole, so each
+file's imports are remembered in the cache folder (``imports.json``) by its path and sha256: an edited file is
+parsed again, and the entries of files changed or gone are dropped when it is written.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import platform
 import shutil
+from contextlib import suppress
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from rendering.files import replacing
 from scenes.assets import ASSETS, DRAWN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,9 +55,62 @@ def _package(path: Path) -> str:
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
 
+IMPORTS = "imports.json"  # in the cache folder: {"<path>:<sha256>": [project modules it imports]}
+_REMEMBERED: dict[str, list[str]] = {}
+_LEARNED: list[str] = []  # keys parsed in this process, not yet written
+
+
+def _memo_file() -> Path | None:
+    """The cache folder's imports.json (None when no cache folder can be used)."""
+    try:
+        from rendering.cache.slots import CACHE  # the usable cache folder, checked once per process
+    except (ImportError, OSError):
+        return None
+    return CACHE / IMPORTS
+
+
+@cache
+def _load_memo() -> None:
+    memo = _memo_file()
+    with suppress(OSError, ValueError, TypeError, AttributeError):
+        _REMEMBERED.update({str(k): list(v) for k, v in json.loads(memo.read_text(encoding="utf-8")).items()})
+
+
+def _memo_key(path: Path) -> str:
+    return f"{path.relative_to(ROOT)}:{_file_digest(path)}"
+
+
+def _save_memo() -> None:
+    """Write the remembered imports of the files as they are now (in whole: a temporary name, then a rename)."""
+    memo = _memo_file()
+    if not _LEARNED or memo is None:
+        return
+    current = {}
+    for key, modules in _REMEMBERED.items():
+        relative = key.rpartition(":")[0]
+        with suppress(OSError, ValueError):
+            if (ROOT / relative).is_file() and _memo_key(ROOT / relative) == key:
+                current[key] = modules
+    try:
+        with replacing(memo) as partial:
+            partial.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
+        _LEARNED.clear()
+    except OSError:  # a full or read-only cache folder: parsed again next time
+        pass
+
+
 @cache
 def imports_of(path: Path) -> tuple[str, ...]:
     """Project modules that ``path`` imports anywhere in its code (absolute and relative, ``from x import sub``)."""
+    _load_memo()
+    key = _memo_key(path)
+    if key not in _REMEMBERED:
+        _REMEMBERED[key] = list(_parsed_imports(path))
+        _LEARNED.append(key)
+    return tuple(_REMEMBERED[key])
+
+
+def _parsed_imports(path: Path) -> tuple[str, ...]:
     found = []
     for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
         if isinstance(node, ast.Import):
@@ -86,6 +146,7 @@ def walk(modules) -> set[Path]:
         seen.add(path)
         if module not in NOT_FOLLOWED:
             stack += [m for m in imports_of(path) if m not in done]
+    _save_memo()
     return seen
 
 

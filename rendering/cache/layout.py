@@ -3,9 +3,9 @@
 
 What belongs here: the layout of every file the project writes into its cache folder (the marker, the output
 cache's entries and blobs, the speech cache's takes, the typeset LaTeX every slot shares, the learned timings
-and lengths, the Manim slots, and the temporary names they pass through), and walking a folder for what is not
-in it. Manim's own working folders inside a slot (Tex/, texts/, media/) are Manim's layout, not checked file by
-file.
+and lengths, the sources' imports, the Manim slots, and the temporary names they pass through), and walking a
+folder for what is not in it. Manim's own working folders inside a slot (Tex/, texts/, media/) are Manim's
+layout, not checked file by file.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _SPEECH_FILES = re.compile(rf"((lengths|normalised)/)?[0-9a-f]{{2}}/({_HEX64}\.(
 _TYPESET_FILES = re.compile(rf"[0-9a-f]{{16}}\.svg|{_TEMPORARY}")  # LaTeX typeset once for every slot (shared_tex)
 EARLIER_MARK = ".self-attention-animated-cache"  # the marker name an earlier, unreleased version wrote
 _TOP_FILES = re.compile(
-    rf"{re.escape(MARK)}|{re.escape(EARLIER_MARK)}|timings\.json|lengths\.json|\.(timings|lengths)\.json\.{_PID}|\.probe-{_PID}|{_TEMPORARY}"
+    rf"{re.escape(MARK)}|{re.escape(EARLIER_MARK)}|timings\.json|lengths\.json|imports\.json|\.(timings|lengths)\.json\.{_PID}|\.probe-{_PID}|{_TEMPORARY}"
 )
 _SLOT = re.compile(r"slot-[0-9]+")
 _SLOT_ENTRIES = {".lock": False, "Tex": True, "texts": True, "media": True}  # name -> is a folder

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from rendering.exporters.base import Exporter, Results
 from rendering.option import Option, scenes_option
-from rendering.spec import StillJob, Written
+from rendering.spec import CROPS, StillJob, Written
 from rendering.workers.pool import Staging
-from rendering.workers.stills import CROPS
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 

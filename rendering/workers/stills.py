@@ -21,7 +21,6 @@ from scenes.manim_patches.adapter import capture_into
 # Fixed PDF dates, so that the same figure is the same bytes on every run.
 PDF_DATE = "2017-06-12T00:00:00Z"
 MARGIN = 0.25  # units around the content of a cropped figure, on every side
-CROPS = ("content", "frame")
 
 
 @dataclass(frozen=True)
