@@ -73,7 +73,8 @@ def become(mobject, target) -> None:
 
     Manim's ``become`` first subdivides the curves of both so that their points pair up, which a transform needs
     for the frames between and a jump to the end does not: the same curves are drawn either way. Its alignment
-    was a fifth of building a scene's figures. Families of another shape still go through ``become``.
+    was a tenth of the Python time of building the figures (9.5 of 107 s, profiled). Families of another shape
+    still go through ``become``.
 
     Examples
     --------
