@@ -185,13 +185,13 @@ def test_a_section_keys_the_code_of_the_part_it_plays_only():
 
 def test_each_source_is_parsed_once_and_again_when_edited(tmp_path, project_copy):
     """A run reads each source's imports from the cache folder's imports.json once another run has parsed it;
-    an edited file is parsed again."""
+    an edited file is parsed again, and a module file made later counts without a parse."""
     script = (
         "from rendering.cache import codehash\n"
         "from scenes.video.full_video import FullVideo\n"
         "parsed = []\n"
-        "original = codehash._parsed_imports\n"
-        "codehash._parsed_imports = lambda path: parsed.append(path.name) or original(path)\n"
+        "original = codehash._imported_names\n"
+        "codehash._imported_names = lambda path: parsed.append(path.name) or original(path)\n"
         "files = codehash.scene_files(FullVideo)\n"
         "print(len(parsed), sorted(set(parsed)) if len(parsed) < 5 else '', len(files))\n"
     )
@@ -206,7 +206,10 @@ def test_each_source_is_parsed_once_and_again_when_edited(tmp_path, project_copy
     first, again = keys_run(), keys_run()
     assert int(first[0]) > 50 and again[:2] == ["0", "[]"] and again[-1] == first[-1]
     with open(copy / "scenes" / "video" / "step_output.py", "a") as fh:
-        fh.write("import attention.arith  # touched\n")
+        fh.write("\n\ndef touched():\n    import attention.not_yet  # a module that has no file yet\n")
     edited = keys_run()
-    assert edited[:2] == ["1", "['step_output.py']"]
+    assert edited[:2] == ["1", "['step_output.py']"] and edited[-1] == first[-1]
+    (copy / "attention" / "not_yet.py").write_text("")  # made later: the remembered import now names a file
+    added = keys_run()
+    assert added[:2] == ["1", "['not_yet.py']"] and int(added[-1]) == int(first[-1]) + 1  # the new file alone
     assert (tmp_path / "cache" / "imports.json").is_file()

@@ -55,9 +55,9 @@ def _package(path: Path) -> str:
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
 
-IMPORTS = "imports.json"  # in the cache folder: {"<path>:<sha256>": [project modules it imports]}
+IMPORTS = "imports.json"  # in the cache folder: {"<path>:<sha256>": [names it imports in the project's packages]}
 _REMEMBERED: dict[str, list[str]] = {}
-_LEARNED: list[str] = []  # keys parsed in this process, not yet written
+_UNSAVED: list[bool] = [False]  # whether this process parsed a file that imports.json lacks
 
 
 def _memo_file() -> Path | None:
@@ -73,7 +73,10 @@ def _memo_file() -> Path | None:
 def _load_memo() -> None:
     memo = _memo_file()
     with suppress(OSError, ValueError, TypeError, AttributeError):
-        _REMEMBERED.update({str(k): list(v) for k, v in json.loads(memo.read_text(encoding="utf-8")).items()})
+        known = json.loads(memo.read_text(encoding="utf-8"))
+        _REMEMBERED.update(
+            {k: v for k, v in known.items() if isinstance(v, list) and all(isinstance(m, str) for m in v)}
+        )
 
 
 def _memo_key(path: Path) -> str:
@@ -83,7 +86,7 @@ def _memo_key(path: Path) -> str:
 def _save_memo() -> None:
     """Write the remembered imports of the files as they are now (in whole: a temporary name, then a rename)."""
     memo = _memo_file()
-    if not _LEARNED or memo is None:
+    if not _UNSAVED[0] or memo is None:
         return
     current = {}
     for key, modules in _REMEMBERED.items():
@@ -94,7 +97,7 @@ def _save_memo() -> None:
     try:
         with replacing(memo) as partial:
             partial.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
-        _LEARNED.clear()
+        _UNSAVED[0] = False
     except OSError:  # a full or read-only cache folder: parsed again next time
         pass
 
@@ -105,12 +108,14 @@ def imports_of(path: Path) -> tuple[str, ...]:
     _load_memo()
     key = _memo_key(path)
     if key not in _REMEMBERED:
-        _REMEMBERED[key] = list(_parsed_imports(path))
-        _LEARNED.append(key)
-    return tuple(_REMEMBERED[key])
+        _REMEMBERED[key] = list(_imported_names(path))
+        _UNSAVED[0] = True
+    # which names are project files is asked now: a module file added or removed since the parse counts
+    return tuple(m for m in _REMEMBERED[key] if module_file(m) is not None)
 
 
-def _parsed_imports(path: Path) -> tuple[str, ...]:
+def _imported_names(path: Path) -> tuple[str, ...]:
+    """Every dotted name ``path`` imports under the project's packages, whether or not a file has that name."""
     found = []
     for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
         if isinstance(node, ast.Import):
@@ -129,7 +134,7 @@ def _parsed_imports(path: Path) -> tuple[str, ...]:
         # importing a.b.c runs a/__init__.py and a/b/__init__.py too
         pieces = name.split(".")
         modules += [".".join(pieces[: n + 1]) for n in range(len(pieces))]
-    return tuple(dict.fromkeys(m for m in modules if module_file(m) is not None))
+    return tuple(dict.fromkeys(m for m in modules if m.split(".")[0] in PACKAGES))
 
 
 def walk(modules) -> set[Path]:
