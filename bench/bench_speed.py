@@ -78,8 +78,9 @@ def has_lecture(snapshot: Path) -> str | None:
 
 def typesetting(cache: Path, work: Path) -> tuple[int, float, float] | None:
     """How many LaTeX expressions a run typeset (its shared typeset folder holds one SVG each), and the seconds
-    of one expression's ``latex`` (from the run's preamble format) and ``dvisvgm``, each the median of 5 runs;
-    None if the run left no expression or format to time."""
+        of one expression's ``latex`` (from the run's preamble format) and ``dvisvgm`` (without its special handlers, as
+    scenes/manim_patches/raw_group.py converts a one-part expression), each the median of 5 runs;
+        None if the run left no expression or format to time."""
     shared = cache / "typeset"
     made = sorted(shared.glob("*.svg"))
     formats = sorted(shared.glob("preamble-*.fmt"))
@@ -89,7 +90,7 @@ def typesetting(cache: Path, work: Path) -> tuple[int, float, float] | None:
     probe = work / "typesetting-probe"
     probe.mkdir(exist_ok=True)
     latex = ["latex", f"-fmt={formats[0].with_suffix('')}", "-interaction=batchmode", f"-output-directory={probe}"]
-    dvisvgm = ["dvisvgm", "--no-fonts", "--verbosity=0", f"--output={probe / 'probe.svg'}"]
+    dvisvgm = ["dvisvgm", "--no-fonts", "--no-specials", "--verbosity=0", f"--output={probe / 'probe.svg'}"]
     dvi = probe / f"{sources[0].stem}.dvi"
     latex_s = statistics.median(run([*latex, str(sources[0])]).seconds for _ in range(5))
     dvisvgm_s = statistics.median(run([*dvisvgm, str(dvi)]).seconds for _ in range(5))

@@ -6,17 +6,27 @@ finished at once when nothing films them (``skipping``), a fast copy of typeset 
 here for Manim's own SVG cache too), damaged working files in Manim's caches treated as misses (``damaged_cache``,
 installed here: every scene imports this package before Manim reads a cached file), LaTeX typeset once for every
 worker (``shared_tex``, installed here, on once a render names its shared folder), LaTeX's preamble loaded once
-as a format (``preloaded_preamble``), text typeset the same at every output size (``text_canvas``) and a held
-frame converted for the codec once (``held_frames``), all installed here. Each module names the Manim internals it
-relies on, and ``internals`` lists them all with the Manim release they were checked against, for
+as a format (``preloaded_preamble``), a one-part expression's SVG converted without Ghostscript (``raw_group``),
+text typeset the same at every output size (``text_canvas``) and a held frame converted for the codec once
+(``held_frames``), all installed here. Each module names the Manim internals it relies on, and ``internals`` lists
+them all with the Manim release they were checked against, for
 tests/test_manim_adapter.py.
 """
 
-from scenes.manim_patches import cloning, damaged_cache, held_frames, preloaded_preamble, shared_tex, text_canvas
+from scenes.manim_patches import (
+    cloning,
+    damaged_cache,
+    held_frames,
+    preloaded_preamble,
+    raw_group,
+    shared_tex,
+    text_canvas,
+)
 
 damaged_cache.install()
 shared_tex.install()  # after damaged_cache: a damaged SVG in the slot is discarded, then taken from the shared one
 text_canvas.install()
 held_frames.install()
 preloaded_preamble.install()
+raw_group.install()
 cloning.install()

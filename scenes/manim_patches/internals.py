@@ -111,6 +111,10 @@ RELIED_ON = (
         "preloaded_preamble",
         ("tex_compiler", "output_format", "tex_file", "tex_dir"),
     ),
+    # raw_group.py: the conversion of a typeset DVI to SVG
+    Internal(
+        "manim.utils.tex_file_writing", "convert_to_svg", "function", "raw_group", ("dvi_file", "extension", "page")
+    ),
     # held_frames.py: a repeated frame encoded by the segment encoder
     Internal(SEGMENT, "write_frame", "function", "held_frames", ("self", "pixels", "repeat")),
     Internal(SEGMENT, "_validate_frame", "function", "held_frames", ("self", "pixels", "repeat")),
