@@ -78,9 +78,9 @@ def has_lecture(snapshot: Path) -> str | None:
 
 def typesetting(cache: Path, work: Path) -> tuple[int, float, float] | None:
     """How many LaTeX expressions a run typeset (its shared typeset folder holds one SVG each), and the seconds
-        of one expression's ``latex`` (from the run's preamble format) and ``dvisvgm`` (without its special handlers, as
-    scenes/manim_patches/raw_group.py converts a one-part expression), each the median of 5 runs;
-        None if the run left no expression or format to time."""
+    of one expression's ``latex`` (from the run's preamble format) and ``dvisvgm`` (without its special handlers,
+    as scenes/manim_patches/raw_group.py converts a one-part expression), each the median of 5 runs; None if the
+    run left no expression or format to time."""
     shared = cache / "typeset"
     made = sorted(shared.glob("*.svg"))
     formats = sorted(shared.glob("preamble-*.fmt"))

@@ -8,9 +8,9 @@ installed here: every scene imports this package before Manim reads a cached fil
 worker (``shared_tex``, installed here, on once a render names its shared folder), LaTeX's preamble loaded once
 as a format (``preloaded_preamble``), a one-part expression's SVG converted without Ghostscript (``raw_group``),
 text typeset the same at every output size (``text_canvas``) and a held frame converted for the codec once
-(``held_frames``), all installed here. Each module names the Manim internals it relies on, and ``internals`` lists
-them all with the Manim release they were checked against, for
-tests/test_manim_adapter.py.
+(``held_frames``), all installed here; each replaces a Manim function once, through ``wrapping``. Each module
+names the Manim internals it relies on, and ``internals`` lists them all with the Manim release they were checked
+against, for tests/test_manim_adapter.py.
 """
 
 from scenes.manim_patches import (

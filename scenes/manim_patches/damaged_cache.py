@@ -15,7 +15,6 @@ name into ``tex_mobject``), ``Text._text2svg`` and ``MarkupText._text2svg`` retu
 
 from __future__ import annotations
 
-import functools
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -25,6 +24,8 @@ from manim import config
 from manim.mobject.text import tex_mobject, text_mobject
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.utils import tex_file_writing
+
+from scenes.manim_patches.wrapping import wrap_once
 
 _INSTALLED = "_attention_damaged_cache"  # set on each patched function, so that installing twice does nothing
 
@@ -82,12 +83,7 @@ def _discard(*paths: Path) -> None:
 
 
 def _patch(owner, name: str, make) -> None:
-    original = getattr(owner, name)
-    if getattr(original, _INSTALLED, False):
-        return
-    patched = functools.wraps(original)(make(original))
-    setattr(patched, _INSTALLED, True)
-    setattr(owner, name, patched)
+    wrap_once(owner, name, make, _INSTALLED)
 
 
 def _tex_to_svg_file(original):

@@ -31,6 +31,7 @@ from pathlib import Path
 from manim.utils import tex_file_writing
 
 from scenes.manim_patches import shared_tex
+from scenes.manim_patches.wrapping import wrap_once
 
 COMPILER = "latex"  # the project's (Manim's default): pdfTeX writing DVI, the engine mylatexformat dumps with
 BEGIN = r"\begin{document}"
@@ -114,13 +115,7 @@ def format_for(tex_file: Path, compiler: str) -> Path | None:
     return made
 
 
-def install() -> None:
-    """Start every ``latex`` run from its preamble's format (idempotent)."""
-    original = tex_file_writing.make_tex_compilation_command
-    if getattr(original, _INSTALLED, False):
-        return
-
-    @functools.wraps(original)
+def _from_the_format(original):
     def from_the_format(tex_compiler, output_format, tex_file, tex_dir):
         command = original(tex_compiler, output_format, tex_file, tex_dir)
         made = format_for(Path(tex_file), tex_compiler)
@@ -128,5 +123,9 @@ def install() -> None:
             return command
         return [command[0], f"-fmt={made.with_suffix('').as_posix()}", *command[1:]]
 
-    setattr(from_the_format, _INSTALLED, True)
-    tex_file_writing.make_tex_compilation_command = from_the_format
+    return from_the_format
+
+
+def install() -> None:
+    """Start every ``latex`` run from its preamble's format (idempotent)."""
+    wrap_once(tex_file_writing, "make_tex_compilation_command", _from_the_format, _INSTALLED)

@@ -17,13 +17,14 @@ module.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import subprocess
 from pathlib import Path
 
 from manim.utils import tex_file_writing
+
+from scenes.manim_patches.wrapping import wrap_once
 
 OPENING = re.compile(rb"dvisvgm:raw <g id='(\w+)'>")
 CLOSING = b"dvisvgm:raw </g>"
@@ -166,9 +167,4 @@ def _convert_to_svg(original):
 
 def install() -> None:
     """Convert a lone group's DVI without Ghostscript (idempotent)."""
-    original = tex_file_writing.convert_to_svg
-    if getattr(original, _INSTALLED, False):
-        return
-    patched = functools.wraps(original)(_convert_to_svg(original))
-    setattr(patched, _INSTALLED, True)
-    tex_file_writing.convert_to_svg = patched
+    wrap_once(tex_file_writing, "convert_to_svg", _convert_to_svg, _INSTALLED)

@@ -13,7 +13,6 @@ and ``tex_to_svg_file`` (returns the ``.svg`` beside it when it exists; imported
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from manim.mobject.text import tex_mobject
 from manim.utils import tex_file_writing
 
 from scenes.manim_patches.damaged_cache import svg_loads
+from scenes.manim_patches.wrapping import wrap_once
 
 _FOLDER: list[Path] = []  # the shared folder, once ``share`` names it
 _INSTALLED = "_attention_shared_tex"
@@ -72,10 +72,5 @@ def _tex_to_svg_file(original):
 
 def install() -> None:
     """Route Manim's typesetting through the shared folder (idempotent; inactive until ``share``)."""
-    original = tex_file_writing.tex_to_svg_file
-    if getattr(original, _INSTALLED, False):
-        return
-    patched = functools.wraps(original)(_tex_to_svg_file(original))
-    setattr(patched, _INSTALLED, True)
-    tex_file_writing.tex_to_svg_file = patched
-    tex_mobject.tex_to_svg_file = patched  # imported there by name
+    wrap_once(tex_file_writing, "tex_to_svg_file", _tex_to_svg_file, _INSTALLED)
+    tex_mobject.tex_to_svg_file = tex_file_writing.tex_to_svg_file  # imported there by name
