@@ -2,15 +2,15 @@
 
 What belongs here: the adapter the rest of the project calls instead of reading Manim's renderer, file writer and
 camera (``adapter``: the movie, section clips, subtitles, early end, drawing onto our own Cairo context); plays
-finished at once when nothing films them (``skipping``), a fast copy of typeset mobjects (``cloning``, installed
-here for Manim's own SVG cache too), damaged working files in Manim's caches treated as misses (``damaged_cache``,
-installed here: every scene imports this package before Manim reads a cached file), LaTeX typeset once for every
-worker (``shared_tex``, installed here, on once a render names its shared folder), LaTeX's preamble loaded once
-as a format (``preloaded_preamble``), a one-part expression's SVG converted without Ghostscript (``raw_group``),
-text typeset the same at every output size (``text_canvas``) and a held frame converted for the codec once
-(``held_frames``), all installed here; each replaces a Manim function once, through ``wrapping``. Each module
-names the Manim internals it relies on, and ``internals`` lists them all with the Manim release they were checked
-against, for tests/test_manim_adapter.py.
+finished at once when nothing films them (``skipping``), a fast copy of mobjects (``cloning``: every deep copy,
+Manim's SVG cache and the typesetting cache), damaged working files in Manim's caches treated as misses
+(``damaged_cache``, installed here: every scene imports this package before Manim reads a cached file), LaTeX
+typeset once for every worker (``shared_tex``, installed here, on once a render names its shared folder), LaTeX's
+preamble loaded once as a format (``preloaded_preamble``), a one-part expression's SVG converted without Ghostscript
+(``raw_group``), text typeset the same at every output size (``text_canvas``) and a held frame converted for the
+codec once (``held_frames``), all installed here; each replaces a Manim function once, through ``wrapping``. Each
+module names the Manim internals it relies on, and ``internals`` lists them all with the Manim release they were
+checked against, for tests/test_manim_adapter.py.
 """
 
 from scenes.manim_patches import (

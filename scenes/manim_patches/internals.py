@@ -123,8 +123,9 @@ RELIED_ON = (
     Internal(SEGMENT, "_container", "attribute", "held_frames"),
     Internal(SEGMENT, "_next_pts", "attribute", "held_frames", holds=int),
     Internal(SEGMENT, "spec", "attribute", "held_frames"),
-    # cloning.py: a copy's link to its original, as Mobject.copy sets it
+    # cloning.py: a mobject's deep copy, and a copy's link to its original, as Mobject.copy sets it
     Internal("manim.mobject.mobject:Mobject", "original_id", "attribute", "cloning"),
+    Internal("manim.mobject.mobject:Mobject", "__deepcopy__", "function", "cloning", ("self", "clone_from_id")),
     Internal(SVG, "init_svg_mobject", "function", "cloning", ("self", "use_svg_cache")),
     Internal(SVG, "generate_mobject", "function", "cloning", ("self",)),
     Internal(SVG, "hash_seed", "property", "cloning"),
