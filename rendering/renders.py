@@ -36,7 +36,7 @@ from rendering.parallel import assemble
 from rendering.parallel.assemble import SectionClip
 from rendering.parallel.costs import Costs
 from rendering.parallel.film import START, SliceResult, film_slice
-from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, whole_clips
+from rendering.parallel.plan import SliceJob, in_sections, plan, sections_of, spoken_ahead, whole_clips
 from rendering.spec import Look, Movie, MovieJob, StillJob
 from rendering.timed_text.chapters import story_of
 from rendering.voice.ahead import speak_ahead
@@ -231,14 +231,14 @@ def _slices(store: Store, movies: list[_Movie], costs: Costs, jobs: int, first: 
     for slice_job in slices:
         movie = by_identity[slice_job.identity]
         if slice_job.play is not None:
-            others = {
-                s for p in slices if p is not slice_job and p.play and by_identity[p.identity] is movie for s in p.play
-            }
+            plays = [p.play for p in slices if p is not slice_job and p.play and by_identity[p.identity] is movie]
+            others = {s for play in plays for s in play}
             cached = {
                 s: sorted(timing.states(store, movie.keys[s], movie.speech) | {st for n, st in movie.fresh if n == s})
                 for s in movie.names
             }
-            slice_job = replace(slice_job, elsewhere=tuple(sorted(others)), cached=cached)
+            ahead = spoken_ahead(movie.names, slice_job.play, plays)
+            slice_job = replace(slice_job, elsewhere=tuple(sorted(others)), cached=cached, speaks_ahead=ahead)
         finished.append((slice_job, movie))
     return finished, expected
 

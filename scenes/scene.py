@@ -137,6 +137,7 @@ class SectionLog:
     clock: dict[str, float] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
     cues: list[tuple[int, str, str, str]] = field(default_factory=list)  # spoken cues: (start µs, id, text, section)
+    ahead: list[tuple[str, str]] = field(default_factory=list)  # cues passed through, their takes made: (id, section)
 
 
 class HandOver(AnimationGroup):
@@ -236,6 +237,9 @@ class AttentionScene(Scene):
     # (rendering/parallel/film.py): the other sections still run with their animations skipped, so each filmed one
     # starts from what the earlier ones left on screen, and the render ends once the last filmed one is complete.
     play_only: ClassVar[tuple[str, ...] | None] = None
+    # The sections whose takes such a render makes as it passes through them: another worker films them, and
+    # reaches them later than this one passes (rendering/parallel/plan.py, ``SliceJob.speaks_ahead``).
+    speaks_ahead: ClassVar[tuple[str, ...]] = ()
 
     def section_name(self, name: str) -> str | None:
         """The declared section ``next_section(name)`` opens: ``name`` itself; a sequence maps a part's own names to
@@ -265,6 +269,10 @@ class AttentionScene(Scene):
         """Whether the open section is one this render skips on its way to the sections it films (a slice of a
         parallel render, rendering/parallel/film.py): nothing of it is kept, so its cues need no voice."""
         return self.play_only is not None and bool(self.log.played) and self.log.played[-1] not in self.play_only
+
+    def speaking_ahead(self) -> bool:
+        """Whether this render, passing through the open section, makes its takes for the worker that films it."""
+        return self.passing_through() and self.log.played[-1] in self.speaks_ahead
 
     def play(self, *animations, **kwargs) -> None:
         """Manim's play; in a dry run, where nothing is filmed, the end state without the frames (skipping.py)."""

@@ -80,6 +80,7 @@ def _scene_class(job: SliceJob):
 
     class Filming(base):
         play_only = job.play
+        speaks_ahead = job.speaks_ahead
         _marks: list = []  # (section, wall clock at its start)
         _reported = -PROGRESS_EVERY
         _drawn: list = []  # each figure marked (its caption says what is drawn: the transcript's descriptions)

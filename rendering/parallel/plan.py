@@ -29,6 +29,9 @@ class SliceJob:
     After its first filmed section, a section not in ``play`` is filmed too unless another slice of this run
     films it (``elsewhere``) or the cache holds it for the state it starts from (``cached``: section -> the
     state digests remembered); at the first such section after the last of ``play`` the render ends.
+
+    ``speaks_ahead``: sections before its own that another slice films, not first: passing through them, this
+    slice makes their takes, which that slice would otherwise make itself when it gets there, later.
     """
 
     scene: str
@@ -39,6 +42,7 @@ class SliceJob:
     expected: float | None = None  # seconds of video it films, if known (for progress lines)
     elsewhere: tuple[str, ...] = ()
     cached: dict = field(default_factory=dict)
+    speaks_ahead: tuple[str, ...] = ()
 
     @property
     def identity(self) -> MovieIdentity:
@@ -51,6 +55,22 @@ class SliceJob:
             return self.scene
         shown = self.play[0] if len(self.play) == 1 else f"{self.play[0]}..{self.play[-1]}"
         return f"{self.scene} [{shown}]"
+
+
+def spoken_ahead(names: tuple[str, ...], play: tuple[str, ...], others: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The sections a slice filming ``play`` makes the takes of, passing through them (``SliceJob.speaks_ahead``):
+    those of ``names`` before its own that a slice filming one of ``others`` reaches after its first section.
+
+    Examples
+    --------
+    >>> names = ("intro", "tokens", "step1", "step2", "step3")
+    >>> spoken_ahead(names, ("step3",), [("intro", "tokens", "step1")])  # the other slice begins with intro itself
+    ('tokens', 'step1')
+    >>> spoken_ahead(names, ("intro", "tokens"), [("step1", "step2")])  # nothing to pass through
+    ()
+    """
+    before = names[: names.index(play[0])]
+    return tuple(s for s in before if any(s in other[1:] for other in others))
 
 
 def sections_of(scene: type) -> tuple[str, ...]:

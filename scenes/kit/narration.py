@@ -6,7 +6,8 @@ None) a cue lasts as long as its animation or the time to read it (5/6 s at leas
 one, it lasts the longest of its animation, its speech, one second and the time to read it; the speech starts
 with the cue's subtitle, which lasts as long as the speech, one second or the reading, whichever is longest. A
 section a render only passes through (``AttentionScene.passing_through``) is timed as a silent one: nothing of it
-is kept, and making its takes would only delay the sections filmed after it.
+is kept. Its takes are made only where the worker filming it reaches it later (``speaking_ahead``): that worker
+then finds them made.
 Either way a gap follows (``gap()``: at least two frames), so that the next cue never overlaps it.
 """
 
@@ -39,7 +40,8 @@ def cue_id(scene) -> str:
     log = scene.log
     section = log.played[-1] if log.played else scene.part.name
     owner = cue_owner(scene, section)
-    place = sum(1 for cue in log.cues if cue[3] == section and cue[1].startswith(f"{owner}."))  # not a bridge's
+    numbered = [ident for _, ident, _, at in log.cues if at == section] + [i for i, at in log.ahead if at == section]
+    place = sum(1 for ident in numbered if ident.startswith(f"{owner}."))  # not a bridge's
     return f"{owner}.{place:02d}"
 
 
@@ -66,7 +68,11 @@ def narrate(scene, text: str, *animations, run_time: float = 1.0, cue: str | Non
     """
     speech = getattr(scene.inputs, "speech", None)
     if speech is not None and scene.passing_through():
-        speech = None  # a section skipped to reach the filmed ones: timed as if silent, no take made or waited for
+        if scene.speaking_ahead():  # the worker that films it finds the take made, later
+            ident = cue or cue_id(scene)
+            speech.length(ident, spoken(text))
+            scene.log.ahead.append((ident, scene.log.played[-1]))
+        speech = None  # a section skipped to reach the filmed ones: timed as if silent, no take waited for
     shown = written(text)
     animation_time = run_time if animations else 0.0
     if speech is None:
